@@ -1,0 +1,412 @@
+//! Turns the reviewable data files in `data/` into static Rust tables.
+//!
+//! The data stays the single source: a person reviews `data/*.toml` line by line, and this
+//! script checks it (unknown reasons, commands or providers, duplicate ids, rules no pattern
+//! can reach) and fails the build with a message naming the line's rule when something is off.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::{env, fs};
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplyCodes {
+    code: Vec<ReplyCode>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplyCode {
+    code: u16,
+    title: String,
+    description: String,
+    when: String,
+    fix: String,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnhancedCodes {
+    class: Vec<Class>,
+    subject: Vec<Subject>,
+    detail: Vec<Detail>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Class {
+    class: u8,
+    title: String,
+    description: String,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Subject {
+    subject: u16,
+    title: String,
+    description: String,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Detail {
+    code: String,
+    title: String,
+    description: String,
+    when: String,
+    fix: String,
+    basic: Vec<u16>,
+    classes: Vec<u8>,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rules {
+    provider: Vec<Provider>,
+    enhanced: Vec<EnhancedMap>,
+    basic: Vec<BasicMap>,
+    rule: Vec<Rule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Provider {
+    id: String,
+    name: String,
+    markers: Vec<String>,
+    hosts: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnhancedMap {
+    code: String,
+    reason: String,
+    #[serde(default)]
+    weak: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BasicMap {
+    code: u16,
+    reason: String,
+    #[serde(default)]
+    command: Option<String>,
+    #[serde(default)]
+    weak: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rule {
+    id: String,
+    reason: String,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    any: Vec<String>,
+    #[serde(default)]
+    all: Vec<Vec<String>>,
+    #[serde(default)]
+    not: Vec<String>,
+    #[serde(default)]
+    status: Vec<String>,
+    #[serde(default)]
+    codes: Vec<u16>,
+    #[serde(default)]
+    command: Vec<String>,
+    #[serde(default)]
+    weak: bool,
+    #[serde(default)]
+    advice: Option<String>,
+}
+
+const REASONS: &[&str] = &[
+    "delivered", "user_unknown", "host_unknown", "has_moved", "not_accept", "mailbox_disabled",
+    "suppressed", "mailbox_full", "greylisted", "rate_limited", "too_many_recipients",
+    "service_unavailable", "system_error", "system_full", "network_error", "expired", "blocked",
+    "bad_reputation", "auth_failure", "require_ptr", "sender_rejected", "relay_denied",
+    "tls_required", "auth_required", "auth_invalid", "spam_detected", "virus_detected",
+    "content_rejected", "message_too_large", "policy_violation", "security_error", "syntax_error",
+    "unknown",
+];
+
+const COMMANDS: &[&str] = &["connect", "helo", "starttls", "auth", "mail", "rcpt", "data", "other"];
+
+fn camel(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+fn reason(name: &str, context: &str) -> String {
+    assert!(REASONS.contains(&name), "{context}: unknown reason {name:?}");
+    format!("Reason::{}", camel(name))
+}
+
+fn command(name: &str, context: &str) -> String {
+    assert!(COMMANDS.contains(&name), "{context}: unknown command {name:?} (one of {COMMANDS:?})");
+    format!("Command::{}", camel(name))
+}
+
+/// A status pattern: `5.7.26` or `X.7.26` -> (class, subject, detail), class 0 for X.
+fn status(code: &str, context: &str) -> (u8, u16, u16) {
+    let parts: Vec<&str> = code.split('.').collect();
+    assert!(parts.len() == 3, "{context}: bad status {code:?}");
+    let class = match parts[0] {
+        "X" | "x" => 0,
+        c => c.parse().unwrap_or_else(|_| panic!("{context}: bad status {code:?}")),
+    };
+    assert!(matches!(class, 0 | 2 | 4 | 5), "{context}: bad status class in {code:?}");
+    let subject = parts[1].parse().unwrap_or_else(|_| panic!("{context}: bad status {code:?}"));
+    let detail = parts[2].parse().unwrap_or_else(|_| panic!("{context}: bad status {code:?}"));
+    (class, subject, detail)
+}
+
+/// Interns literal patterns: `\b` at either end asks for a word boundary there.
+#[derive(Default)]
+struct Patterns {
+    list: Vec<(String, bool, bool)>,
+    index: HashMap<(String, bool, bool), usize>,
+}
+
+impl Patterns {
+    fn add(&mut self, raw: &str, context: &str) -> usize {
+        let mut s = raw;
+        let start = s.starts_with("\\b");
+        if start {
+            s = &s[2..];
+        }
+        let end = s.ends_with("\\b");
+        if end {
+            s = &s[..s.len() - 2];
+        }
+        assert!(!s.is_empty(), "{context}: empty pattern");
+        assert!(s.len() >= 3 || start || end, "{context}: pattern {raw:?} is too short to mean anything without \\b");
+        let lower = s.to_ascii_lowercase();
+        assert!(lower == s, "{context}: write pattern {raw:?} in lower case (matching ignores ASCII case)");
+        let key = (lower, start, end);
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        let i = self.list.len();
+        self.list.push(key.clone());
+        self.index.insert(key, i);
+        i
+    }
+}
+
+fn lit(s: &str) -> String {
+    format!("{s:?}")
+}
+
+fn main() {
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("data");
+    for f in ["reply_codes.toml", "enhanced_codes.toml", "rules.toml"] {
+        println!("cargo:rerun-if-changed={}", dir.join(f).display());
+    }
+    let read = |name: &str| -> String {
+        fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("reading data/{name}: {e}"))
+    };
+    let codes: ReplyCodes = toml::from_str(&read("reply_codes.toml")).unwrap_or_else(|e| panic!("data/reply_codes.toml: {e}"));
+    let enhanced: EnhancedCodes = toml::from_str(&read("enhanced_codes.toml")).unwrap_or_else(|e| panic!("data/enhanced_codes.toml: {e}"));
+    let rules: Rules = toml::from_str(&read("rules.toml")).unwrap_or_else(|e| panic!("data/rules.toml: {e}"));
+
+    let mut out = String::from("// @generated by core/build.rs from core/data/*.toml. Edit the data, not this file.\n\n");
+    write_reference(&mut out, &codes, &enhanced);
+    write_rules(&mut out, &rules, &codes, &enhanced);
+
+    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("tables.rs");
+    fs::write(&dest, out).expect("writing tables.rs");
+}
+
+fn write_reference(out: &mut String, codes: &ReplyCodes, enhanced: &EnhancedCodes) {
+    let mut seen = HashSet::new();
+    let mut sorted: Vec<&ReplyCode> = codes.code.iter().collect();
+    sorted.sort_by_key(|c| c.code);
+    out.push_str("pub(crate) static REPLY_CODES: &[ReplyCodeEntry] = &[\n");
+    for c in &sorted {
+        assert!((200..=599).contains(&c.code), "reply_codes.toml: code {} out of range", c.code);
+        assert!(seen.insert(c.code), "reply_codes.toml: code {} twice", c.code);
+        writeln!(
+            out,
+            "    ReplyCodeEntry {{ code: {}, title: {}, description: {}, when: {}, fix: {}, source: {}, label: {} }},",
+            c.code, lit(&c.title), lit(&c.description), lit(&c.when), lit(&c.fix), lit(&c.source),
+            lit(&format!("code {}", c.code))
+        ).ok();
+    }
+    out.push_str("];\n\n");
+
+    out.push_str("pub(crate) static CLASSES: &[ClassEntry] = &[\n");
+    for c in &enhanced.class {
+        writeln!(out, "    ClassEntry {{ class: {}, title: {}, description: {}, source: {} }},", c.class, lit(&c.title), lit(&c.description), lit(&c.source)).ok();
+    }
+    out.push_str("];\n\npub(crate) static SUBJECTS: &[SubjectEntry] = &[\n");
+    for s in &enhanced.subject {
+        writeln!(out, "    SubjectEntry {{ subject: {}, title: {}, description: {}, source: {} }},", s.subject, lit(&s.title), lit(&s.description), lit(&s.source)).ok();
+    }
+    out.push_str("];\n\npub(crate) static DETAILS: &[DetailEntry] = &[\n");
+    let mut seen = HashSet::new();
+    let mut details: Vec<(u16, u16, &Detail)> = enhanced
+        .detail
+        .iter()
+        .map(|d| {
+            let (class, subject, detail) = status(&d.code, "enhanced_codes.toml");
+            assert_eq!(class, 0, "enhanced_codes.toml: write details as X.s.d, not {}", d.code);
+            (subject, detail, d)
+        })
+        .collect();
+    details.sort_by_key(|&(s, d, _)| (s, d));
+    for (subject, detail, d) in details {
+        assert!(seen.insert((subject, detail)), "enhanced_codes.toml: {} twice", d.code);
+        assert!(enhanced.subject.iter().any(|s| s.subject == subject), "enhanced_codes.toml: {} has no subject entry", d.code);
+        writeln!(
+            out,
+            "    DetailEntry {{ subject: {subject}, detail: {detail}, title: {}, description: {}, when: {}, fix: {}, basic: &{:?}, classes: &{:?}, source: {} }},",
+            lit(&d.title), lit(&d.description), lit(&d.when), lit(&d.fix), d.basic, d.classes, lit(&d.source)
+        ).ok();
+    }
+    out.push_str("];\n\n");
+}
+
+#[allow(clippy::too_many_lines)]
+fn write_rules(out: &mut String, rules: &Rules, codes: &ReplyCodes, enhanced: &EnhancedCodes) {
+    let mut patterns = Patterns::default();
+
+    // Providers and their markers.
+    let mut provider_ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut marker_rows = Vec::new();
+    for (i, p) in rules.provider.iter().enumerate() {
+        assert!(provider_ids.insert(&p.id, i).is_none(), "rules.toml: provider {} twice", p.id);
+        assert!(!p.markers.is_empty() || !p.hosts.is_empty(), "rules.toml: provider {} has no markers and no hosts", p.id);
+        let ids: Vec<usize> = p.markers.iter().map(|m| patterns.add(m, &format!("provider {}", p.id))).collect();
+        marker_rows.push(ids);
+    }
+
+    // Rules: provider rules first, then the text rules that beat enhanced codes, then the weak ones;
+    // within each tier the file's order.
+    let mut ordered: Vec<&Rule> = Vec::new();
+    ordered.extend(rules.rule.iter().filter(|r| r.provider.is_some()));
+    ordered.extend(rules.rule.iter().filter(|r| r.provider.is_none() && !r.weak));
+    ordered.extend(rules.rule.iter().filter(|r| r.provider.is_none() && r.weak));
+
+    let mut ids = HashSet::new();
+    let mut rule_rows = String::new();
+    let mut by_pattern: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut textless = Vec::new();
+    for (index, r) in ordered.iter().enumerate() {
+        let ctx = format!("rules.toml: rule {}", r.id);
+        assert!(ids.insert(r.id.as_str()), "{ctx}: id used twice");
+        let reason = reason(&r.reason, &ctx);
+        let provider = match &r.provider {
+            Some(p) => format!("Some({})", provider_ids.get(p.as_str()).unwrap_or_else(|| panic!("{ctx}: unknown provider {p}"))),
+            None => "None".to_owned(),
+        };
+        assert!(r.provider.is_some() || !r.any.is_empty(), "{ctx}: a rule without a provider needs text (`any`)");
+        assert!(!r.any.is_empty() || !r.status.is_empty() || !r.codes.is_empty(), "{ctx}: rule matches nothing specific");
+        assert!(!(r.weak && r.provider.is_some()), "{ctx}: provider rules are never weak");
+        let any: Vec<usize> = r.any.iter().map(|p| patterns.add(p, &ctx)).collect();
+        let all: Vec<Vec<usize>> = r.all.iter().map(|g| g.iter().map(|p| patterns.add(p, &ctx)).collect()).collect();
+        let not: Vec<usize> = r.not.iter().map(|p| patterns.add(p, &ctx)).collect();
+        let statuses: Vec<(u8, u16, u16)> = r.status.iter().map(|s| status(s, &ctx)).collect();
+        let commands: Vec<String> = r.command.iter().map(|c| command(c, &ctx)).collect();
+        if any.is_empty() {
+            textless.push(index);
+        }
+        for &p in &any {
+            by_pattern.entry(p).or_default().push(index);
+        }
+        let who = match &r.provider {
+            Some(p) => format!("provider {p} "),
+            None => "text ".to_owned(),
+        };
+        let labels: Vec<String> = if any.is_empty() {
+            r.status.iter().map(|s| format!("{who}{s}")).chain(r.codes.iter().map(|c| format!("{who}code {c}"))).collect()
+        } else {
+            r.any.iter().map(|p| format!("{who}{}", format!("{:?}", p.replace("\\b", "")))).collect()
+        };
+        let advice = r.advice.as_ref().map_or("None".to_owned(), |a| format!("Some({})", lit(a)));
+        writeln!(
+            rule_rows,
+            "    RuleEntry {{ id: {}, reason: {reason}, provider: {provider}, weak: {}, any: &{any:?}, all: &[{}], not: &{not:?}, status: &{statuses:?}, codes: &{:?}, commands: &[{}], labels: &[{}], advice: {advice} }},",
+            lit(&r.id),
+            r.weak,
+            all.iter().map(|g| format!("&{g:?}")).collect::<Vec<_>>().join(", "),
+            r.codes,
+            commands.join(", "),
+            labels.iter().map(|l| lit(l)).collect::<Vec<_>>().join(", "),
+        ).ok();
+    }
+
+    // Enhanced and basic code maps.
+    let mut enhanced_rows = String::new();
+    let mut seen = HashSet::new();
+    for e in &rules.enhanced {
+        let ctx = format!("rules.toml: enhanced {}", e.code);
+        let (class, subject, detail) = status(&e.code, &ctx);
+        assert!(seen.insert((class, subject, detail)), "{ctx}: mapped twice");
+        assert!(
+            enhanced.detail.iter().any(|d| status(&d.code, "enhanced_codes.toml") == (0, subject, detail)),
+            "{ctx}: not in enhanced_codes.toml"
+        );
+        let labels: Vec<String> = [2, 4, 5].iter().map(|c| lit(&format!("enhanced {c}.{subject}.{detail}"))).collect();
+        writeln!(
+            enhanced_rows,
+            "    EnhancedMapEntry {{ class: {class}, subject: {subject}, detail: {detail}, reason: {}, weak: {}, labels: [{}] }},",
+            reason(&e.reason, &ctx), e.weak, labels.join(", ")
+        ).ok();
+    }
+    let mut basic_rows = String::new();
+    let mut seen = HashSet::new();
+    for b in &rules.basic {
+        let ctx = format!("rules.toml: basic {}", b.code);
+        assert!(codes.code.iter().any(|c| c.code == b.code), "{ctx}: not in reply_codes.toml");
+        assert!(seen.insert((b.code, b.command.clone())), "{ctx}: mapped twice");
+        let (cmd, label) = match &b.command {
+            Some(c) => (format!("Some({})", command(c, &ctx)), format!("code {} after {}", b.code, c.to_ascii_uppercase())),
+            None => ("None".to_owned(), format!("code {}", b.code)),
+        };
+        writeln!(
+            basic_rows,
+            "    BasicMapEntry {{ code: {}, command: {cmd}, reason: {}, weak: {}, label: {} }},",
+            b.code, reason(&b.reason, &ctx), b.weak, lit(&label)
+        ).ok();
+    }
+
+    writeln!(out, "pub(crate) const PATTERN_COUNT: usize = {};", patterns.list.len()).ok();
+    out.push_str("pub(crate) static PATTERNS: &[PatternEntry] = &[\n");
+    for (text, start, end) in &patterns.list {
+        writeln!(out, "    PatternEntry {{ text: {}, word_start: {start}, word_end: {end} }},", lit(text)).ok();
+    }
+    out.push_str("];\n\npub(crate) static PROVIDERS: &[ProviderEntry] = &[\n");
+    for (p, markers) in rules.provider.iter().zip(&marker_rows) {
+        let hosts: Vec<String> = p.hosts.iter().map(|h| lit(&h.to_ascii_lowercase())).collect();
+        writeln!(out, "    ProviderEntry {{ id: {}, name: {}, markers: &{markers:?}, hosts: &[{}] }},", lit(&p.id), lit(&p.name), hosts.join(", ")).ok();
+    }
+    out.push_str("];\n\npub(crate) static RULES: &[RuleEntry] = &[\n");
+    out.push_str(&rule_rows);
+    out.push_str("];\n\n/// For each pattern, the rules (by index) that list it in `any`.\npub(crate) static RULES_BY_PATTERN: &[&[u16]] = &[\n");
+    for p in 0..patterns.list.len() {
+        let list = by_pattern.get(&p).cloned().unwrap_or_default();
+        writeln!(out, "    &{list:?},").ok();
+    }
+    writeln!(out, "];\n\n/// Rules that match on codes alone, with no text.\npub(crate) static TEXTLESS_RULES: &[u16] = &{textless:?};\n").ok();
+    out.push_str("pub(crate) static ENHANCED_MAP: &[EnhancedMapEntry] = &[\n");
+    out.push_str(&enhanced_rows);
+    out.push_str("];\n\npub(crate) static BASIC_MAP: &[BasicMapEntry] = &[\n");
+    out.push_str(&basic_rows);
+    out.push_str("];\n");
+}

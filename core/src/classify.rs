@@ -1,0 +1,460 @@
+//! From a reply to a decision: the order of evidence, and how the reason turns into
+//! `bounce`, `action`, `suppress`, `fault` and `retry_after`.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+
+use crate::parse::{self, Enhanced};
+use crate::retry::RetryPolicy;
+use crate::scan::{self, Hits};
+use crate::tables::{self, BasicMapEntry, EnhancedMapEntry, RuleEntry, BASIC_MAP, ENHANCED_MAP, PROVIDERS, RULES, RULES_BY_PATTERN, TEXTLESS_RULES};
+use crate::types::{Action, Bounce, Command, Fault, Reason, Severity};
+use crate::Error;
+
+/// What a reply means: the answer of [`classify`], with every field of the contract.
+///
+/// Serialises (serde) to the JSON shape the Python and JavaScript packages share.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Classification {
+    /// The basic reply code used: given, or read from the text.
+    pub code: Option<u16>,
+    /// The enhanced status code (RFC 3463), normalised (`5.1.1`).
+    pub enhanced: Option<Enhanced>,
+    /// From the basic code, else from the enhanced code's class.
+    pub severity: Severity,
+    /// Why, in the contract's taxonomy.
+    pub reason: Reason,
+    /// `none`, `soft`, `hard` or `block`.
+    pub bounce: Bounce,
+    /// Retry this message, give up on it, or nothing to do.
+    pub action: Action,
+    /// Seconds to wait before the next attempt when `action` is `retry`: the server's stated
+    /// wait, else the reason's default first delay.
+    pub retry_after: Option<u32>,
+    /// Stop sending to this recipient address (exactly when `bounce` is `hard`).
+    pub suppress: bool,
+    /// Who must act.
+    pub fault: Fault,
+    /// The receiving provider, when markers in the text or the host hint name one.
+    pub provider: Option<&'static str>,
+    /// Short name of the basic code (else of the enhanced code, else of the reason).
+    pub title: &'static str,
+    /// What the code means.
+    pub description: Cow<'static, str>,
+    /// What to do about it.
+    pub advice: &'static str,
+    /// The reply text without wrappers and continuation prefixes, on one line.
+    pub text: String,
+    /// Which rule decided the reason, for a person to audit.
+    pub matched: Cow<'static, str>,
+    /// The wait the server stated in its text, if any (`retry_after` falls back to the
+    /// reason's default without one). Not part of the serialised shape.
+    #[serde(skip)]
+    pub stated_wait: Option<u32>,
+    /// The command the reply answered: the hint, else what a wrapper said. Not serialised.
+    #[serde(skip)]
+    pub command: Option<Command>,
+}
+
+/// A reply to classify, with the optional hints; build it, then call [`Reply::classify`].
+///
+/// ```
+/// use smtpcodes::{Command, Reply, Reason};
+/// let c = Reply::new("5.7.1 Message rejected as spam")
+///     .code(550)?
+///     .command(Command::Data)
+///     .host("mx.example.org")
+///     .classify();
+/// assert_eq!(c.reason, Reason::SpamDetected);
+/// # Ok::<(), smtpcodes::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reply<'a> {
+    code: Option<u16>,
+    text: &'a str,
+    command: Option<Command>,
+    host: Option<&'a str>,
+}
+
+impl<'a> Reply<'a> {
+    /// A reply with this text and no code or hints yet.
+    pub fn new(text: &'a str) -> Reply<'a> {
+        Reply { code: None, text, command: None, host: None }
+    }
+
+    /// Sets the basic reply code; it must be within 200..=599.
+    pub fn code(mut self, code: u16) -> Result<Reply<'a>, Error> {
+        self.code = Some(check_code(i64::from(code))?);
+        Ok(self)
+    }
+
+    /// Sets or clears the basic reply code.
+    pub fn maybe_code(mut self, code: Option<u16>) -> Result<Reply<'a>, Error> {
+        self.code = code.map(|c| check_code(i64::from(c))).transpose()?;
+        Ok(self)
+    }
+
+    /// The SMTP command the reply answered, to sharpen the reason.
+    pub fn command(mut self, command: Command) -> Reply<'a> {
+        self.command = Some(command);
+        self
+    }
+
+    /// Sets or clears the command hint.
+    pub fn maybe_command(mut self, command: Option<Command>) -> Reply<'a> {
+        self.command = command;
+        self
+    }
+
+    /// The remote host or the recipient domain, to sharpen provider detection.
+    pub fn host(mut self, host: &'a str) -> Reply<'a> {
+        self.host = Some(host);
+        self
+    }
+
+    /// Sets or clears the host hint.
+    pub fn maybe_host(mut self, host: Option<&'a str>) -> Reply<'a> {
+        self.host = host;
+        self
+    }
+
+    /// Classifies the reply. Never fails: the code was checked when it was set.
+    pub fn classify(&self) -> Classification {
+        classify_reply(self)
+    }
+}
+
+/// Classifies a reply: `code` is the basic reply code if the caller has it (else it is read
+/// from the text), `text` the reply as a server, a DSN or a log gave it.
+///
+/// ```
+/// use smtpcodes::{Action, Reason};
+/// let c = smtpcodes::classify(Some(550), "5.1.1 <bob@example.org>: Recipient address rejected: User unknown")?;
+/// assert_eq!(c.reason, Reason::UserUnknown);
+/// assert_eq!(c.action, Action::Bounce);
+/// assert!(c.suppress);
+/// # Ok::<(), smtpcodes::Error>(())
+/// ```
+pub fn classify(code: Option<u16>, text: &str) -> Result<Classification, Error> {
+    Ok(Reply::new(text).maybe_code(code)?.classify())
+}
+
+/// Reads a reply code given as a string (`"550"`, `" 550 "`). An empty or blank string is no
+/// code (`None`), as webhooks send for replies that had none.
+pub fn parse_code(input: &str) -> Result<Option<u16>, Error> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::InvalidCode { input: input.to_owned() });
+    }
+    match s.parse::<i64>() {
+        Ok(n) => check_code(n).map(Some).map_err(|_| Error::CodeOutOfRange { input: input.to_owned() }),
+        // More digits than an i64 holds: a whole number, but far out of range.
+        Err(_) => Err(Error::CodeOutOfRange { input: input.to_owned() }),
+    }
+}
+
+/// Checks that a whole number is a reply code (200..=599).
+pub fn check_code(code: i64) -> Result<u16, Error> {
+    match u16::try_from(code) {
+        Ok(c) if (200..=599).contains(&c) => Ok(c),
+        _ => Err(Error::CodeOutOfRange { input: code.to_string() }),
+    }
+}
+
+/// The triggers after which a server states its wait: `try again in 5 minutes`.
+static WAIT_TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build([
+            "again in", "retry in", "back in", "resend in", "again after", "retry after",
+            "retry-after:", "retry-after", "wait", "waiting", "greylisted for", "greylisting for",
+            "graylisted for", "deferred for", "delayed for", "try later in", "reconnect in",
+        ])
+        .unwrap_or_else(|e| unreachable!("static triggers always build: {e}"))
+});
+
+/// The first wait the text states, in seconds.
+fn stated_wait(text: &str) -> Option<u32> {
+    WAIT_TRIGGERS.find_iter(text).find_map(|m| parse::wait_after(text, m.end()))
+}
+
+/// Everything read from a reply before its fields are filled in.
+struct Analysis {
+    text: String,
+    code: Option<u16>,
+    enhanced: Option<Enhanced>,
+    severity: Severity,
+    command: Option<Command>,
+    provider: Option<usize>,
+    decision: Decision,
+}
+
+fn analyse(reply: &Reply<'_>) -> Analysis {
+    let parsed = parse::parse(reply.text);
+    let code = reply.code.or(parsed.code).or_else(|| parse::embedded_code(&parsed.text));
+    let enhanced = parsed.enhanced;
+    let severity = match (code, enhanced) {
+        (Some(c), _) => Severity::from_class(c / 100),
+        (None, Some(e)) => Severity::from_class(u16::from(e.class)),
+        (None, None) => Severity::Unknown,
+    };
+    let command = reply.command.or(parsed.command);
+    let hits = scan::scan(&parsed.text);
+    let provider = scan::provider(&hits, reply.host.or(parsed.host));
+    let decision = decide(&Evidence { code, enhanced, severity, command, provider, hits: &hits });
+    Analysis { text: parsed.text, code, enhanced, severity, command, provider, decision }
+}
+
+fn classify_reply(reply: &Reply<'_>) -> Classification {
+    let Analysis { text, code, enhanced, severity, command, provider, decision } = analyse(reply);
+    let reason = decision.reason;
+    let defaults = reason.defaults();
+
+    let bounce = match severity {
+        Severity::Success | Severity::Intermediate => Bounce::None,
+        // A temporary failure does not condemn an address.
+        Severity::Transient if defaults.bounce == Bounce::Hard => Bounce::Soft,
+        _ => defaults.bounce,
+    };
+    let action = match severity {
+        Severity::Success | Severity::Intermediate => Action::None,
+        _ if reason == Reason::Expired => Action::Bounce,
+        Severity::Transient => Action::Retry,
+        // RFC 5321 4.5.3.1.10: some permanent codes are temporary in practice (552 at RCPT).
+        Severity::Permanent if defaults.temporary_in_practice => Action::Retry,
+        Severity::Permanent => Action::Bounce,
+        Severity::Unknown if bounce == Bounce::Soft => Action::Retry,
+        Severity::Unknown => Action::Bounce,
+    };
+    let stated = if action == Action::Retry { stated_wait(&text) } else { None };
+    let retry_after = (action == Action::Retry)
+        .then(|| stated.unwrap_or_else(|| RetryPolicy::DEFAULT.first_delay(reason)));
+    let fault = if reason == Reason::Delivered { Fault::None } else { defaults.fault };
+
+    let (title, description) = describe(code, enhanced, reason);
+    Classification {
+        code,
+        enhanced,
+        severity,
+        reason,
+        bounce,
+        action,
+        retry_after,
+        suppress: bounce == Bounce::Hard,
+        fault,
+        provider: provider.map(|p| PROVIDERS[p].id),
+        title,
+        description,
+        advice: decision.advice.unwrap_or_else(|| reason.advice()),
+        text,
+        matched: decision.matched,
+        stated_wait: stated,
+        command,
+    }
+}
+
+struct Evidence<'h> {
+    code: Option<u16>,
+    enhanced: Option<Enhanced>,
+    severity: Severity,
+    command: Option<Command>,
+    provider: Option<usize>,
+    hits: &'h Hits,
+}
+
+struct Decision {
+    reason: Reason,
+    matched: Cow<'static, str>,
+    advice: Option<&'static str>,
+    /// The index of the rule that decided, if a rule did (for coverage tests).
+    rule: Option<usize>,
+}
+
+impl Decision {
+    fn new(reason: Reason, matched: &'static str) -> Decision {
+        Decision { reason, matched: Cow::Borrowed(matched), advice: None, rule: None }
+    }
+}
+
+/// Provider rules, then words that name a failure, then specific codes, then vague words, then
+/// what the command implies, then generic codes, then the class digit.
+fn decide(ev: &Evidence<'_>) -> Decision {
+    if matches!(ev.severity, Severity::Success | Severity::Intermediate) {
+        let label = ev.code.and_then(tables::reply_code).map_or(delivered_label(ev), |e| e.label);
+        return Decision::new(Reason::Delivered, label);
+    }
+    let rule = best_rule(ev);
+    let enhanced = ev.enhanced.and_then(enhanced_map);
+    let basic = ev.code.and_then(|c| basic_map(c, None));
+    let basic_cmd = ev.code.zip(ev.command).and_then(|(c, cmd)| basic_map(c, Some(cmd)));
+
+    if let Some((r, label)) = rule.filter(|(r, _)| !RULES[*r].weak) {
+        let entry = &RULES[r];
+        let matched = match enhanced {
+            // Text beats tables, and says so.
+            Some(e) if e.reason != entry.reason && !e.weak => {
+                Cow::Owned(format!("{label} over {}", enhanced_label(e, ev)))
+            }
+            _ => Cow::Borrowed(label),
+        };
+        return Decision { reason: entry.reason, matched, advice: entry.advice, rule: Some(r) };
+    }
+    if let Some(e) = enhanced.filter(|e| !e.weak) {
+        return Decision::new(e.reason, enhanced_label(e, ev));
+    }
+    if let Some(b) = basic_cmd.filter(|b| !b.weak) {
+        return Decision::new(b.reason, b.label);
+    }
+    if let Some(b) = basic.filter(|b| !b.weak) {
+        return Decision::new(b.reason, b.label);
+    }
+    if let Some((r, label)) = rule {
+        let entry = &RULES[r];
+        return Decision { reason: entry.reason, matched: Cow::Borrowed(label), advice: entry.advice, rule: Some(r) };
+    }
+    if let Some(b) = basic_cmd {
+        return Decision::new(b.reason, b.label);
+    }
+    if let Some(e) = enhanced {
+        return Decision::new(e.reason, enhanced_label(e, ev));
+    }
+    if let Some(b) = basic {
+        return Decision::new(b.reason, b.label);
+    }
+    Decision::new(Reason::Unknown, class_label(ev.severity))
+}
+
+fn delivered_label(ev: &Evidence<'_>) -> &'static str {
+    match (ev.code, ev.severity) {
+        (None, _) => "enhanced 2.x.x",
+        (Some(_), Severity::Intermediate) => "class 3",
+        _ => "class 2",
+    }
+}
+
+fn class_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Transient => "class 4",
+        Severity::Permanent => "class 5",
+        _ => "no code",
+    }
+}
+
+fn enhanced_label(e: &EnhancedMapEntry, ev: &Evidence<'_>) -> &'static str {
+    match ev.enhanced.map(|x| x.class) {
+        Some(2) => e.labels[0],
+        Some(4) => e.labels[1],
+        _ => e.labels[2],
+    }
+}
+
+/// The mapping of an enhanced code: a class-specific entry (`5.3.2`) before the general one (`X.3.2`).
+fn enhanced_map(e: Enhanced) -> Option<&'static EnhancedMapEntry> {
+    let find = |class: u8| {
+        ENHANCED_MAP.iter().find(|m| m.class == class && m.subject == e.subject && m.detail == e.detail)
+    };
+    find(e.class).or_else(|| find(0))
+}
+
+fn basic_map(code: u16, command: Option<Command>) -> Option<&'static BasicMapEntry> {
+    BASIC_MAP.iter().find(|b| b.code == code && b.command == command)
+}
+
+/// The first rule, in evaluation order, whose conditions all hold; with the label of the
+/// pattern (or code) that made it match.
+fn best_rule(ev: &Evidence<'_>) -> Option<(usize, &'static str)> {
+    let mut best: Option<usize> = None;
+    let mut consider = |r: usize| {
+        if best.is_none_or(|b| r < b) && rule_holds(&RULES[r], ev) {
+            best = Some(r);
+        }
+    };
+    for &p in ev.hits.found() {
+        for &r in RULES_BY_PATTERN[usize::from(p)] {
+            consider(usize::from(r));
+        }
+    }
+    for &r in TEXTLESS_RULES {
+        consider(usize::from(r));
+    }
+    let r = best?;
+    Some((r, rule_label(&RULES[r], ev)))
+}
+
+fn rule_holds(rule: &RuleEntry, ev: &Evidence<'_>) -> bool {
+    if rule.provider.is_some() && rule.provider != ev.provider {
+        return false;
+    }
+    if !rule.any.is_empty() && !ev.hits.any(rule.any) {
+        return false;
+    }
+    if !rule.all.iter().all(|group| ev.hits.any(group)) || ev.hits.any(rule.not) {
+        return false;
+    }
+    if !rule.status.is_empty() && !ev.enhanced.is_some_and(|e| status_matches(rule.status, e)) {
+        return false;
+    }
+    if !rule.codes.is_empty() && !ev.code.is_some_and(|c| rule.codes.contains(&c)) {
+        return false;
+    }
+    rule.commands.is_empty() || ev.command.is_some_and(|c| rule.commands.contains(&c))
+}
+
+fn status_matches(statuses: &[(u8, u16, u16)], e: Enhanced) -> bool {
+    statuses.iter().any(|&(class, s, d)| (class == 0 || class == e.class) && s == e.subject && d == e.detail)
+}
+
+fn rule_label(rule: &RuleEntry, ev: &Evidence<'_>) -> &'static str {
+    if let Some(i) = rule.any.iter().position(|&p| ev.hits.has(p)) {
+        return rule.labels[i];
+    }
+    if let Some(e) = ev.enhanced {
+        if let Some(i) = rule.status.iter().position(|&s| status_matches(&[s], e)) {
+            return rule.labels[i];
+        }
+    }
+    let i = ev.code.and_then(|c| rule.codes.iter().position(|&x| x == c)).unwrap_or(0);
+    rule.labels.get(rule.status.len() + i).or(rule.labels.first()).copied().unwrap_or(rule.id)
+}
+
+/// Title and description: from the basic code's entry, with the enhanced code's meaning added.
+fn describe(code: Option<u16>, enhanced: Option<Enhanced>, reason: Reason) -> (&'static str, Cow<'static, str>) {
+    let detail = enhanced.filter(|e| e.subject != 0 || e.detail != 0).and_then(|e| tables::detail(e.subject, e.detail));
+    match code {
+        Some(c) => {
+            let (title, desc) = match tables::reply_code(c) {
+                Some(entry) => (entry.title, entry.description),
+                None => tables::class(u8::try_from(c / 100).unwrap_or(0))
+                    .map_or(("Unassigned Reply Code", ""), |cl| (cl.title, cl.description)),
+            };
+            match (detail, enhanced) {
+                (Some(d), Some(e)) => (title, Cow::Owned(format!("{desc} {e} ({}): {}", d.title, d.description))),
+                _ => (title, Cow::Borrowed(desc)),
+            }
+        }
+        None => match (detail, enhanced) {
+            (Some(d), _) => (d.title, Cow::Borrowed(d.description)),
+            (None, Some(e)) => tables::class(e.class)
+                .map_or((reason.title(), Cow::Borrowed("")), |cl| (cl.title, Cow::Borrowed(cl.description))),
+            (None, None) => (
+                reason.title(),
+                Cow::Borrowed("The reply carries no reply code; the reason was read from its words alone."),
+            ),
+        },
+    }
+}
+
+/// The id of the rule that decides a reply, if a text or provider rule does (for tests that
+/// check every rule is exercised).
+#[doc(hidden)]
+pub fn deciding_rule(reply: &Reply<'_>) -> Option<&'static str> {
+    analyse(reply).decision.rule.map(|r| RULES[r].id)
+}

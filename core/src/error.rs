@@ -1,0 +1,106 @@
+//! The one error type of the crate.
+
+use std::fmt;
+
+/// Why an input was refused.
+///
+/// Every variant has a stable [`kind`](Error::kind) slug that the Python and JavaScript
+/// bindings expose unchanged, so callers can branch on it without parsing messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The reply code is not a whole number (`"abc"`, `"5.1.1"`, `"550.0"`).
+    InvalidCode {
+        /// The input as given.
+        input: String,
+    },
+    /// The reply code is a whole number outside 200..=599.
+    CodeOutOfRange {
+        /// The input as given.
+        input: String,
+    },
+    /// The `command` hint names no SMTP command this crate knows.
+    InvalidCommand {
+        /// The input as given.
+        input: String,
+    },
+    /// A name that should be one of an enum's values is not (`Reason::from_str("nope")`).
+    InvalidName {
+        /// Which enum was asked for (`"reason"`, `"action"`, ...).
+        what: &'static str,
+        /// The input as given.
+        input: String,
+    },
+    /// A [`RetryPolicy`](crate::RetryPolicy) setting that cannot work (a zero backoff factor,
+    /// a cap below the first delay, ...).
+    InvalidPolicy {
+        /// The setting's name, as in the Python keyword and the JSON key.
+        field: &'static str,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+}
+
+impl Error {
+    /// A stable, snake_case slug naming the kind of error: `invalid_code`,
+    /// `code_out_of_range`, `invalid_command`, `invalid_name` or `invalid_policy`.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidCode { .. } => "invalid_code",
+            Error::CodeOutOfRange { .. } => "code_out_of_range",
+            Error::InvalidCommand { .. } => "invalid_command",
+            Error::InvalidName { .. } => "invalid_name",
+            Error::InvalidPolicy { .. } => "invalid_policy",
+        }
+    }
+
+    /// Every kind slug, for bindings that mirror them as typed lists.
+    pub const KINDS: &'static [&'static str] = &[
+        "invalid_code",
+        "code_out_of_range",
+        "invalid_command",
+        "invalid_name",
+        "invalid_policy",
+    ];
+}
+
+/// Shortens an echoed input so a 10 MB argument does not become a 10 MB message.
+fn shown(input: &str) -> String {
+    const MAX: usize = 40;
+    if input.len() <= MAX {
+        return format!("{input:?}");
+    }
+    let mut end = MAX;
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{:?}...", &input[..end])
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidCode { input } => write!(
+                f,
+                "invalid reply code {}: expected a whole number from 200 to 599",
+                shown(input)
+            ),
+            Error::CodeOutOfRange { input } => write!(
+                f,
+                "reply code {} is out of range: SMTP reply codes run from 200 to 599",
+                shown(input)
+            ),
+            Error::InvalidCommand { input } => write!(
+                f,
+                "unknown SMTP command {}: expected one of connect, helo, ehlo, mail, rcpt, data, bdat, auth, starttls, quit or another SMTP verb",
+                shown(input)
+            ),
+            Error::InvalidName { what, input } => {
+                write!(f, "{} is not a valid {what}", shown(input))
+            }
+            Error::InvalidPolicy { field, why } => write!(f, "invalid retry policy: {field} {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,43 @@
+#![doc = include_str!("../../README.md")]
+#![forbid(unsafe_code)]
+
+mod classify;
+mod error;
+mod parse;
+mod reference;
+mod retry;
+mod scan;
+mod tables;
+mod types;
+
+pub use classify::{check_code, classify, deciding_rule, parse_code, Classification, Reply};
+pub use error::Error;
+pub use parse::Enhanced;
+pub use reference::{explain, explain_basic, Explanation};
+pub use retry::{RetryDecision, RetryPolicy, RetryWhy};
+pub use types::{Action, Bounce, Command, Fault, Reason, Severity};
+
+/// The version of this crate, shared by the Python and Node packages.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Builds the rule automaton now, so that the first [`classify`] call is as fast as the rest
+/// (servers that care about the first request's latency call this at start-up).
+pub fn warm_up() {
+    scan::warm_up();
+}
+
+/// The ids of every provider this crate recognises, in detection order.
+pub fn providers() -> impl Iterator<Item = &'static str> {
+    tables::PROVIDERS.iter().map(|p| p.id)
+}
+
+/// The ids of every text and provider rule, in evaluation order (for coverage tests).
+#[doc(hidden)]
+pub fn rule_ids() -> impl Iterator<Item = &'static str> {
+    tables::RULES.iter().map(|r| r.id)
+}
+
+/// Classifies a reply whose text arrived as bytes; invalid UTF-8 is replaced, not refused.
+pub fn classify_bytes(code: Option<u16>, text: &[u8]) -> Result<Classification, Error> {
+    classify(code, &String::from_utf8_lossy(text))
+}

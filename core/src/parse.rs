@@ -1,0 +1,594 @@
+//! Reading a reply as servers and logs write it: wrappers, continuation lines, codes.
+//!
+//! Everything here is a single pass (or a bounded look at the first bytes) over the input, so
+//! any text, however long or strange, is read in linear time.
+
+use std::fmt;
+
+use memchr::memmem;
+
+use crate::types::Command;
+
+/// An enhanced status code (RFC 3463): `class.subject.detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Enhanced {
+    /// 2, 4 or 5.
+    pub class: u8,
+    /// The subject (0..=7 in the registry).
+    pub subject: u16,
+    /// The detail within the subject (0..=999).
+    pub detail: u16,
+}
+
+impl Enhanced {
+    /// Reads `5.1.1`, `#5.1.1`, `(#5.1.1)`, `[5.1.1]` or `X.1.1` (class given as `X` reads as 0).
+    pub fn parse(input: &str) -> Option<Enhanced> {
+        let token = input.trim();
+        let token = token.trim_start_matches(|c| matches!(c, '#' | '(' | '[' | '<' | '\'' | '"' | ':'));
+        let token = token.trim_end_matches(|c| matches!(c, ')' | ']' | '>' | ',' | ';' | ':' | '\'' | '"' | '.'));
+        let mut parts = token.split('.');
+        let class = parts.next()?;
+        let subject = parts.next()?;
+        let detail = parts.next()?;
+        if parts.next().is_some() {
+            return None;
+        }
+        let class = match class {
+            "2" => 2,
+            "4" => 4,
+            "5" => 5,
+            "X" | "x" => 0,
+            _ => return None,
+        };
+        let subject = small_number(subject)?;
+        let detail = small_number(detail)?;
+        // Registered subjects are 0..=7; `4.16.1` (a Yahoo error number) is not a status code.
+        if subject > 7 {
+            return None;
+        }
+        Some(Enhanced { class, subject, detail })
+    }
+
+    /// The class digit as the basic code's class (`5` for `5.1.1`).
+    pub const fn class(self) -> u8 {
+        self.class
+    }
+}
+
+impl fmt::Display for Enhanced {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.class == 0 {
+            write!(f, "X.{}.{}", self.subject, self.detail)
+        } else {
+            write!(f, "{}.{}.{}", self.class, self.subject, self.detail)
+        }
+    }
+}
+
+impl serde::Serialize for Enhanced {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// One to three ASCII digits.
+fn small_number(s: &str) -> Option<u16> {
+    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A basic reply code at the start of a token: `550`, `550-...`, `550:`.
+/// Returns the code and what follows the separator.
+fn leading_code(token: &str) -> Option<(u16, &str)> {
+    let b = token.as_bytes();
+    if b.len() < 3 || !(b'2'..=b'5').contains(&b[0]) || !b[1].is_ascii_digit() || !b[2].is_ascii_digit() {
+        return None;
+    }
+    let code = u16::from(b[0] - b'0') * 100 + u16::from(b[1] - b'0') * 10 + u16::from(b[2] - b'0');
+    match b.get(3) {
+        None => Some((code, "")),
+        Some(b'-' | b':') => Some((code, &token[4..])),
+        Some(_) => None,
+    }
+}
+
+/// What [`parse`] read from a reply text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Parsed<'a> {
+    /// The basic code the reply starts with (after any wrapper).
+    pub code: Option<u16>,
+    /// The enhanced code: the one right after the basic code, else the first in the text.
+    pub enhanced: Option<Enhanced>,
+    /// The command a wrapper says the reply answered.
+    pub command: Option<Command>,
+    /// The remote host a wrapper names (`host mx.example.com[192.0.2.1] said: ...`).
+    pub host: Option<&'a str>,
+    /// The reply text without wrapper, code prefixes and extra whitespace.
+    pub text: String,
+}
+
+/// How far into the text wrappers are looked for. Real wrappers start within the first few
+/// hundred bytes; bounding the look keeps a 10 MB input linear and the look cheap.
+const WRAPPER_WINDOW: usize = 2048;
+
+/// Reads a reply text in any of the forms the contract lists.
+pub(crate) fn parse(input: &str) -> Parsed<'_> {
+    let unwrapped = unwrap(input);
+    let (code, enhanced, text) = normalise(unwrapped.reply);
+    Parsed { code, enhanced, command: unwrapped.command, host: unwrapped.host, text }
+}
+
+struct Unwrapped<'a> {
+    reply: &'a str,
+    command: Option<Command>,
+    host: Option<&'a str>,
+}
+
+/// Case-insensitive (ASCII) search in the first [`WRAPPER_WINDOW`] bytes.
+struct Window {
+    lower: Vec<u8>,
+}
+
+impl Window {
+    fn new(s: &str) -> Window {
+        let end = s.len().min(WRAPPER_WINDOW);
+        Window { lower: s.as_bytes()[..end].to_ascii_lowercase() }
+    }
+
+    fn find(&self, needle: &str) -> Option<usize> {
+        memmem::find(&self.lower, needle.as_bytes())
+    }
+
+    fn find_from(&self, from: usize, needle: &str) -> Option<usize> {
+        memmem::find(self.lower.get(from..)?, needle.as_bytes()).map(|i| i + from)
+    }
+
+    fn rfind(&self, needle: &str) -> Option<usize> {
+        memmem::rfind(&self.lower, needle.as_bytes())
+    }
+}
+
+/// `s[i..]` when `i` is a char boundary, else the nearest valid start after it.
+fn tail(s: &str, mut i: usize) -> &str {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    s.get(i..).unwrap_or("")
+}
+
+fn head(s: &str, mut i: usize) -> &str {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    s.get(..i).unwrap_or(s)
+}
+
+/// Strips the wrappers that MTAs, DSNs and logs put around a reply, keeping what they say
+/// about the command and the remote host.
+fn unwrap(input: &str) -> Unwrapped<'_> {
+    let mut s = input.trim_start();
+    let mut command = None;
+    let mut host = None;
+
+    // A header line passed whole: `Diagnostic-Code: smtp; 550 ...`.
+    if s.len() >= 16 && s.as_bytes()[..16].eq_ignore_ascii_case(b"diagnostic-code:") {
+        s = s[16..].trim_start();
+    }
+    s = strip_diagnostic_type(s);
+
+    let w = Window::new(s);
+
+    // qmail: `192.0.2.1 does not like recipient.\nRemote host said: 550 ...\nGiving up on 192.0.2.1.`
+    if let Some(at) = w.find("remote host said:") {
+        let before = &w.lower[..at];
+        command = if memmem::find(before, b"does not like recipient").is_some() {
+            Some(Command::Rcpt)
+        } else if memmem::find(before, b"sender was rejected").is_some() {
+            Some(Command::Mail)
+        } else if memmem::find(before, b"failed after i sent the message").is_some() {
+            Some(Command::Data)
+        } else if memmem::find(before, b"greeting failed").is_some() {
+            Some(Command::Connect)
+        } else if memmem::find(before, b"my name was rejected").is_some() {
+            Some(Command::Helo)
+        } else {
+            None
+        };
+        let reply = tail(s, at + "remote host said:".len());
+        return Unwrapped { reply: strip_qmail_trailer(reply), command, host };
+    }
+    // Postfix: `host mx.example.com[192.0.2.1] said: 550 ... (in reply to RCPT TO command)`.
+    if let Some(at) = w.find("] said:").or_else(|| w.find(" said:")) {
+        if let Some(h) = w.find("host ").filter(|&h| h < at) {
+            host = remote_host(&s[h + 5..at + 1]);
+            let (reply, cmd) = strip_in_reply_to(tail(s, at + if s.as_bytes()[at] == b']' { 7 } else { 6 }));
+            return Unwrapped { reply, command: cmd, host };
+        }
+    }
+    // Postfix, greeting refused: `host mx[192.0.2.1] refused to talk to me: 554 ...`.
+    if let Some(at) = w.find(" refused to talk to me:") {
+        if let Some(h) = w.find("host ").filter(|&h| h < at) {
+            host = remote_host(&s[h + 5..at]);
+        }
+        return Unwrapped {
+            reply: tail(s, at + " refused to talk to me:".len()),
+            command: Some(Command::Connect),
+            host,
+        };
+    }
+    // Exim: `SMTP error from remote mail server after RCPT TO:<a@b>: host mx [192.0.2.1]: 550 ...`
+    // or `host mx [192.0.2.1] SMTP error from remote mail server after MAIL FROM:<a@b> SIZE=1: 550 ...`.
+    if let Some(at) = w.find("smtp error from remote mail server after ") {
+        if let Some(h) = w.find("host ").filter(|&h| h < at) {
+            host = remote_host(&s[h + 5..at]);
+        }
+        let after = at + "smtp error from remote mail server after ".len();
+        if let Some((cmd_end, reply_start)) = exim_command_end(&w, after) {
+            command = Command::recognize(&s[after..cmd_end]);
+            let mut rest = tail(s, reply_start).trim_start();
+            // `host mx.example.com [192.0.2.1]: ` before the reply.
+            if rest.len() > 5 && rest.as_bytes()[..5].eq_ignore_ascii_case(b"host ") {
+                if let Some(colon) = rest.find("]:") {
+                    host = remote_host(&rest[5..=colon]);
+                    rest = &rest[colon + 2..];
+                }
+            }
+            return Unwrapped { reply: rest, command, host };
+        }
+    }
+    // 1&1 and others: `SMTP error from remote server for TEXT command, host: h (ip) reason: 550 ...`.
+    if let Some(at) = w.find("smtp error from remote server for ") {
+        let after = at + "smtp error from remote server for ".len();
+        if let Some(reason) = w.find_from(after, "reason:") {
+            if let Some(cmd_end) = w.find_from(after, " command") {
+                command = Command::recognize(&s[after..cmd_end]).or(Some(Command::Data));
+            }
+            return Unwrapped { reply: tail(s, reason + 7), command, host };
+        }
+    }
+    // Gmail's own DSN text: `... The error that the other server returned was: 550 ...`.
+    if let Some(at) = w.find("the error that the other server returned was:") {
+        let reply = tail(s, at + "the error that the other server returned was:".len());
+        return Unwrapped { reply, command, host };
+    }
+    // Exchange: `Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'`.
+    if let Some(at) = w.find(" returned '") {
+        let start = at + " returned '".len();
+        let reply = tail(s, start);
+        let end = reply.rfind('\'').unwrap_or(reply.len());
+        return Unwrapped { reply: &reply[..end], command, host };
+    }
+    Unwrapped { reply: s, command, host }
+}
+
+/// Strips a DSN diagnostic type (`smtp;`, `X-Postfix;`, `X-Unix;`) from the start.
+fn strip_diagnostic_type(s: &str) -> &str {
+    let Some(semi) = s.as_bytes().iter().take(24).position(|&b| b == b';') else {
+        return s;
+    };
+    let kind = s[..semi].trim();
+    let known = kind.eq_ignore_ascii_case("smtp")
+        || kind.eq_ignore_ascii_case("esmtp")
+        || kind.eq_ignore_ascii_case("lmtp")
+        || (kind.len() > 2
+            && kind.as_bytes()[..2].eq_ignore_ascii_case(b"x-")
+            && kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if known {
+        s[semi + 1..].trim_start()
+    } else {
+        s
+    }
+}
+
+/// The host name in `mx.example.com[192.0.2.1]` or `mx.example.com [192.0.2.1]`.
+fn remote_host(s: &str) -> Option<&str> {
+    let name = s.split(['[', ' ']).next()?.trim();
+    (!name.is_empty()).then_some(name)
+}
+
+/// Where an Exim command phrase ends: `RCPT TO:<a@b>:`, `MAIL FROM:<a@b> SIZE=1543:`,
+/// `end of data:`, `initial connection:`. Returns the end of the phrase and the start of what
+/// follows the colon.
+fn exim_command_end(w: &Window, from: usize) -> Option<(usize, usize)> {
+    let rest = w.lower.get(from..)?;
+    let search_from = if rest.starts_with(b"rcpt to:") || rest.starts_with(b"mail from:") {
+        // The address may itself hold colons; the phrase ends after its closing bracket.
+        let gt = memchr::memchr(b'>', rest.get(..rest.len().min(600))?)?;
+        from + gt
+    } else {
+        from
+    };
+    let colon = w.find_from(search_from, ": ")?;
+    Some((colon, colon + 2))
+}
+
+/// Strips Postfix's trailing `(in reply to RCPT TO command)` and reads the command from it.
+fn strip_in_reply_to(s: &str) -> (&str, Option<Command>) {
+    let window_start = s.len().saturating_sub(WRAPPER_WINDOW);
+    let tail_lower = tail(s, window_start).to_ascii_lowercase();
+    let offset = s.len() - tail_lower.len();
+    if let Some(at) = tail_lower.rfind("(in reply to ") {
+        let inner = &tail_lower[at + "(in reply to ".len()..];
+        let end = inner.find(" command").or_else(|| inner.find(')')).unwrap_or(inner.len());
+        let command = Command::recognize(&inner[..end]);
+        return (head(s, offset + at), command);
+    }
+    (s, None)
+}
+
+/// Strips qmail's closing words: `Giving up on 192.0.2.1.` and `I'm not going to try again; ...`.
+fn strip_qmail_trailer(s: &str) -> &str {
+    let lower_window_start = s.len().saturating_sub(WRAPPER_WINDOW);
+    let window = tail(s, lower_window_start);
+    let offset = s.len() - window.len();
+    let w = Window::new(window);
+    let cut = [w.rfind("giving up on "), w.rfind("i'm not going to try again")]
+        .into_iter()
+        .flatten()
+        .min();
+    match cut {
+        Some(at) => head(s, offset + at),
+        None => s,
+    }
+}
+
+/// Joins the lines of a reply into one line without its codes: the leading basic code and the
+/// enhanced code after it are taken out, and so are the continuation prefixes (`550-5.7.1`)
+/// that multi-line replies repeat at the start of each line, also when a DSN has folded the
+/// lines into one.
+fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
+    let mut code = None;
+    let mut enhanced = None;
+    let mut out = String::with_capacity(reply.len().min(1 << 16));
+    for (index, line) in reply.lines().enumerate() {
+        let mut tokens = line.split_ascii_whitespace().peekable();
+        if index == 0 {
+            // The leading code, and an enhanced code right after it (`550 5.1.1`, `550-5.1.1`, `550 #5.1.1`).
+            if let Some(&first) = tokens.peek() {
+                if let Some((c, rest)) = leading_code(first) {
+                    code = Some(c);
+                    tokens.next();
+                    if rest.is_empty() {
+                        if let Some(e) = tokens.peek().and_then(|t| Enhanced::parse(t)) {
+                            enhanced = Some(e);
+                            tokens.next();
+                        }
+                    } else if let Some(e) = Enhanced::parse(rest) {
+                        enhanced = Some(e);
+                    } else {
+                        push_token(&mut out, rest);
+                    }
+                } else if let Some(e) = Enhanced::parse(first).filter(|_| is_bare_enhanced(first)) {
+                    // `5.1.1 <bob@example.org>: ...` with no basic code.
+                    enhanced = Some(e);
+                    tokens.next();
+                }
+            }
+        } else if let (Some(c), Some(&first)) = (code, tokens.peek()) {
+            // A continuation line: `550-5.7.1 ...`, `550 5.7.1 ...`, `550 ...`.
+            if let Some((_, rest)) = leading_code(first).filter(|&(tc, _)| tc == c) {
+                tokens.next();
+                if rest.is_empty() {
+                    if tokens.peek().is_some_and(|t| is_bare_enhanced(t) && Enhanced::parse(t) == enhanced) {
+                        tokens.next();
+                    }
+                } else if Enhanced::parse(rest) != enhanced || enhanced.is_none() {
+                    push_token(&mut out, rest);
+                }
+            }
+        }
+        while let Some(token) = tokens.next() {
+            if let Some(c) = code {
+                if let Some((_, rest)) = leading_code(token).filter(|&(tc, _)| tc == c) {
+                    if rest.is_empty() {
+                        // `550 5.7.1` repeated mid-line (a continuation line a DSN folded): drop both.
+                        if let (Some(e), Some(next)) = (enhanced, tokens.peek()) {
+                            if Enhanced::parse(next) == Some(e) && is_bare_enhanced(next) {
+                                tokens.next();
+                                continue;
+                            }
+                        }
+                        if token.len() > 3 {
+                            // `550-` or `550:` alone.
+                            continue;
+                        }
+                    } else if Enhanced::parse(rest).is_some_and(|e| Some(e) == enhanced) {
+                        continue;
+                    } else if token.as_bytes()[3] == b'-' {
+                        push_token(&mut out, rest);
+                        continue;
+                    }
+                }
+            }
+            if enhanced.is_none() {
+                enhanced = Enhanced::parse(token);
+            }
+            push_token(&mut out, token);
+        }
+    }
+    (code, enhanced, out)
+}
+
+/// True when the token is an enhanced code and nothing else (not `5.1.1.1`, not `x5.1.1`).
+fn is_bare_enhanced(token: &str) -> bool {
+    let t = token.trim_start_matches(['#', '(', '[']).trim_end_matches([')', ']', ':', ',']);
+    t.bytes().all(|b| b.is_ascii_digit() || b == b'.') && Enhanced::parse(t).is_some()
+}
+
+fn push_token(out: &mut String, token: &str) {
+    if token.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(token);
+}
+
+/// Reads a code that the text holds somewhere other than its start: only when it stands right
+/// before an enhanced code of the same class (`returned '441 4.4.1 ...'`), so that numbers in
+/// prose ("delivery attempts: 0", "Winsock error 10060") are not taken for codes.
+pub(crate) fn embedded_code(text: &str) -> Option<u16> {
+    let mut tokens = text.split_ascii_whitespace().peekable();
+    while let Some(token) = tokens.next() {
+        let token = token.trim_start_matches(['<', '(', '[', '\'', '"']);
+        if let Some((code, rest)) = leading_code(token) {
+            let class = u8::try_from(code / 100).unwrap_or(0);
+            let next = if rest.is_empty() { tokens.peek().copied() } else { Some(rest) };
+            if next.and_then(Enhanced::parse).is_some_and(|e| e.class == class) {
+                return Some(code);
+            }
+        }
+    }
+    None
+}
+
+/// Units a stated wait may be written in, with their length in seconds.
+const UNITS: &[(&str, u32)] = &[
+    ("seconds", 1),
+    ("second", 1),
+    ("secs", 1),
+    ("sec", 1),
+    ("s", 1),
+    ("minutes", 60),
+    ("minute", 60),
+    ("mins", 60),
+    ("min", 60),
+    ("m", 60),
+    ("hours", 3600),
+    ("hour", 3600),
+    ("hrs", 3600),
+    ("hr", 3600),
+    ("h", 3600),
+    ("days", 86400),
+    ("day", 86400),
+];
+
+/// Words that may stand between a trigger and the number: `wait for at least 5 minutes`.
+const FILLERS: &[&str] = &["for ", "at least ", "about ", "approximately ", "another ", "in ", "after "];
+
+/// The longest stated wait believed (a week); a larger number is not a wait.
+const MAX_STATED_WAIT: u64 = 7 * 86400;
+
+/// Reads the wait a server states after a trigger phrase found at `after` in `text`:
+/// `5 minutes`, `60 seconds`, `120`, `00:05:00`.
+pub(crate) fn wait_after(text: &str, after: usize) -> Option<u32> {
+    let mut rest = tail(text, after).trim_start();
+    loop {
+        let before = rest.len();
+        for filler in FILLERS {
+            if rest.len() >= filler.len() && rest.as_bytes()[..filler.len()].eq_ignore_ascii_case(filler.as_bytes()) {
+                rest = rest[filler.len()..].trim_start();
+            }
+        }
+        if rest.len() == before {
+            break;
+        }
+    }
+    let digits = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b':').count();
+    let number = &rest[..digits];
+    if number.is_empty() || number.starts_with(':') {
+        return None;
+    }
+    let seconds = if number.contains(':') {
+        // hh:mm:ss (two parts would be ambiguous with a clock time, so only three count).
+        let parts: Vec<&str> = number.split(':').collect();
+        if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 2 && parts[0] != *p) {
+            return None;
+        }
+        let h: u64 = parts[0].parse().ok()?;
+        let m: u64 = parts[1].parse().ok()?;
+        let s: u64 = parts[2].parse().ok()?;
+        if m > 59 || s > 59 {
+            return None;
+        }
+        h * 3600 + m * 60 + s
+    } else {
+        if number.len() > 9 {
+            return None;
+        }
+        let n: u64 = number.parse().ok()?;
+        let unit_text = rest[digits..].trim_start();
+        let word_len = unit_text.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let word = &unit_text[..word_len];
+        let unit = if word.is_empty() {
+            1
+        } else {
+            match UNITS.iter().find(|(name, _)| word.eq_ignore_ascii_case(name)) {
+                Some(&(_, secs)) => u64::from(secs),
+                // `in 5 more days`, `after 3 attempts`: not a wait we understand.
+                None => return None,
+            }
+        };
+        n * unit
+    };
+    (seconds > 0 && seconds <= MAX_STATED_WAIT).then(|| u32::try_from(seconds).unwrap_or(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enhanced_forms() {
+        for form in ["5.1.1", "#5.1.1", "(#5.1.1)", "[5.1.1]", "5.1.1:", "(#5.1.1)."] {
+            assert_eq!(Enhanced::parse(form), Some(Enhanced { class: 5, subject: 1, detail: 1 }), "{form}");
+        }
+        for not in ["4.16.55.1", "192.0.2.1", "5.1", "6.1.1", "5.1.1.1", "5.16.1", "1.2.3", "5.1.1000"] {
+            assert_eq!(Enhanced::parse(not), None, "{not}");
+        }
+        assert_eq!(Enhanced::parse("X.7.26").map(|e| e.to_string()), Some("X.7.26".to_owned()));
+    }
+
+    #[test]
+    fn postfix_wrapper() {
+        let p = parse("host mx.example.org[192.0.2.1] said: 550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)");
+        assert_eq!(p.code, Some(550));
+        assert_eq!(p.enhanced.map(|e| e.to_string()).as_deref(), Some("5.1.1"));
+        assert_eq!(p.command, Some(Command::Rcpt));
+        assert_eq!(p.host, Some("mx.example.org"));
+        assert_eq!(p.text, "<bob@example.org>: Recipient address rejected: User unknown");
+    }
+
+    #[test]
+    fn exim_wrapper() {
+        let p = parse("SMTP error from remote mail server after RCPT TO:<bob@example.org>: host mx.example.org [192.0.2.1]: 550 5.1.1 User unknown");
+        assert_eq!((p.code, p.command, p.host), (Some(550), Some(Command::Rcpt), Some("mx.example.org")));
+        assert_eq!(p.text, "User unknown");
+        let p = parse("host mx.example.org [192.0.2.1] SMTP error from remote mail server after MAIL FROM:<a@example.com> SIZE=1543: 550 5.7.0 Please use the smtp server of your ISP.");
+        assert_eq!((p.code, p.command, p.host), (Some(550), Some(Command::Mail), Some("mx.example.org")));
+        assert_eq!(p.text, "Please use the smtp server of your ISP.");
+    }
+
+    #[test]
+    fn multiline_and_folded() {
+        let crlf = "550-5.7.26 Unauthenticated email is not accepted\r\n550-5.7.26 due to DMARC policy.\r\n550 5.7.26 Learn more - gsmtp";
+        let folded = "550-5.7.26 Unauthenticated email is not accepted 550-5.7.26 due to DMARC policy. 550 5.7.26 Learn more - gsmtp";
+        for form in [crlf, folded] {
+            let p = parse(form);
+            assert_eq!(p.code, Some(550));
+            assert_eq!(p.text, "Unauthenticated email is not accepted due to DMARC policy. Learn more - gsmtp");
+        }
+    }
+
+    #[test]
+    fn embedded_codes() {
+        assert_eq!(embedded_code("Remote Server at x (10.1.1.3) returned '441 4.4.1 Error'"), Some(441));
+        assert_eq!(embedded_code("delivery attempts: 0, 550 sorry"), None);
+    }
+
+    #[test]
+    fn waits() {
+        let w = |s: &str| wait_after(s, 0);
+        assert_eq!(w("5 minutes"), Some(300));
+        assert_eq!(w(" for at least 60 seconds"), Some(60));
+        assert_eq!(w("120"), Some(120));
+        assert_eq!(w("00:05:00"), Some(300));
+        assert_eq!(w("2 more days"), None);
+        assert_eq!(w("14:30"), None);
+        assert_eq!(w("99999999999999999999 seconds"), None);
+        assert_eq!(w("a few minutes"), None);
+    }
+}

@@ -1,0 +1,137 @@
+//! The static tables that `build.rs` generates from `data/*.toml`, and the shapes of their rows.
+
+use crate::types::{Command, Reason};
+
+/// A basic reply code of `data/reply_codes.toml`.
+#[derive(Debug)]
+pub(crate) struct ReplyCodeEntry {
+    pub code: u16,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub when: &'static str,
+    pub fix: &'static str,
+    pub source: &'static str,
+    /// `matched` text when this code alone decided (`code 421`).
+    pub label: &'static str,
+}
+
+/// An enhanced-code class (2, 4, 5).
+#[derive(Debug)]
+pub(crate) struct ClassEntry {
+    pub class: u8,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub source: &'static str,
+}
+
+/// An enhanced-code subject (X.1 ...).
+#[derive(Debug)]
+pub(crate) struct SubjectEntry {
+    pub subject: u16,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub source: &'static str,
+}
+
+/// A registered enhanced code (X.1.1 ...).
+#[derive(Debug)]
+pub(crate) struct DetailEntry {
+    pub subject: u16,
+    pub detail: u16,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub when: &'static str,
+    pub fix: &'static str,
+    pub basic: &'static [u16],
+    pub classes: &'static [u8],
+    pub source: &'static str,
+}
+
+/// A literal the text scan looks for, lower case; matching ignores ASCII case.
+#[derive(Debug)]
+pub(crate) struct PatternEntry {
+    pub text: &'static str,
+    pub word_start: bool,
+    pub word_end: bool,
+}
+
+/// A receiving provider, recognised by marker patterns in the text or by the host hint.
+#[derive(Debug)]
+pub(crate) struct ProviderEntry {
+    pub id: &'static str,
+    #[allow(dead_code)]
+    pub name: &'static str,
+    pub markers: &'static [usize],
+    pub hosts: &'static [&'static str],
+}
+
+/// A text or provider rule of `data/rules.toml`, in evaluation order.
+#[derive(Debug)]
+pub(crate) struct RuleEntry {
+    pub id: &'static str,
+    pub reason: Reason,
+    pub provider: Option<usize>,
+    pub weak: bool,
+    /// At least one of these patterns (empty: no text condition).
+    pub any: &'static [usize],
+    /// At least one pattern of each group.
+    pub all: &'static [&'static [usize]],
+    /// None of these patterns.
+    pub not: &'static [usize],
+    /// The enhanced code must be one of these (class 0 matches any class).
+    pub status: &'static [(u8, u16, u16)],
+    /// The basic code must be one of these.
+    pub codes: &'static [u16],
+    /// The command must be one of these.
+    pub commands: &'static [Command],
+    /// `matched` text: one per `any` pattern, else one per status then per code.
+    pub labels: &'static [&'static str],
+    pub advice: Option<&'static str>,
+}
+
+/// What an enhanced code means for the reason, when words do not say more.
+#[derive(Debug)]
+pub(crate) struct EnhancedMapEntry {
+    /// 0 for any class.
+    pub class: u8,
+    pub subject: u16,
+    pub detail: u16,
+    pub reason: Reason,
+    /// A weak mapping yields to vague words and to the command.
+    pub weak: bool,
+    /// `matched` text for classes 2, 4 and 5.
+    pub labels: [&'static str; 3],
+}
+
+/// What a basic code (optionally after a given command) means for the reason.
+#[derive(Debug)]
+pub(crate) struct BasicMapEntry {
+    pub code: u16,
+    pub command: Option<Command>,
+    pub reason: Reason,
+    pub weak: bool,
+    pub label: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/tables.rs"));
+
+/// The reference entry of a basic code.
+pub(crate) fn reply_code(code: u16) -> Option<&'static ReplyCodeEntry> {
+    REPLY_CODES.binary_search_by_key(&code, |e| e.code).ok().map(|i| &REPLY_CODES[i])
+}
+
+/// The registry entry of an enhanced code's subject and detail.
+pub(crate) fn detail(subject: u16, detail: u16) -> Option<&'static DetailEntry> {
+    DETAILS
+        .binary_search_by_key(&(subject, detail), |e| (e.subject, e.detail))
+        .ok()
+        .map(|i| &DETAILS[i])
+}
+
+pub(crate) fn subject(subject: u16) -> Option<&'static SubjectEntry> {
+    SUBJECTS.iter().find(|s| s.subject == subject)
+}
+
+pub(crate) fn class(class: u8) -> Option<&'static ClassEntry> {
+    CLASSES.iter().find(|c| c.class == class)
+}

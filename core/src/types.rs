@@ -1,0 +1,449 @@
+//! The enums of the public contract: every value crosses into Python and JavaScript as its
+//! snake_case string, so each enum has `as_str()`, `FromStr` and an `ALL` list.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::Error;
+
+/// Declares a public enum whose values are snake_case strings on the wire.
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident as $what:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in the order of the contract's table.
+            pub const ALL: &'static [$name] = &[ $( $name::$variant, )+ ];
+
+            /// The value's name on the wire (JSON, Python, JavaScript).
+            pub const fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $text, )+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+
+            fn from_str(s: &str) -> Result<Self, Error> {
+                match s {
+                    $( $text => Ok($name::$variant), )+
+                    _ => Err(Error::InvalidName { what: $what, input: s.to_owned() }),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// How far the reply got, from its basic code (else from the enhanced code's class).
+    pub enum Severity as "severity" {
+        /// 2xx: the command was accepted.
+        Success = "success",
+        /// 3xx: accepted so far, more input expected.
+        Intermediate = "intermediate",
+        /// 4xx: failed for now; the same command may succeed later.
+        Transient = "transient",
+        /// 5xx: failed; repeating the same command will fail again.
+        Permanent = "permanent",
+        /// No code anywhere in the input.
+        Unknown = "unknown",
+    }
+}
+
+string_enum! {
+    /// What kind of failure it was, for the person who reads the bounce.
+    pub enum Bounce as "bounce" {
+        /// Nothing failed.
+        None = "none",
+        /// A temporary condition; the address is fine.
+        Soft = "soft",
+        /// The address or its domain is permanently undeliverable.
+        Hard = "hard",
+        /// Refused because of the sender, the message or a policy, not the address.
+        Block = "block",
+    }
+}
+
+string_enum! {
+    /// What to do with this message now.
+    pub enum Action as "action" {
+        /// Nothing failed; nothing to do.
+        None = "none",
+        /// Try this message again later.
+        Retry = "retry",
+        /// Give up on this message.
+        Bounce = "bounce",
+    }
+}
+
+string_enum! {
+    /// Who has to act for mail to get through.
+    pub enum Fault as "fault" {
+        /// Nothing failed.
+        None = "none",
+        /// The recipient's address or mailbox.
+        Recipient = "recipient",
+        /// The sending side: its IP, domain, authentication, configuration or volume.
+        Sender = "sender",
+        /// The message itself: content, format, size.
+        Message = "message",
+        /// The receiving server, which has a problem of its own.
+        Remote = "remote",
+        /// The path between the two: DNS, routing, connections.
+        Network = "network",
+        /// Not known.
+        Unknown = "unknown",
+    }
+}
+
+string_enum! {
+    /// Why a reply failed (or that it did not), in the taxonomy of the contract.
+    pub enum Reason as "reason" {
+        /// Accepted (2xx, 3xx).
+        Delivered = "delivered",
+        /// The mailbox does not exist or the address is invalid.
+        UserUnknown = "user_unknown",
+        /// The recipient domain does not exist or cannot be routed.
+        HostUnknown = "host_unknown",
+        /// The mailbox has moved, with no forwarding.
+        HasMoved = "has_moved",
+        /// The domain or host accepts no mail at all (null MX, 521, 556).
+        NotAccept = "not_accept",
+        /// The account exists but is disabled, suspended or inactive.
+        MailboxDisabled = "mailbox_disabled",
+        /// The sending service refused: the address is on its suppression list.
+        Suppressed = "suppressed",
+        /// The mailbox is over quota.
+        MailboxFull = "mailbox_full",
+        /// Greylisting: retry shortly from the same host.
+        Greylisted = "greylisted",
+        /// Too many messages or connections: sending too fast.
+        RateLimited = "rate_limited",
+        /// Too many recipients in one transaction.
+        TooManyRecipients = "too_many_recipients",
+        /// The server is shutting down, in maintenance or overloaded.
+        ServiceUnavailable = "service_unavailable",
+        /// A local error on the receiving side.
+        SystemError = "system_error",
+        /// The receiving system is out of storage.
+        SystemFull = "system_full",
+        /// DNS failure, no route, connection lost, routing loop.
+        NetworkError = "network_error",
+        /// Delivery time expired after repeated failures.
+        Expired = "expired",
+        /// The sending IP or host is blocked.
+        Blocked = "blocked",
+        /// Refused because of the sender's IP or domain reputation.
+        BadReputation = "bad_reputation",
+        /// SPF, DKIM or DMARC failed.
+        AuthFailure = "auth_failure",
+        /// The sending IP has no valid reverse DNS.
+        RequirePtr = "require_ptr",
+        /// The envelope sender address is refused.
+        SenderRejected = "sender_rejected",
+        /// Relaying denied.
+        RelayDenied = "relay_denied",
+        /// STARTTLS or another TLS requirement failed.
+        TlsRequired = "tls_required",
+        /// The server requires SMTP AUTH.
+        AuthRequired = "auth_required",
+        /// SMTP AUTH credentials were rejected.
+        AuthInvalid = "auth_invalid",
+        /// The message was judged spam.
+        SpamDetected = "spam_detected",
+        /// The message carries malware.
+        VirusDetected = "virus_detected",
+        /// Headers, format or attachments refused, or not RFC 5322 compliant.
+        ContentRejected = "content_rejected",
+        /// The message is too big.
+        MessageTooLarge = "message_too_large",
+        /// Refused by a local policy not covered by another reason.
+        PolicyViolation = "policy_violation",
+        /// Another security refusal.
+        SecurityError = "security_error",
+        /// The server did not accept the command or its arguments.
+        SyntaxError = "syntax_error",
+        /// Nothing more specific is known: decided from the class digit alone.
+        Unknown = "unknown",
+    }
+}
+
+string_enum! {
+    /// The SMTP command a reply answered, when the caller or a wrapper says so.
+    pub enum Command as "command" {
+        /// The greeting after the connection opened.
+        Connect = "connect",
+        /// `HELO`, `EHLO` or `LHLO`.
+        Helo = "helo",
+        /// `STARTTLS`.
+        Starttls = "starttls",
+        /// `AUTH`.
+        Auth = "auth",
+        /// `MAIL FROM`.
+        Mail = "mail",
+        /// `RCPT TO`.
+        Rcpt = "rcpt",
+        /// `DATA`, `BDAT` or the end of the message data.
+        Data = "data",
+        /// Any other command (`RSET`, `VRFY`, `QUIT`, ...).
+        Other = "other",
+    }
+}
+
+/// What a reason implies when nothing more is known, as the contract's reason table states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ReasonDefaults {
+    pub bounce: Bounce,
+    pub fault: Fault,
+    /// A 5xx reply with this reason is still worth retrying.
+    pub temporary_in_practice: bool,
+}
+
+impl Reason {
+    pub(crate) const fn defaults(self) -> ReasonDefaults {
+        use Bounce::{Block, Hard, None as BNone, Soft};
+        use Fault::{Message, Network, None as FNone, Recipient, Remote, Sender, Unknown};
+        let (bounce, fault, temporary_in_practice) = match self {
+            Reason::Delivered => (BNone, FNone, false),
+            Reason::UserUnknown
+            | Reason::HostUnknown
+            | Reason::HasMoved
+            | Reason::NotAccept
+            | Reason::MailboxDisabled
+            | Reason::Suppressed => (Hard, Recipient, false),
+            Reason::MailboxFull => (Soft, Recipient, true),
+            Reason::Greylisted | Reason::ServiceUnavailable | Reason::SystemFull => {
+                (Soft, Remote, true)
+            }
+            Reason::RateLimited | Reason::TooManyRecipients => (Soft, Sender, true),
+            Reason::SystemError => (Soft, Remote, false),
+            Reason::NetworkError | Reason::Expired => (Soft, Network, false),
+            Reason::Blocked
+            | Reason::BadReputation
+            | Reason::AuthFailure
+            | Reason::RequirePtr
+            | Reason::SenderRejected
+            | Reason::RelayDenied
+            | Reason::TlsRequired
+            | Reason::AuthRequired
+            | Reason::AuthInvalid
+            | Reason::PolicyViolation
+            | Reason::SecurityError
+            | Reason::SyntaxError => (Block, Sender, false),
+            Reason::SpamDetected
+            | Reason::VirusDetected
+            | Reason::ContentRejected
+            | Reason::MessageTooLarge => (Block, Message, false),
+            Reason::Unknown => (Soft, Unknown, false),
+        };
+        ReasonDefaults { bounce, fault, temporary_in_practice }
+    }
+
+    /// The reason's default bounce type (before the 4xx and 2xx/3xx adjustments).
+    pub const fn default_bounce(self) -> Bounce {
+        self.defaults().bounce
+    }
+
+    /// Who has to act, by default, for this reason.
+    pub const fn default_fault(self) -> Fault {
+        self.defaults().fault
+    }
+
+    /// A short human title for the reason, used when the reply carries no code at all.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Reason::Delivered => "Delivered",
+            Reason::UserUnknown => "User Unknown",
+            Reason::HostUnknown => "Host Unknown",
+            Reason::HasMoved => "Mailbox Has Moved",
+            Reason::NotAccept => "Domain Accepts No Mail",
+            Reason::MailboxDisabled => "Mailbox Disabled",
+            Reason::Suppressed => "Suppressed by the Sending Service",
+            Reason::MailboxFull => "Mailbox Full",
+            Reason::Greylisted => "Greylisted",
+            Reason::RateLimited => "Rate Limited",
+            Reason::TooManyRecipients => "Too Many Recipients",
+            Reason::ServiceUnavailable => "Service Unavailable",
+            Reason::SystemError => "Remote System Error",
+            Reason::SystemFull => "Remote System Full",
+            Reason::NetworkError => "Network Error",
+            Reason::Expired => "Delivery Time Expired",
+            Reason::Blocked => "Sender Blocked",
+            Reason::BadReputation => "Bad Sender Reputation",
+            Reason::AuthFailure => "SPF, DKIM or DMARC Failure",
+            Reason::RequirePtr => "Reverse DNS Required",
+            Reason::SenderRejected => "Sender Address Rejected",
+            Reason::RelayDenied => "Relaying Denied",
+            Reason::TlsRequired => "TLS Required",
+            Reason::AuthRequired => "Authentication Required",
+            Reason::AuthInvalid => "Authentication Failed",
+            Reason::SpamDetected => "Message Judged Spam",
+            Reason::VirusDetected => "Malware Detected",
+            Reason::ContentRejected => "Content Rejected",
+            Reason::MessageTooLarge => "Message Too Large",
+            Reason::PolicyViolation => "Policy Violation",
+            Reason::SecurityError => "Security Refusal",
+            Reason::SyntaxError => "Command Not Accepted",
+            Reason::Unknown => "Unclassified Failure",
+        }
+    }
+
+    /// What to do about a failure of this reason: the default `advice` of a classification.
+    pub const fn advice(self) -> &'static str {
+        match self {
+            Reason::Delivered => "Nothing to do: the server accepted the message.",
+            Reason::UserUnknown => "The address does not exist. Remove it from your list and check how it was collected (typos, stale imports); do not retry.",
+            Reason::HostUnknown => "The recipient domain does not exist or has no mail server. Check the domain for typos; remove the address if it is right.",
+            Reason::HasMoved => "The mailbox has moved and mail is not forwarded. Ask the recipient for the new address and remove the old one.",
+            Reason::NotAccept => "The domain declares that it receives no mail at all (null MX or equivalent). Remove the address.",
+            Reason::MailboxDisabled => "The account exists but is disabled or inactive. Stop mailing it; reactivation is up to the recipient.",
+            Reason::Suppressed => "Your sending service refused the address because it is on its suppression list after an earlier hard bounce or complaint. Keep it suppressed unless the recipient asks to be removed from that list.",
+            Reason::MailboxFull => "The recipient's mailbox is full. Retry later; if it stays full for days, treat the address as inactive.",
+            Reason::Greylisted => "The server greylists unknown senders. Retry from the same IP after a few minutes; a normal MTA queue does this on its own.",
+            Reason::RateLimited => "You are sending too fast for this receiver. Slow down: fewer connections and messages per minute to this domain, and retry with a longer backoff.",
+            Reason::TooManyRecipients => "Too many recipients in one transaction. Retry the remaining recipients in another transaction, and send fewer recipients per message.",
+            Reason::ServiceUnavailable => "The receiving server is temporarily unavailable (maintenance, overload or shutdown). Retry later; nothing to change on your side.",
+            Reason::SystemError => "The receiving server had an internal error. Retry later; if it persists, contact the receiving domain's postmaster.",
+            Reason::SystemFull => "The receiving system is out of storage. Retry later; the problem is on the receiving side.",
+            Reason::NetworkError => "Delivery failed on the way: DNS lookup, connection or routing. Check the recipient domain's DNS and your outbound connectivity; retry later.",
+            Reason::Expired => "The message stayed in the queue until its lifetime ran out after repeated temporary failures. Look at the earlier deferrals to see why; resend only once the cause is fixed.",
+            Reason::Blocked => "Your sending IP or host is blocked (blocklist, dynamic IP, or a local ban). Check the blocklists named in the reply, request delisting, and fix the cause before resending; do not suppress the recipient.",
+            Reason::BadReputation => "The receiver distrusts your sending IP or domain. Lower volume, send only to engaged recipients, check complaint rates and postmaster tools, and warm up new IPs slowly.",
+            Reason::AuthFailure => "SPF, DKIM or DMARC failed for your domain. Publish a correct SPF record, sign with DKIM aligned to the From: domain, and check your DMARC policy.",
+            Reason::RequirePtr => "Your sending IP has no valid reverse DNS. Set a PTR record that resolves back to the IP (forward-confirmed) and matches your HELO name.",
+            Reason::SenderRejected => "The envelope sender (MAIL FROM) address was refused. Use a sender address in a domain that exists, resolves and is allowed to send.",
+            Reason::RelayDenied => "The server does not relay for you. Send to the recipient domain's own MX, or authenticate to your submission server.",
+            Reason::TlsRequired => "A TLS requirement failed. Enable STARTTLS with a valid certificate and modern protocol versions on the sending side.",
+            Reason::AuthRequired => "The server requires SMTP authentication. Configure the client to authenticate (AUTH) before sending.",
+            Reason::AuthInvalid => "The SMTP AUTH credentials were rejected. Check the username, password or token and the mechanism used.",
+            Reason::SpamDetected => "The message was judged spam. Review content, links and list hygiene; do not suppress the recipient for this.",
+            Reason::VirusDetected => "The message was judged to carry malware. Scan attachments and links, remove the offending content and resend.",
+            Reason::ContentRejected => "The message's headers, format or attachments were refused. Fix the message (valid From: header, RFC 5322 compliance, allowed attachment types) and resend.",
+            Reason::MessageTooLarge => "The message is larger than the receiver accepts. Send a smaller message, for example a link instead of an attachment.",
+            Reason::PolicyViolation => "A local policy of the receiver refused the message. Read the reply and the receiver's postmaster pages for the policy in question.",
+            Reason::SecurityError => "A security policy of the receiver refused the message. Read the reply for the requirement and fix it on the sending side.",
+            Reason::SyntaxError => "The server did not accept a command or its arguments. Check the sending software and its configuration.",
+            Reason::Unknown => "The reply does not say why. Follow the code's class: retry a 4xx, give up on a 5xx, and look at the reply text yourself.",
+        }
+    }
+
+    /// The Sisimai reason(s) this one corresponds to, for users migrating from Sisimai.
+    pub const fn sisimai(self) -> &'static str {
+        match self {
+            Reason::Delivered => "delivered",
+            Reason::UserUnknown => "userunknown",
+            Reason::HostUnknown => "hostunknown",
+            Reason::HasMoved => "hasmoved",
+            Reason::NotAccept => "notaccept",
+            Reason::MailboxDisabled => "suspend",
+            Reason::Suppressed => "suppressed",
+            Reason::MailboxFull => "mailboxfull",
+            Reason::Greylisted => "spamdetected",
+            Reason::RateLimited => "ratelimited",
+            Reason::TooManyRecipients | Reason::ServiceUnavailable => "",
+            Reason::SystemError => "systemerror",
+            Reason::SystemFull => "systemfull",
+            Reason::NetworkError => "networkerror",
+            Reason::Expired => "expired",
+            Reason::Blocked => "blocked",
+            Reason::BadReputation => "badreputation",
+            Reason::AuthFailure => "authfailure",
+            Reason::RequirePtr => "requireptr",
+            Reason::SenderRejected => "rejected",
+            Reason::RelayDenied => "norelaying",
+            Reason::TlsRequired => "failedstarttls",
+            Reason::AuthRequired | Reason::AuthInvalid | Reason::SecurityError => "securityerror",
+            Reason::SpamDetected => "spamdetected",
+            Reason::VirusDetected => "virusdetected",
+            Reason::ContentRejected => "contenterror",
+            Reason::MessageTooLarge => "emailtoolarge",
+            Reason::PolicyViolation => "policyviolation",
+            Reason::SyntaxError => "syntaxerror",
+            Reason::Unknown => "undefined",
+        }
+    }
+}
+
+impl Severity {
+    /// The severity of a basic reply code (or an enhanced code's class digit).
+    pub const fn from_class(class: u16) -> Severity {
+        match class {
+            2 => Severity::Success,
+            3 => Severity::Intermediate,
+            4 => Severity::Transient,
+            5 => Severity::Permanent,
+            _ => Severity::Unknown,
+        }
+    }
+}
+
+impl Command {
+    /// Reads a command hint as callers and logs spell it: `"RCPT TO"`, `"rcpt"`,
+    /// `"MAIL FROM:<a@b>"`, `"end of DATA"`, `"EHLO"`, `"initial connection"`.
+    ///
+    /// Unlike [`FromStr`], which accepts only the exact wire names, this is lenient about
+    /// case, arguments and surrounding words, and returns `None` when it recognises nothing.
+    pub fn recognize(input: &str) -> Option<Command> {
+        let lower = input.trim().to_ascii_lowercase();
+        let s = lower.as_str();
+        if s.is_empty() {
+            return None;
+        }
+        if let Ok(exact) = s.parse::<Command>() {
+            return Some(exact);
+        }
+        let has_word = |w: &str| {
+            s.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| part == w)
+        };
+        if s.contains("end of data") || has_word("data") || has_word("bdat") || s.contains("after sending message") {
+            Some(Command::Data)
+        } else if has_word("rcpt") || s.contains("rcpt to") || s.contains("recipient") {
+            Some(Command::Rcpt)
+        } else if has_word("mail") || s.contains("mail from") {
+            Some(Command::Mail)
+        } else if has_word("helo") || has_word("ehlo") || has_word("lhlo") {
+            Some(Command::Helo)
+        } else if has_word("starttls") || has_word("tls") {
+            Some(Command::Starttls)
+        } else if has_word("auth") {
+            Some(Command::Auth)
+        } else if has_word("connect") || has_word("connection") || has_word("greeting") || has_word("banner") {
+            Some(Command::Connect)
+        } else if ["rset", "vrfy", "expn", "noop", "quit", "help", "etrn", "atrn", "burl", "turn"]
+            .iter()
+            .any(|w| has_word(w))
+        {
+            Some(Command::Other)
+        } else {
+            None
+        }
+    }
+
+    /// Like [`Command::recognize`], but an unrecognised non-empty hint is an error
+    /// (`invalid_command`); an empty one is `None`.
+    pub fn parse_hint(input: &str) -> Result<Option<Command>, Error> {
+        if input.trim().is_empty() {
+            return Ok(None);
+        }
+        match Command::recognize(input) {
+            Some(c) => Ok(Some(c)),
+            None => Err(Error::InvalidCommand { input: input.to_owned() }),
+        }
+    }
+}

@@ -1,0 +1,31 @@
+# smtpcodes: one entry point for building, testing and measuring all three languages.
+# `make help` lists the targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+CORPUS ?= ../shared/corpus/sisimai-dev.jsonl
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+.PHONY: example
+example: ## Classify the bundled sample replies (the main job, on examples/replies.jsonl)
+	$(CARGO) run --quiet --release -p smtpcodes-cli -- classify < examples/replies.jsonl
+
+.PHONY: test
+test: test-rust ## Build all three languages and run every test
+
+.PHONY: test-rust
+test-rust: ## Rust: unit, vector, property and doc tests, and the CLI
+	$(CARGO) test --workspace --locked
+
+.PHONY: lint
+lint: ## Formatting and lints (cargo fmt, clippy -D warnings)
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+.PHONY: agreement
+agreement: ## Share of the Sisimai-labelled corpus whose reason agrees (CORPUS=path)
+	$(CARGO) run --quiet --release -p smtpcodes --example agreement -- $(CORPUS)

@@ -1,0 +1,161 @@
+//! `smtpcodes`: classify SMTP replies and explain reply codes from the command line.
+
+use std::io::{self, BufRead, BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Deserialize;
+use serde_json::Value;
+use smtpcodes::{Command, Reply};
+
+#[derive(Parser)]
+#[command(name = "smtpcodes", version, about = "Understands SMTP replies: retry or give up, suppress or not, whose problem it is.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Classify one reply: `smtpcodes classify 550 "5.1.1 User unknown"`, or, with no
+    /// arguments, one JSON object per line on stdin (`{"code": 550, "text": "..."}`; also
+    /// `command` and `host`) to one classification per line on stdout.
+    Classify {
+        /// The basic reply code (`550`); `-` or empty when the text carries it.
+        code: Option<String>,
+        /// The reply text.
+        text: Option<String>,
+        /// The SMTP command the reply answered (`RCPT TO`, `DATA`, ...).
+        #[arg(long)]
+        command: Option<String>,
+        /// The remote host or recipient domain.
+        #[arg(long)]
+        host: Option<String>,
+        /// Print a few readable lines instead of JSON.
+        #[arg(long)]
+        human: bool,
+    },
+    /// Explain a basic (`421`) or an enhanced (`5.1.1`) code.
+    Explain {
+        /// The code.
+        code: String,
+    },
+}
+
+/// One line of `classify` input on stdin.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    #[serde(default)]
+    code: Value,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    command: Option<String>,
+    #[serde(default)]
+    host: Option<String>,
+    /// Copied to the output unchanged, to pair answers with inputs.
+    #[serde(default)]
+    id: Value,
+}
+
+fn code_of(value: &Value) -> Result<Option<u16>, smtpcodes::Error> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => smtpcodes::parse_code(s),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => smtpcodes::check_code(i).map(Some),
+            None => Err(smtpcodes::Error::InvalidCode { input: n.to_string() }),
+        },
+        other => Err(smtpcodes::Error::InvalidCode { input: other.to_string() }),
+    }
+}
+
+fn classify_one(code: &Value, text: &str, command: Option<&str>, host: Option<&str>) -> Result<smtpcodes::Classification, smtpcodes::Error> {
+    let command = match command {
+        Some(c) => Command::parse_hint(c)?,
+        None => None,
+    };
+    Ok(Reply::new(text).maybe_code(code_of(code)?)?.maybe_command(command).maybe_host(host).classify())
+}
+
+fn error_json(e: &smtpcodes::Error) -> Value {
+    serde_json::json!({ "error": { "kind": e.kind(), "message": e.to_string() } })
+}
+
+/// Classifies JSON Lines from stdin; a bad line gets an error object, never stops the stream.
+fn classify_stream() -> ExitCode {
+    let stdin = io::stdin().lock();
+    let mut out = BufWriter::new(io::stdout().lock());
+    for (n, line) in stdin.lines().enumerate() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("smtpcodes: reading stdin: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let answer = match serde_json::from_str::<Line>(&line) {
+            Ok(input) => {
+                let mut v = match classify_one(&input.code, &input.text, input.command.as_deref(), input.host.as_deref()) {
+                    Ok(c) => serde_json::to_value(&c).unwrap_or(Value::Null),
+                    Err(e) => error_json(&e),
+                };
+                if !input.id.is_null() {
+                    v["id"] = input.id;
+                }
+                v
+            }
+            Err(e) => serde_json::json!({ "error": { "kind": "invalid_json", "message": format!("line {}: {e}", n + 1) } }),
+        };
+        if writeln!(out, "{answer}").is_err() {
+            return ExitCode::SUCCESS; // the reader went away (`| head`)
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Classify { code: None, text: None, .. } => classify_stream(),
+        Cmd::Classify { code, text, command, host, human } => {
+            let code = match code.as_deref() {
+                None | Some("-") => Value::Null,
+                Some(c) => Value::String(c.to_owned()),
+            };
+            match classify_one(&code, text.as_deref().unwrap_or(""), command.as_deref(), host.as_deref()) {
+                Ok(c) if human => {
+                    println!("{} {}: {}", c.code.map_or("---".to_owned(), |c| c.to_string()), c.title, c.text);
+                    println!("reason   {} ({})", c.reason, c.matched);
+                    println!("action   {}{}", c.action, c.retry_after.map_or(String::new(), |s| format!(" after {s} s")));
+                    println!("bounce   {}{}", c.bounce, if c.suppress { ", suppress the address" } else { "" });
+                    println!("fault    {}{}", c.fault, c.provider.map_or(String::new(), |p| format!(" (provider {p})")));
+                    println!("advice   {}", c.advice);
+                    ExitCode::SUCCESS
+                }
+                Ok(c) => {
+                    println!("{}", serde_json::to_string_pretty(&c).unwrap_or_default());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("smtpcodes: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Cmd::Explain { code } => match smtpcodes::explain(&code) {
+            Ok(e) => {
+                println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("smtpcodes: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

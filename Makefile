@@ -28,4 +28,5 @@ lint: ## Formatting and lints (cargo fmt, clippy -D warnings)
 
 .PHONY: agreement
 agreement: ## Share of the Sisimai-labelled corpus whose reason agrees (CORPUS=path)
-	$(CARGO) run --quiet --release -p smtpcodes --example agreement -- $(CORPUS)
+	$(CARGO) run --quiet --release -p smtpcodes-cli -- measure $(CORPUS)
+

@@ -38,6 +38,7 @@ struct EnhancedCodes {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(clippy::struct_field_names)] // the TOML keys
 struct Class {
     class: u8,
     title: String,
@@ -47,6 +48,7 @@ struct Class {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(clippy::struct_field_names)] // the TOML keys
 struct Subject {
     subject: u16,
     title: String,
@@ -131,34 +133,70 @@ struct Rule {
 }
 
 const REASONS: &[&str] = &[
-    "delivered", "user_unknown", "host_unknown", "has_moved", "not_accept", "mailbox_disabled",
-    "suppressed", "mailbox_full", "greylisted", "rate_limited", "too_many_recipients",
-    "service_unavailable", "system_error", "system_full", "network_error", "expired", "blocked",
-    "bad_reputation", "auth_failure", "require_ptr", "sender_rejected", "relay_denied",
-    "tls_required", "auth_required", "auth_invalid", "spam_detected", "virus_detected",
-    "content_rejected", "message_too_large", "policy_violation", "security_error", "syntax_error",
+    "delivered",
+    "user_unknown",
+    "host_unknown",
+    "has_moved",
+    "not_accept",
+    "mailbox_disabled",
+    "suppressed",
+    "mailbox_full",
+    "greylisted",
+    "rate_limited",
+    "too_many_recipients",
+    "service_unavailable",
+    "system_error",
+    "system_full",
+    "network_error",
+    "expired",
+    "blocked",
+    "bad_reputation",
+    "auth_failure",
+    "require_ptr",
+    "sender_rejected",
+    "relay_denied",
+    "tls_required",
+    "auth_required",
+    "auth_invalid",
+    "spam_detected",
+    "virus_detected",
+    "content_rejected",
+    "message_too_large",
+    "policy_violation",
+    "security_error",
+    "syntax_error",
     "unknown",
 ];
 
-const COMMANDS: &[&str] = &["connect", "helo", "starttls", "auth", "mail", "rcpt", "data", "other"];
+const COMMANDS: &[&str] = &[
+    "connect", "helo", "starttls", "auth", "mail", "rcpt", "data", "other",
+];
 
 fn camel(snake: &str) -> String {
     snake
         .split('_')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
 
 fn reason(name: &str, context: &str) -> String {
-    assert!(REASONS.contains(&name), "{context}: unknown reason {name:?}");
+    assert!(
+        REASONS.contains(&name),
+        "{context}: unknown reason {name:?}"
+    );
     format!("Reason::{}", camel(name))
 }
 
 fn command(name: &str, context: &str) -> String {
-    assert!(COMMANDS.contains(&name), "{context}: unknown command {name:?} (one of {COMMANDS:?})");
+    assert!(
+        COMMANDS.contains(&name),
+        "{context}: unknown command {name:?} (one of {COMMANDS:?})"
+    );
     format!("Command::{}", camel(name))
 }
 
@@ -168,11 +206,20 @@ fn status(code: &str, context: &str) -> (u8, u16, u16) {
     assert!(parts.len() == 3, "{context}: bad status {code:?}");
     let class = match parts[0] {
         "X" | "x" => 0,
-        c => c.parse().unwrap_or_else(|_| panic!("{context}: bad status {code:?}")),
+        c => c
+            .parse()
+            .unwrap_or_else(|_| panic!("{context}: bad status {code:?}")),
     };
-    assert!(matches!(class, 0 | 2 | 4 | 5), "{context}: bad status class in {code:?}");
-    let subject = parts[1].parse().unwrap_or_else(|_| panic!("{context}: bad status {code:?}"));
-    let detail = parts[2].parse().unwrap_or_else(|_| panic!("{context}: bad status {code:?}"));
+    assert!(
+        matches!(class, 0 | 2 | 4 | 5),
+        "{context}: bad status class in {code:?}"
+    );
+    let subject = parts[1]
+        .parse()
+        .unwrap_or_else(|_| panic!("{context}: bad status {code:?}"));
+    let detail = parts[2]
+        .parse()
+        .unwrap_or_else(|_| panic!("{context}: bad status {code:?}"));
     (class, subject, detail)
 }
 
@@ -195,9 +242,15 @@ impl Patterns {
             s = &s[..s.len() - 2];
         }
         assert!(!s.is_empty(), "{context}: empty pattern");
-        assert!(s.len() >= 3 || start || end, "{context}: pattern {raw:?} is too short to mean anything without \\b");
+        assert!(
+            s.len() >= 3 || start || end,
+            "{context}: pattern {raw:?} is too short to mean anything without \\b"
+        );
         let lower = s.to_ascii_lowercase();
-        assert!(lower == s, "{context}: write pattern {raw:?} in lower case (matching ignores ASCII case)");
+        assert!(
+            lower == s,
+            "{context}: write pattern {raw:?} in lower case (matching ignores ASCII case)"
+        );
         let key = (lower, start, end);
         if let Some(&i) = self.index.get(&key) {
             return i;
@@ -214,18 +267,24 @@ fn lit(s: &str) -> String {
 }
 
 fn main() {
-    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("data");
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("data");
     for f in ["reply_codes.toml", "enhanced_codes.toml", "rules.toml"] {
         println!("cargo:rerun-if-changed={}", dir.join(f).display());
     }
     let read = |name: &str| -> String {
         fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("reading data/{name}: {e}"))
     };
-    let codes: ReplyCodes = toml::from_str(&read("reply_codes.toml")).unwrap_or_else(|e| panic!("data/reply_codes.toml: {e}"));
-    let enhanced: EnhancedCodes = toml::from_str(&read("enhanced_codes.toml")).unwrap_or_else(|e| panic!("data/enhanced_codes.toml: {e}"));
-    let rules: Rules = toml::from_str(&read("rules.toml")).unwrap_or_else(|e| panic!("data/rules.toml: {e}"));
+    let codes: ReplyCodes = toml::from_str(&read("reply_codes.toml"))
+        .unwrap_or_else(|e| panic!("data/reply_codes.toml: {e}"));
+    let enhanced: EnhancedCodes = toml::from_str(&read("enhanced_codes.toml"))
+        .unwrap_or_else(|e| panic!("data/enhanced_codes.toml: {e}"));
+    let rules: Rules =
+        toml::from_str(&read("rules.toml")).unwrap_or_else(|e| panic!("data/rules.toml: {e}"));
 
-    let mut out = String::from("// @generated by core/build.rs from core/data/*.toml. Edit the data, not this file.\n\n");
+    let mut out = String::from(
+        "// @generated by core/build.rs from core/data/*.toml. Edit the data, not this file.\n\n",
+    );
     write_reference(&mut out, &codes, &enhanced);
     write_rules(&mut out, &rules, &codes, &enhanced);
 
@@ -239,8 +298,16 @@ fn write_reference(out: &mut String, codes: &ReplyCodes, enhanced: &EnhancedCode
     sorted.sort_by_key(|c| c.code);
     out.push_str("pub(crate) static REPLY_CODES: &[ReplyCodeEntry] = &[\n");
     for c in &sorted {
-        assert!((200..=599).contains(&c.code), "reply_codes.toml: code {} out of range", c.code);
-        assert!(seen.insert(c.code), "reply_codes.toml: code {} twice", c.code);
+        assert!(
+            (200..=599).contains(&c.code),
+            "reply_codes.toml: code {} out of range",
+            c.code
+        );
+        assert!(
+            seen.insert(c.code),
+            "reply_codes.toml: code {} twice",
+            c.code
+        );
         writeln!(
             out,
             "    ReplyCodeEntry {{ code: {}, title: {}, description: {}, when: {}, fix: {}, source: {}, label: {} }},",
@@ -252,11 +319,27 @@ fn write_reference(out: &mut String, codes: &ReplyCodes, enhanced: &EnhancedCode
 
     out.push_str("pub(crate) static CLASSES: &[ClassEntry] = &[\n");
     for c in &enhanced.class {
-        writeln!(out, "    ClassEntry {{ class: {}, title: {}, description: {}, source: {} }},", c.class, lit(&c.title), lit(&c.description), lit(&c.source)).ok();
+        writeln!(
+            out,
+            "    ClassEntry {{ class: {}, title: {}, description: {}, source: {} }},",
+            c.class,
+            lit(&c.title),
+            lit(&c.description),
+            lit(&c.source)
+        )
+        .ok();
     }
     out.push_str("];\n\npub(crate) static SUBJECTS: &[SubjectEntry] = &[\n");
     for s in &enhanced.subject {
-        writeln!(out, "    SubjectEntry {{ subject: {}, title: {}, description: {}, source: {} }},", s.subject, lit(&s.title), lit(&s.description), lit(&s.source)).ok();
+        writeln!(
+            out,
+            "    SubjectEntry {{ subject: {}, title: {}, description: {}, source: {} }},",
+            s.subject,
+            lit(&s.title),
+            lit(&s.description),
+            lit(&s.source)
+        )
+        .ok();
     }
     out.push_str("];\n\npub(crate) static DETAILS: &[DetailEntry] = &[\n");
     let mut seen = HashSet::new();
@@ -265,14 +348,26 @@ fn write_reference(out: &mut String, codes: &ReplyCodes, enhanced: &EnhancedCode
         .iter()
         .map(|d| {
             let (class, subject, detail) = status(&d.code, "enhanced_codes.toml");
-            assert_eq!(class, 0, "enhanced_codes.toml: write details as X.s.d, not {}", d.code);
+            assert_eq!(
+                class, 0,
+                "enhanced_codes.toml: write details as X.s.d, not {}",
+                d.code
+            );
             (subject, detail, d)
         })
         .collect();
     details.sort_by_key(|&(s, d, _)| (s, d));
     for (subject, detail, d) in details {
-        assert!(seen.insert((subject, detail)), "enhanced_codes.toml: {} twice", d.code);
-        assert!(enhanced.subject.iter().any(|s| s.subject == subject), "enhanced_codes.toml: {} has no subject entry", d.code);
+        assert!(
+            seen.insert((subject, detail)),
+            "enhanced_codes.toml: {} twice",
+            d.code
+        );
+        assert!(
+            enhanced.subject.iter().any(|s| s.subject == subject),
+            "enhanced_codes.toml: {} has no subject entry",
+            d.code
+        );
         writeln!(
             out,
             "    DetailEntry {{ subject: {subject}, detail: {detail}, title: {}, description: {}, when: {}, fix: {}, basic: &{:?}, classes: &{:?}, source: {} }},",
@@ -290,9 +385,21 @@ fn write_rules(out: &mut String, rules: &Rules, codes: &ReplyCodes, enhanced: &E
     let mut provider_ids: BTreeMap<&str, usize> = BTreeMap::new();
     let mut marker_rows = Vec::new();
     for (i, p) in rules.provider.iter().enumerate() {
-        assert!(provider_ids.insert(&p.id, i).is_none(), "rules.toml: provider {} twice", p.id);
-        assert!(!p.markers.is_empty() || !p.hosts.is_empty(), "rules.toml: provider {} has no markers and no hosts", p.id);
-        let ids: Vec<usize> = p.markers.iter().map(|m| patterns.add(m, &format!("provider {}", p.id))).collect();
+        assert!(
+            provider_ids.insert(&p.id, i).is_none(),
+            "rules.toml: provider {} twice",
+            p.id
+        );
+        assert!(
+            !p.markers.is_empty() || !p.hosts.is_empty(),
+            "rules.toml: provider {} has no markers and no hosts",
+            p.id
+        );
+        let ids: Vec<usize> = p
+            .markers
+            .iter()
+            .map(|m| patterns.add(m, &format!("provider {}", p.id)))
+            .collect();
         marker_rows.push(ids);
     }
 
@@ -300,7 +407,12 @@ fn write_rules(out: &mut String, rules: &Rules, codes: &ReplyCodes, enhanced: &E
     // within each tier the file's order.
     let mut ordered: Vec<&Rule> = Vec::new();
     ordered.extend(rules.rule.iter().filter(|r| r.provider.is_some()));
-    ordered.extend(rules.rule.iter().filter(|r| r.provider.is_none() && !r.weak));
+    ordered.extend(
+        rules
+            .rule
+            .iter()
+            .filter(|r| r.provider.is_none() && !r.weak),
+    );
     ordered.extend(rules.rule.iter().filter(|r| r.provider.is_none() && r.weak));
 
     let mut ids = HashSet::new();
@@ -312,14 +424,32 @@ fn write_rules(out: &mut String, rules: &Rules, codes: &ReplyCodes, enhanced: &E
         assert!(ids.insert(r.id.as_str()), "{ctx}: id used twice");
         let reason = reason(&r.reason, &ctx);
         let provider = match &r.provider {
-            Some(p) => format!("Some({})", provider_ids.get(p.as_str()).unwrap_or_else(|| panic!("{ctx}: unknown provider {p}"))),
+            Some(p) => format!(
+                "Some({})",
+                provider_ids
+                    .get(p.as_str())
+                    .unwrap_or_else(|| panic!("{ctx}: unknown provider {p}"))
+            ),
             None => "None".to_owned(),
         };
-        assert!(r.provider.is_some() || !r.any.is_empty(), "{ctx}: a rule without a provider needs text (`any`)");
-        assert!(!r.any.is_empty() || !r.status.is_empty() || !r.codes.is_empty(), "{ctx}: rule matches nothing specific");
-        assert!(!(r.weak && r.provider.is_some()), "{ctx}: provider rules are never weak");
+        assert!(
+            r.provider.is_some() || !r.any.is_empty(),
+            "{ctx}: a rule without a provider needs text (`any`)"
+        );
+        assert!(
+            !r.any.is_empty() || !r.status.is_empty() || !r.codes.is_empty(),
+            "{ctx}: rule matches nothing specific"
+        );
+        assert!(
+            !(r.weak && r.provider.is_some()),
+            "{ctx}: provider rules are never weak"
+        );
         let any: Vec<usize> = r.any.iter().map(|p| patterns.add(p, &ctx)).collect();
-        let all: Vec<Vec<usize>> = r.all.iter().map(|g| g.iter().map(|p| patterns.add(p, &ctx)).collect()).collect();
+        let all: Vec<Vec<usize>> = r
+            .all
+            .iter()
+            .map(|g| g.iter().map(|p| patterns.add(p, &ctx)).collect())
+            .collect();
         let not: Vec<usize> = r.not.iter().map(|p| patterns.add(p, &ctx)).collect();
         let statuses: Vec<(u8, u16, u16)> = r.status.iter().map(|s| status(s, &ctx)).collect();
         let commands: Vec<String> = r.command.iter().map(|c| command(c, &ctx)).collect();
@@ -334,11 +464,21 @@ fn write_rules(out: &mut String, rules: &Rules, codes: &ReplyCodes, enhanced: &E
             None => "text ".to_owned(),
         };
         let labels: Vec<String> = if any.is_empty() {
-            r.status.iter().map(|s| format!("{who}{s}")).chain(r.codes.iter().map(|c| format!("{who}code {c}"))).collect()
+            r.status
+                .iter()
+                .map(|s| format!("{who}{s}"))
+                .chain(r.codes.iter().map(|c| format!("{who}code {c}")))
+                .collect()
         } else {
-            r.any.iter().map(|p| format!("{who}{}", format!("{:?}", p.replace("\\b", "")))).collect()
+            r.any
+                .iter()
+                .map(|p| format!("{who}{:?}", p.replace("\\b", "")))
+                .collect()
         };
-        let advice = r.advice.as_ref().map_or("None".to_owned(), |a| format!("Some({})", lit(a)));
+        let advice = r
+            .advice
+            .as_ref()
+            .map_or("None".to_owned(), |a| format!("Some({})", lit(a)));
         writeln!(
             rule_rows,
             "    RuleEntry {{ id: {}, reason: {reason}, provider: {provider}, weak: {}, any: &{any:?}, all: &[{}], not: &{not:?}, status: &{statuses:?}, codes: &{:?}, commands: &[{}], labels: &[{}], advice: {advice} }},",
@@ -359,10 +499,16 @@ fn write_rules(out: &mut String, rules: &Rules, codes: &ReplyCodes, enhanced: &E
         let (class, subject, detail) = status(&e.code, &ctx);
         assert!(seen.insert((class, subject, detail)), "{ctx}: mapped twice");
         assert!(
-            enhanced.detail.iter().any(|d| status(&d.code, "enhanced_codes.toml") == (0, subject, detail)),
+            enhanced
+                .detail
+                .iter()
+                .any(|d| status(&d.code, "enhanced_codes.toml") == (0, subject, detail)),
             "{ctx}: not in enhanced_codes.toml"
         );
-        let labels: Vec<String> = [2, 4, 5].iter().map(|c| lit(&format!("enhanced {c}.{subject}.{detail}"))).collect();
+        let labels: Vec<String> = [2, 4, 5]
+            .iter()
+            .map(|c| lit(&format!("enhanced {c}.{subject}.{detail}")))
+            .collect();
         writeln!(
             enhanced_rows,
             "    EnhancedMapEntry {{ class: {class}, subject: {subject}, detail: {detail}, reason: {}, weak: {}, labels: [{}] }},",
@@ -373,28 +519,62 @@ fn write_rules(out: &mut String, rules: &Rules, codes: &ReplyCodes, enhanced: &E
     let mut seen = HashSet::new();
     for b in &rules.basic {
         let ctx = format!("rules.toml: basic {}", b.code);
-        assert!(codes.code.iter().any(|c| c.code == b.code), "{ctx}: not in reply_codes.toml");
-        assert!(seen.insert((b.code, b.command.clone())), "{ctx}: mapped twice");
+        assert!(
+            codes.code.iter().any(|c| c.code == b.code),
+            "{ctx}: not in reply_codes.toml"
+        );
+        assert!(
+            seen.insert((b.code, b.command.clone())),
+            "{ctx}: mapped twice"
+        );
         let (cmd, label) = match &b.command {
-            Some(c) => (format!("Some({})", command(c, &ctx)), format!("code {} after {}", b.code, c.to_ascii_uppercase())),
+            Some(c) => (
+                format!("Some({})", command(c, &ctx)),
+                format!("code {} after {}", b.code, c.to_ascii_uppercase()),
+            ),
             None => ("None".to_owned(), format!("code {}", b.code)),
         };
         writeln!(
             basic_rows,
             "    BasicMapEntry {{ code: {}, command: {cmd}, reason: {}, weak: {}, label: {} }},",
-            b.code, reason(&b.reason, &ctx), b.weak, lit(&label)
-        ).ok();
+            b.code,
+            reason(&b.reason, &ctx),
+            b.weak,
+            lit(&label)
+        )
+        .ok();
     }
 
-    writeln!(out, "pub(crate) const PATTERN_COUNT: usize = {};", patterns.list.len()).ok();
+    writeln!(
+        out,
+        "pub(crate) const PATTERN_COUNT: usize = {};",
+        patterns.list.len()
+    )
+    .ok();
     out.push_str("pub(crate) static PATTERNS: &[PatternEntry] = &[\n");
     for (text, start, end) in &patterns.list {
-        writeln!(out, "    PatternEntry {{ text: {}, word_start: {start}, word_end: {end} }},", lit(text)).ok();
+        writeln!(
+            out,
+            "    PatternEntry {{ text: {}, word_start: {start}, word_end: {end} }},",
+            lit(text)
+        )
+        .ok();
     }
     out.push_str("];\n\npub(crate) static PROVIDERS: &[ProviderEntry] = &[\n");
     for (p, markers) in rules.provider.iter().zip(&marker_rows) {
-        let hosts: Vec<String> = p.hosts.iter().map(|h| lit(&h.to_ascii_lowercase())).collect();
-        writeln!(out, "    ProviderEntry {{ id: {}, name: {}, markers: &{markers:?}, hosts: &[{}] }},", lit(&p.id), lit(&p.name), hosts.join(", ")).ok();
+        let hosts: Vec<String> = p
+            .hosts
+            .iter()
+            .map(|h| lit(&h.to_ascii_lowercase()))
+            .collect();
+        writeln!(
+            out,
+            "    ProviderEntry {{ id: {}, name: {}, markers: &{markers:?}, hosts: &[{}] }},",
+            lit(&p.id),
+            lit(&p.name),
+            hosts.join(", ")
+        )
+        .ok();
     }
     out.push_str("];\n\npub(crate) static RULES: &[RuleEntry] = &[\n");
     out.push_str(&rule_rows);

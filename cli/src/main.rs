@@ -9,7 +9,11 @@ use serde_json::Value;
 use smtpcodes::{Command, Reply};
 
 #[derive(Parser)]
-#[command(name = "smtpcodes", version, about = "Understands SMTP replies: retry or give up, suppress or not, whose problem it is.")]
+#[command(
+    name = "smtpcodes",
+    version,
+    about = "Understands SMTP replies: retry or give up, suppress or not, whose problem it is."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -40,6 +44,69 @@ enum Cmd {
         /// The code.
         code: String,
     },
+    /// Measure agreement with a labelled corpus: JSON Lines with `code`, `text`, optional
+    /// `command` and `host`, and `accept` (the reasons that count as agreeing).
+    Measure {
+        /// The corpus file.
+        corpus: std::path::PathBuf,
+        /// Also print every reply whose reason is not accepted.
+        #[arg(long)]
+        misses: bool,
+    },
+}
+
+/// Prints the share of a labelled corpus whose reason is accepted.
+fn measure(path: &std::path::Path, misses: bool) -> ExitCode {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("smtpcodes: {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let (mut total, mut agree) = (0u32, 0u32);
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let record: Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("smtpcodes: {}:{}: {e}", path.display(), n + 1);
+                return ExitCode::from(2);
+            }
+        };
+        let command = record["command"].as_str().and_then(Command::recognize);
+        let Ok(reply) = Reply::new(record["text"].as_str().unwrap_or(""))
+            .maybe_code(code_of(&record["code"]).ok().flatten())
+        else {
+            continue;
+        };
+        let c = reply
+            .maybe_command(command)
+            .maybe_host(record["host"].as_str())
+            .classify();
+        total += 1;
+        let accepted = record["accept"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|r| r.as_str() == Some(c.reason.as_str())));
+        if accepted {
+            agree += 1;
+        } else if misses {
+            println!(
+                "miss {}: labelled {}, classified {} ({})",
+                record["id"], record["accept"], c.reason, c.matched
+            );
+        }
+    }
+    let share = if total == 0 {
+        0.0
+    } else {
+        f64::from(agree) * 100.0 / f64::from(total)
+    };
+    println!("{agree} of {total} replies agree ({share:.1}%)");
+    ExitCode::SUCCESS
 }
 
 /// One line of `classify` input on stdin.
@@ -65,18 +132,31 @@ fn code_of(value: &Value) -> Result<Option<u16>, smtpcodes::Error> {
         Value::String(s) => smtpcodes::parse_code(s),
         Value::Number(n) => match n.as_i64() {
             Some(i) => smtpcodes::check_code(i).map(Some),
-            None => Err(smtpcodes::Error::InvalidCode { input: n.to_string() }),
+            None => Err(smtpcodes::Error::InvalidCode {
+                input: n.to_string(),
+            }),
         },
-        other => Err(smtpcodes::Error::InvalidCode { input: other.to_string() }),
+        other => Err(smtpcodes::Error::InvalidCode {
+            input: other.to_string(),
+        }),
     }
 }
 
-fn classify_one(code: &Value, text: &str, command: Option<&str>, host: Option<&str>) -> Result<smtpcodes::Classification, smtpcodes::Error> {
+fn classify_one(
+    code: &Value,
+    text: &str,
+    command: Option<&str>,
+    host: Option<&str>,
+) -> Result<smtpcodes::Classification, smtpcodes::Error> {
     let command = match command {
         Some(c) => Command::parse_hint(c)?,
         None => None,
     };
-    Ok(Reply::new(text).maybe_code(code_of(code)?)?.maybe_command(command).maybe_host(host).classify())
+    Ok(Reply::new(text)
+        .maybe_code(code_of(code)?)?
+        .maybe_command(command)
+        .maybe_host(host)
+        .classify())
 }
 
 fn error_json(e: &smtpcodes::Error) -> Value {
@@ -100,7 +180,12 @@ fn classify_stream() -> ExitCode {
         }
         let answer = match serde_json::from_str::<Line>(&line) {
             Ok(input) => {
-                let mut v = match classify_one(&input.code, &input.text, input.command.as_deref(), input.host.as_deref()) {
+                let mut v = match classify_one(
+                    &input.code,
+                    &input.text,
+                    input.command.as_deref(),
+                    input.host.as_deref(),
+                ) {
                     Ok(c) => serde_json::to_value(&c).unwrap_or(Value::Null),
                     Err(e) => error_json(&e),
                 };
@@ -109,7 +194,9 @@ fn classify_stream() -> ExitCode {
                 }
                 v
             }
-            Err(e) => serde_json::json!({ "error": { "kind": "invalid_json", "message": format!("line {}: {e}", n + 1) } }),
+            Err(e) => {
+                serde_json::json!({ "error": { "kind": "invalid_json", "message": format!("line {}: {e}", n + 1) } })
+            }
         };
         if writeln!(out, "{answer}").is_err() {
             return ExitCode::SUCCESS; // the reader went away (`| head`)
@@ -121,19 +208,57 @@ fn classify_stream() -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Cmd::Classify { code: None, text: None, .. } => classify_stream(),
-        Cmd::Classify { code, text, command, host, human } => {
+        Cmd::Classify {
+            code: None,
+            text: None,
+            ..
+        } => classify_stream(),
+        Cmd::Classify {
+            code,
+            text,
+            command,
+            host,
+            human,
+        } => {
             let code = match code.as_deref() {
                 None | Some("-") => Value::Null,
                 Some(c) => Value::String(c.to_owned()),
             };
-            match classify_one(&code, text.as_deref().unwrap_or(""), command.as_deref(), host.as_deref()) {
+            match classify_one(
+                &code,
+                text.as_deref().unwrap_or(""),
+                command.as_deref(),
+                host.as_deref(),
+            ) {
                 Ok(c) if human => {
-                    println!("{} {}: {}", c.code.map_or("---".to_owned(), |c| c.to_string()), c.title, c.text);
+                    println!(
+                        "{} {}: {}",
+                        c.code.map_or("---".to_owned(), |c| c.to_string()),
+                        c.title,
+                        c.text
+                    );
                     println!("reason   {} ({})", c.reason, c.matched);
-                    println!("action   {}{}", c.action, c.retry_after.map_or(String::new(), |s| format!(" after {s} s")));
-                    println!("bounce   {}{}", c.bounce, if c.suppress { ", suppress the address" } else { "" });
-                    println!("fault    {}{}", c.fault, c.provider.map_or(String::new(), |p| format!(" (provider {p})")));
+                    println!(
+                        "action   {}{}",
+                        c.action,
+                        c.retry_after
+                            .map_or(String::new(), |s| format!(" after {s} s"))
+                    );
+                    println!(
+                        "bounce   {}{}",
+                        c.bounce,
+                        if c.suppress {
+                            ", suppress the address"
+                        } else {
+                            ""
+                        }
+                    );
+                    println!(
+                        "fault    {}{}",
+                        c.fault,
+                        c.provider
+                            .map_or(String::new(), |p| format!(" (provider {p})"))
+                    );
                     println!("advice   {}", c.advice);
                     ExitCode::SUCCESS
                 }
@@ -147,6 +272,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Cmd::Measure { corpus, misses } => measure(&corpus, misses),
         Cmd::Explain { code } => match smtpcodes::explain(&code) {
             Ok(e) => {
                 println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());

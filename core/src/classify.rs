@@ -10,7 +10,10 @@ use serde::Serialize;
 use crate::parse::{self, Enhanced};
 use crate::retry::RetryPolicy;
 use crate::scan::{self, Hits};
-use crate::tables::{self, BasicMapEntry, EnhancedMapEntry, RuleEntry, BASIC_MAP, ENHANCED_MAP, PROVIDERS, RULES, RULES_BY_PATTERN, TEXTLESS_RULES};
+use crate::tables::{
+    self, BasicMapEntry, EnhancedMapEntry, RuleEntry, BASIC_MAP, ENHANCED_MAP, PROVIDERS, RULES,
+    RULES_BY_PATTERN, TEXTLESS_RULES,
+};
 use crate::types::{Action, Bounce, Command, Fault, Reason, Severity};
 use crate::Error;
 
@@ -82,7 +85,12 @@ pub struct Reply<'a> {
 impl<'a> Reply<'a> {
     /// A reply with this text and no code or hints yet.
     pub fn new(text: &'a str) -> Reply<'a> {
-        Reply { code: None, text, command: None, host: None }
+        Reply {
+            code: None,
+            text,
+            command: None,
+            host: None,
+        }
     }
 
     /// Sets the basic reply code; it must be within 200..=599.
@@ -98,24 +106,28 @@ impl<'a> Reply<'a> {
     }
 
     /// The SMTP command the reply answered, to sharpen the reason.
+    #[must_use]
     pub fn command(mut self, command: Command) -> Reply<'a> {
         self.command = Some(command);
         self
     }
 
     /// Sets or clears the command hint.
+    #[must_use]
     pub fn maybe_command(mut self, command: Option<Command>) -> Reply<'a> {
         self.command = command;
         self
     }
 
     /// The remote host or the recipient domain, to sharpen provider detection.
+    #[must_use]
     pub fn host(mut self, host: &'a str) -> Reply<'a> {
         self.host = Some(host);
         self
     }
 
     /// Sets or clears the host hint.
+    #[must_use]
     pub fn maybe_host(mut self, host: Option<&'a str>) -> Reply<'a> {
         self.host = host;
         self
@@ -151,12 +163,18 @@ pub fn parse_code(input: &str) -> Result<Option<u16>, Error> {
     }
     let digits = s.strip_prefix('-').unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::InvalidCode { input: input.to_owned() });
+        return Err(Error::InvalidCode {
+            input: input.to_owned(),
+        });
     }
     match s.parse::<i64>() {
-        Ok(n) => check_code(n).map(Some).map_err(|_| Error::CodeOutOfRange { input: input.to_owned() }),
+        Ok(n) => check_code(n).map(Some).map_err(|_| Error::CodeOutOfRange {
+            input: input.to_owned(),
+        }),
         // More digits than an i64 holds: a whole number, but far out of range.
-        Err(_) => Err(Error::CodeOutOfRange { input: input.to_owned() }),
+        Err(_) => Err(Error::CodeOutOfRange {
+            input: input.to_owned(),
+        }),
     }
 }
 
@@ -164,7 +182,9 @@ pub fn parse_code(input: &str) -> Result<Option<u16>, Error> {
 pub fn check_code(code: i64) -> Result<u16, Error> {
     match u16::try_from(code) {
         Ok(c) if (200..=599).contains(&c) => Ok(c),
-        _ => Err(Error::CodeOutOfRange { input: code.to_string() }),
+        _ => Err(Error::CodeOutOfRange {
+            input: code.to_string(),
+        }),
     }
 }
 
@@ -174,16 +194,32 @@ static WAIT_TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
         .build([
-            "again in", "retry in", "back in", "resend in", "again after", "retry after",
-            "retry-after:", "retry-after", "wait", "waiting", "greylisted for", "greylisting for",
-            "graylisted for", "deferred for", "delayed for", "try later in", "reconnect in",
+            "again in",
+            "retry in",
+            "back in",
+            "resend in",
+            "again after",
+            "retry after",
+            "retry-after:",
+            "retry-after",
+            "wait",
+            "waiting",
+            "greylisted for",
+            "greylisting for",
+            "graylisted for",
+            "deferred for",
+            "delayed for",
+            "try later in",
+            "reconnect in",
         ])
         .unwrap_or_else(|e| unreachable!("static triggers always build: {e}"))
 });
 
 /// The first wait the text states, in seconds.
 fn stated_wait(text: &str) -> Option<u32> {
-    WAIT_TRIGGERS.find_iter(text).find_map(|m| parse::wait_after(text, m.end()))
+    WAIT_TRIGGERS
+        .find_iter(text)
+        .find_map(|m| parse::wait_after(text, m.end()))
 }
 
 /// Everything read from a reply before its fields are filled in.
@@ -199,7 +235,10 @@ struct Analysis {
 
 fn analyse(reply: &Reply<'_>) -> Analysis {
     let parsed = parse::parse(reply.text);
-    let code = reply.code.or(parsed.code).or_else(|| parse::embedded_code(&parsed.text));
+    let code = reply
+        .code
+        .or(parsed.code)
+        .or_else(|| parse::embedded_code(&parsed.text));
     let enhanced = parsed.enhanced;
     let severity = match (code, enhanced) {
         (Some(c), _) => Severity::from_class(c / 100),
@@ -209,12 +248,35 @@ fn analyse(reply: &Reply<'_>) -> Analysis {
     let command = reply.command.or(parsed.command);
     let hits = scan::scan(&parsed.text);
     let provider = scan::provider(&hits, reply.host.or(parsed.host));
-    let decision = decide(&Evidence { code, enhanced, severity, command, provider, hits: &hits });
-    Analysis { text: parsed.text, code, enhanced, severity, command, provider, decision }
+    let decision = decide(&Evidence {
+        code,
+        enhanced,
+        severity,
+        command,
+        provider,
+        hits: &hits,
+    });
+    Analysis {
+        text: parsed.text,
+        code,
+        enhanced,
+        severity,
+        command,
+        provider,
+        decision,
+    }
 }
 
 fn classify_reply(reply: &Reply<'_>) -> Classification {
-    let Analysis { text, code, enhanced, severity, command, provider, decision } = analyse(reply);
+    let Analysis {
+        text,
+        code,
+        enhanced,
+        severity,
+        command,
+        provider,
+        decision,
+    } = analyse(reply);
     let reason = decision.reason;
     let defaults = reason.defaults();
 
@@ -224,6 +286,7 @@ fn classify_reply(reply: &Reply<'_>) -> Classification {
         Severity::Transient if defaults.bounce == Bounce::Hard => Bounce::Soft,
         _ => defaults.bounce,
     };
+    #[allow(clippy::match_same_arms)] // the contract's rules, one arm each
     let action = match severity {
         Severity::Success | Severity::Intermediate => Action::None,
         _ if reason == Reason::Expired => Action::Bounce,
@@ -234,10 +297,18 @@ fn classify_reply(reply: &Reply<'_>) -> Classification {
         Severity::Unknown if bounce == Bounce::Soft => Action::Retry,
         Severity::Unknown => Action::Bounce,
     };
-    let stated = if action == Action::Retry { stated_wait(&text) } else { None };
+    let stated = if action == Action::Retry {
+        stated_wait(&text)
+    } else {
+        None
+    };
     let retry_after = (action == Action::Retry)
         .then(|| stated.unwrap_or_else(|| RetryPolicy::DEFAULT.first_delay(reason)));
-    let fault = if reason == Reason::Delivered { Fault::None } else { defaults.fault };
+    let fault = if reason == Reason::Delivered {
+        Fault::None
+    } else {
+        defaults.fault
+    };
 
     let (title, description) = describe(code, enhanced, reason);
     Classification {
@@ -280,7 +351,12 @@ struct Decision {
 
 impl Decision {
     fn new(reason: Reason, matched: &'static str) -> Decision {
-        Decision { reason, matched: Cow::Borrowed(matched), advice: None, rule: None }
+        Decision {
+            reason,
+            matched: Cow::Borrowed(matched),
+            advice: None,
+            rule: None,
+        }
     }
 }
 
@@ -288,13 +364,19 @@ impl Decision {
 /// what the command implies, then generic codes, then the class digit.
 fn decide(ev: &Evidence<'_>) -> Decision {
     if matches!(ev.severity, Severity::Success | Severity::Intermediate) {
-        let label = ev.code.and_then(tables::reply_code).map_or(delivered_label(ev), |e| e.label);
+        let label = ev
+            .code
+            .and_then(tables::reply_code)
+            .map_or(delivered_label(ev), |e| e.label);
         return Decision::new(Reason::Delivered, label);
     }
     let rule = best_rule(ev);
     let enhanced = ev.enhanced.and_then(enhanced_map);
     let basic = ev.code.and_then(|c| basic_map(c, None));
-    let basic_cmd = ev.code.zip(ev.command).and_then(|(c, cmd)| basic_map(c, Some(cmd)));
+    let basic_cmd = ev
+        .code
+        .zip(ev.command)
+        .and_then(|(c, cmd)| basic_map(c, Some(cmd)));
 
     if let Some((r, label)) = rule.filter(|(r, _)| !RULES[*r].weak) {
         let entry = &RULES[r];
@@ -305,7 +387,12 @@ fn decide(ev: &Evidence<'_>) -> Decision {
             }
             _ => Cow::Borrowed(label),
         };
-        return Decision { reason: entry.reason, matched, advice: entry.advice, rule: Some(r) };
+        return Decision {
+            reason: entry.reason,
+            matched,
+            advice: entry.advice,
+            rule: Some(r),
+        };
     }
     if let Some(e) = enhanced.filter(|e| !e.weak) {
         return Decision::new(e.reason, enhanced_label(e, ev));
@@ -318,7 +405,12 @@ fn decide(ev: &Evidence<'_>) -> Decision {
     }
     if let Some((r, label)) = rule {
         let entry = &RULES[r];
-        return Decision { reason: entry.reason, matched: Cow::Borrowed(label), advice: entry.advice, rule: Some(r) };
+        return Decision {
+            reason: entry.reason,
+            matched: Cow::Borrowed(label),
+            advice: entry.advice,
+            rule: Some(r),
+        };
     }
     if let Some(b) = basic_cmd {
         return Decision::new(b.reason, b.label);
@@ -359,13 +451,17 @@ fn enhanced_label(e: &EnhancedMapEntry, ev: &Evidence<'_>) -> &'static str {
 /// The mapping of an enhanced code: a class-specific entry (`5.3.2`) before the general one (`X.3.2`).
 fn enhanced_map(e: Enhanced) -> Option<&'static EnhancedMapEntry> {
     let find = |class: u8| {
-        ENHANCED_MAP.iter().find(|m| m.class == class && m.subject == e.subject && m.detail == e.detail)
+        ENHANCED_MAP
+            .iter()
+            .find(|m| m.class == class && m.subject == e.subject && m.detail == e.detail)
     };
     find(e.class).or_else(|| find(0))
 }
 
 fn basic_map(code: u16, command: Option<Command>) -> Option<&'static BasicMapEntry> {
-    BASIC_MAP.iter().find(|b| b.code == code && b.command == command)
+    BASIC_MAP
+        .iter()
+        .find(|b| b.code == code && b.command == command)
 }
 
 /// The first rule, in evaluation order, whose conditions all hold; with the label of the
@@ -409,7 +505,9 @@ fn rule_holds(rule: &RuleEntry, ev: &Evidence<'_>) -> bool {
 }
 
 fn status_matches(statuses: &[(u8, u16, u16)], e: Enhanced) -> bool {
-    statuses.iter().any(|&(class, s, d)| (class == 0 || class == e.class) && s == e.subject && d == e.detail)
+    statuses
+        .iter()
+        .any(|&(class, s, d)| (class == 0 || class == e.class) && s == e.subject && d == e.detail)
 }
 
 fn rule_label(rule: &RuleEntry, ev: &Evidence<'_>) -> &'static str {
@@ -421,32 +519,54 @@ fn rule_label(rule: &RuleEntry, ev: &Evidence<'_>) -> &'static str {
             return rule.labels[i];
         }
     }
-    let i = ev.code.and_then(|c| rule.codes.iter().position(|&x| x == c)).unwrap_or(0);
-    rule.labels.get(rule.status.len() + i).or(rule.labels.first()).copied().unwrap_or(rule.id)
+    let i = ev
+        .code
+        .and_then(|c| rule.codes.iter().position(|&x| x == c))
+        .unwrap_or(0);
+    rule.labels
+        .get(rule.status.len() + i)
+        .or(rule.labels.first())
+        .copied()
+        .unwrap_or(rule.id)
 }
 
 /// Title and description: from the basic code's entry, with the enhanced code's meaning added.
-fn describe(code: Option<u16>, enhanced: Option<Enhanced>, reason: Reason) -> (&'static str, Cow<'static, str>) {
-    let detail = enhanced.filter(|e| e.subject != 0 || e.detail != 0).and_then(|e| tables::detail(e.subject, e.detail));
+fn describe(
+    code: Option<u16>,
+    enhanced: Option<Enhanced>,
+    reason: Reason,
+) -> (&'static str, Cow<'static, str>) {
+    let detail = enhanced
+        .filter(|e| e.subject != 0 || e.detail != 0)
+        .and_then(|e| tables::detail(e.subject, e.detail));
     match code {
         Some(c) => {
             let (title, desc) = match tables::reply_code(c) {
                 Some(entry) => (entry.title, entry.description),
                 None => tables::class(u8::try_from(c / 100).unwrap_or(0))
-                    .map_or(("Unassigned Reply Code", ""), |cl| (cl.title, cl.description)),
+                    .map_or(("Unassigned Reply Code", ""), |cl| {
+                        (cl.title, cl.description)
+                    }),
             };
             match (detail, enhanced) {
-                (Some(d), Some(e)) => (title, Cow::Owned(format!("{desc} {e} ({}): {}", d.title, d.description))),
+                (Some(d), Some(e)) => (
+                    title,
+                    Cow::Owned(format!("{desc} {e} ({}): {}", d.title, d.description)),
+                ),
                 _ => (title, Cow::Borrowed(desc)),
             }
         }
         None => match (detail, enhanced) {
             (Some(d), _) => (d.title, Cow::Borrowed(d.description)),
             (None, Some(e)) => tables::class(e.class)
-                .map_or((reason.title(), Cow::Borrowed("")), |cl| (cl.title, Cow::Borrowed(cl.description))),
+                .map_or((reason.title(), Cow::Borrowed("")), |cl| {
+                    (cl.title, Cow::Borrowed(cl.description))
+                }),
             (None, None) => (
                 reason.title(),
-                Cow::Borrowed("The reply carries no reply code; the reason was read from its words alone."),
+                Cow::Borrowed(
+                    "The reply carries no reply code; the reason was read from its words alone.",
+                ),
             ),
         },
     }

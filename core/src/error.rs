@@ -42,7 +42,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// A stable, snake_case slug naming the kind of error: `invalid_code`,
+    /// A stable, `snake_case` slug naming the kind of error: `invalid_code`,
     /// `code_out_of_range`, `invalid_command`, `invalid_name` or `invalid_policy`.
     pub const fn kind(&self) -> &'static str {
         match self {

@@ -24,8 +24,10 @@ impl Enhanced {
     /// Reads `5.1.1`, `#5.1.1`, `(#5.1.1)`, `[5.1.1]` or `X.1.1` (class given as `X` reads as 0).
     pub fn parse(input: &str) -> Option<Enhanced> {
         let token = input.trim();
-        let token = token.trim_start_matches(|c| matches!(c, '#' | '(' | '[' | '<' | '\'' | '"' | ':'));
-        let token = token.trim_end_matches(|c| matches!(c, ')' | ']' | '>' | ',' | ';' | ':' | '\'' | '"' | '.'));
+        let token = token.trim_start_matches(['#', '(', '[', '<', '\'', '"', ':']);
+        let token = token.trim_end_matches(|c| {
+            matches!(c, ')' | ']' | '>' | ',' | ';' | ':' | '\'' | '"' | '.')
+        });
         let mut parts = token.split('.');
         let class = parts.next()?;
         let subject = parts.next()?;
@@ -46,7 +48,11 @@ impl Enhanced {
         if subject > 7 {
             return None;
         }
-        Some(Enhanced { class, subject, detail })
+        Some(Enhanced {
+            class,
+            subject,
+            detail,
+        })
     }
 
     /// The class digit as the basic code's class (`5` for `5.1.1`).
@@ -83,7 +89,11 @@ fn small_number(s: &str) -> Option<u16> {
 /// Returns the code and what follows the separator.
 fn leading_code(token: &str) -> Option<(u16, &str)> {
     let b = token.as_bytes();
-    if b.len() < 3 || !(b'2'..=b'5').contains(&b[0]) || !b[1].is_ascii_digit() || !b[2].is_ascii_digit() {
+    if b.len() < 3
+        || !(b'2'..=b'5').contains(&b[0])
+        || !b[1].is_ascii_digit()
+        || !b[2].is_ascii_digit()
+    {
         return None;
     }
     let code = u16::from(b[0] - b'0') * 100 + u16::from(b[1] - b'0') * 10 + u16::from(b[2] - b'0');
@@ -117,7 +127,13 @@ const WRAPPER_WINDOW: usize = 2048;
 pub(crate) fn parse(input: &str) -> Parsed<'_> {
     let unwrapped = unwrap(input);
     let (code, enhanced, text) = normalise(unwrapped.reply);
-    Parsed { code, enhanced, command: unwrapped.command, host: unwrapped.host, text }
+    Parsed {
+        code,
+        enhanced,
+        command: unwrapped.command,
+        host: unwrapped.host,
+        text,
+    }
 }
 
 struct Unwrapped<'a> {
@@ -134,7 +150,9 @@ struct Window {
 impl Window {
     fn new(s: &str) -> Window {
         let end = s.len().min(WRAPPER_WINDOW);
-        Window { lower: s.as_bytes()[..end].to_ascii_lowercase() }
+        Window {
+            lower: s.as_bytes()[..end].to_ascii_lowercase(),
+        }
     }
 
     fn find(&self, needle: &str) -> Option<usize> {
@@ -167,6 +185,7 @@ fn head(s: &str, mut i: usize) -> &str {
 
 /// Strips the wrappers that MTAs, DSNs and logs put around a reply, keeping what they say
 /// about the command and the remote host.
+#[allow(clippy::too_many_lines)] // one wrapper after another, in the order they are tried
 fn unwrap(input: &str) -> Unwrapped<'_> {
     let mut s = input.trim_start();
     let mut command = None;
@@ -197,24 +216,9 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
             None
         };
         let reply = tail(s, at + "remote host said:".len());
-        return Unwrapped { reply: strip_qmail_trailer(reply), command, host };
-    }
-    // Postfix: `host mx.example.com[192.0.2.1] said: 550 ... (in reply to RCPT TO command)`.
-    if let Some(at) = w.find("] said:").or_else(|| w.find(" said:")) {
-        if let Some(h) = w.find("host ").filter(|&h| h < at) {
-            host = remote_host(&s[h + 5..at + 1]);
-            let (reply, cmd) = strip_in_reply_to(tail(s, at + if s.as_bytes()[at] == b']' { 7 } else { 6 }));
-            return Unwrapped { reply, command: cmd, host };
-        }
-    }
-    // Postfix, greeting refused: `host mx[192.0.2.1] refused to talk to me: 554 ...`.
-    if let Some(at) = w.find(" refused to talk to me:") {
-        if let Some(h) = w.find("host ").filter(|&h| h < at) {
-            host = remote_host(&s[h + 5..at]);
-        }
         return Unwrapped {
-            reply: tail(s, at + " refused to talk to me:".len()),
-            command: Some(Command::Connect),
+            reply: strip_qmail_trailer(reply),
+            command,
             host,
         };
     }
@@ -235,8 +239,44 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
                     rest = &rest[colon + 2..];
                 }
             }
-            return Unwrapped { reply: rest, command, host };
+            return Unwrapped {
+                reply: rest,
+                command,
+                host,
+            };
         }
+    }
+    // Postfix: `host mx.example.com[192.0.2.1] said: 550 ... (in reply to RCPT TO command)`.
+    if let Some(at) = w.find("] said:").or_else(|| w.find(" said:")) {
+        // `host NAME[IP]` or `host NAME [IP]`: one or two words between `host` and `said:`.
+        let h = w.lower[..at].windows(5).rposition(|x| x == b"host ");
+        let is_host = |h: usize| {
+            let between = &w.lower[h + 5..=at];
+            between.contains(&b'[')
+                && !between.iter().any(|&b| b == b'\n' || b == b'\r')
+                && memchr::memchr_iter(b' ', between).count() <= 1
+        };
+        if let Some(h) = h.filter(|&h| is_host(h)) {
+            host = remote_host(&s[h + 5..=at]);
+            let (reply, cmd) =
+                strip_in_reply_to(tail(s, at + if s.as_bytes()[at] == b']' { 7 } else { 6 }));
+            return Unwrapped {
+                reply,
+                command: cmd,
+                host,
+            };
+        }
+    }
+    // Postfix, greeting refused: `host mx[192.0.2.1] refused to talk to me: 554 ...`.
+    if let Some(at) = w.find(" refused to talk to me:") {
+        if let Some(h) = w.find("host ").filter(|&h| h < at) {
+            host = remote_host(&s[h + 5..at]);
+        }
+        return Unwrapped {
+            reply: tail(s, at + " refused to talk to me:".len()),
+            command: Some(Command::Connect),
+            host,
+        };
     }
     // 1&1 and others: `SMTP error from remote server for TEXT command, host: h (ip) reason: 550 ...`.
     if let Some(at) = w.find("smtp error from remote server for ") {
@@ -245,22 +285,41 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
             if let Some(cmd_end) = w.find_from(after, " command") {
                 command = Command::recognize(&s[after..cmd_end]).or(Some(Command::Data));
             }
-            return Unwrapped { reply: tail(s, reason + 7), command, host };
+            return Unwrapped {
+                reply: tail(s, reason + 7),
+                command,
+                host,
+            };
         }
     }
     // Gmail's own DSN text: `... The error that the other server returned was: 550 ...`.
     if let Some(at) = w.find("the error that the other server returned was:") {
-        let reply = tail(s, at + "the error that the other server returned was:".len());
-        return Unwrapped { reply, command, host };
+        let reply = tail(
+            s,
+            at + "the error that the other server returned was:".len(),
+        );
+        return Unwrapped {
+            reply,
+            command,
+            host,
+        };
     }
     // Exchange: `Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'`.
     if let Some(at) = w.find(" returned '") {
         let start = at + " returned '".len();
         let reply = tail(s, start);
         let end = reply.rfind('\'').unwrap_or(reply.len());
-        return Unwrapped { reply: &reply[..end], command, host };
+        return Unwrapped {
+            reply: &reply[..end],
+            command,
+            host,
+        };
     }
-    Unwrapped { reply: s, command, host }
+    Unwrapped {
+        reply: s,
+        command,
+        host,
+    }
 }
 
 /// Strips a DSN diagnostic type (`smtp;`, `X-Postfix;`, `X-Unix;`) from the start.
@@ -311,7 +370,10 @@ fn strip_in_reply_to(s: &str) -> (&str, Option<Command>) {
     let offset = s.len() - tail_lower.len();
     if let Some(at) = tail_lower.rfind("(in reply to ") {
         let inner = &tail_lower[at + "(in reply to ".len()..];
-        let end = inner.find(" command").or_else(|| inner.find(')')).unwrap_or(inner.len());
+        let end = inner
+            .find(" command")
+            .or_else(|| inner.find(')'))
+            .unwrap_or(inner.len());
         let command = Command::recognize(&inner[..end]);
         return (head(s, offset + at), command);
     }
@@ -324,10 +386,13 @@ fn strip_qmail_trailer(s: &str) -> &str {
     let window = tail(s, lower_window_start);
     let offset = s.len() - window.len();
     let w = Window::new(window);
-    let cut = [w.rfind("giving up on "), w.rfind("i'm not going to try again")]
-        .into_iter()
-        .flatten()
-        .min();
+    let cut = [
+        w.rfind("giving up on "),
+        w.rfind("i'm not going to try again"),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
     match cut {
         Some(at) => head(s, offset + at),
         None => s,
@@ -338,6 +403,7 @@ fn strip_qmail_trailer(s: &str) -> &str {
 /// enhanced code after it are taken out, and so are the continuation prefixes (`550-5.7.1`)
 /// that multi-line replies repeat at the start of each line, also when a DSN has folded the
 /// lines into one.
+#[allow(clippy::too_many_lines)] // one pass, clearer in one piece
 fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
     let mut code = None;
     let mut enhanced = None;
@@ -371,7 +437,10 @@ fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
             if let Some((_, rest)) = leading_code(first).filter(|&(tc, _)| tc == c) {
                 tokens.next();
                 if rest.is_empty() {
-                    if tokens.peek().is_some_and(|t| is_bare_enhanced(t) && Enhanced::parse(t) == enhanced) {
+                    if tokens
+                        .peek()
+                        .is_some_and(|t| is_bare_enhanced(t) && Enhanced::parse(t) == enhanced)
+                    {
                         tokens.next();
                     }
                 } else if Enhanced::parse(rest) != enhanced || enhanced.is_none() {
@@ -413,7 +482,9 @@ fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
 
 /// True when the token is an enhanced code and nothing else (not `5.1.1.1`, not `x5.1.1`).
 fn is_bare_enhanced(token: &str) -> bool {
-    let t = token.trim_start_matches(['#', '(', '[']).trim_end_matches([')', ']', ':', ',']);
+    let t = token
+        .trim_start_matches(['#', '(', '['])
+        .trim_end_matches([')', ']', ':', ',']);
     t.bytes().all(|b| b.is_ascii_digit() || b == b'.') && Enhanced::parse(t).is_some()
 }
 
@@ -436,8 +507,15 @@ pub(crate) fn embedded_code(text: &str) -> Option<u16> {
         let token = token.trim_start_matches(['<', '(', '[', '\'', '"']);
         if let Some((code, rest)) = leading_code(token) {
             let class = u8::try_from(code / 100).unwrap_or(0);
-            let next = if rest.is_empty() { tokens.peek().copied() } else { Some(rest) };
-            if next.and_then(Enhanced::parse).is_some_and(|e| e.class == class) {
+            let next = if rest.is_empty() {
+                tokens.peek().copied()
+            } else {
+                Some(rest)
+            };
+            if next
+                .and_then(Enhanced::parse)
+                .is_some_and(|e| e.class == class)
+            {
                 return Some(code);
             }
         }
@@ -467,7 +545,15 @@ const UNITS: &[(&str, u32)] = &[
 ];
 
 /// Words that may stand between a trigger and the number: `wait for at least 5 minutes`.
-const FILLERS: &[&str] = &["for ", "at least ", "about ", "approximately ", "another ", "in ", "after "];
+const FILLERS: &[&str] = &[
+    "for ",
+    "at least ",
+    "about ",
+    "approximately ",
+    "another ",
+    "in ",
+    "after ",
+];
 
 /// The longest stated wait believed (a week); a larger number is not a wait.
 const MAX_STATED_WAIT: u64 = 7 * 86400;
@@ -479,7 +565,9 @@ pub(crate) fn wait_after(text: &str, after: usize) -> Option<u32> {
     loop {
         let before = rest.len();
         for filler in FILLERS {
-            if rest.len() >= filler.len() && rest.as_bytes()[..filler.len()].eq_ignore_ascii_case(filler.as_bytes()) {
+            if rest.len() >= filler.len()
+                && rest.as_bytes()[..filler.len()].eq_ignore_ascii_case(filler.as_bytes())
+            {
                 rest = rest[filler.len()..].trim_start();
             }
         }
@@ -487,7 +575,10 @@ pub(crate) fn wait_after(text: &str, after: usize) -> Option<u32> {
             break;
         }
     }
-    let digits = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b':').count();
+    let digits = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b':')
+        .count();
     let number = &rest[..digits];
     if number.is_empty() || number.starts_with(':') {
         return None;
@@ -495,7 +586,11 @@ pub(crate) fn wait_after(text: &str, after: usize) -> Option<u32> {
     let seconds = if number.contains(':') {
         // hh:mm:ss (two parts would be ambiguous with a clock time, so only three count).
         let parts: Vec<&str> = number.split(':').collect();
-        if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 2 && parts[0] != *p) {
+        if parts.len() != 3
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || p.len() > 2 && parts[0] != *p)
+        {
             return None;
         }
         let h: u64 = parts[0].parse().ok()?;
@@ -511,12 +606,18 @@ pub(crate) fn wait_after(text: &str, after: usize) -> Option<u32> {
         }
         let n: u64 = number.parse().ok()?;
         let unit_text = rest[digits..].trim_start();
-        let word_len = unit_text.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let word_len = unit_text
+            .bytes()
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
         let word = &unit_text[..word_len];
         let unit = if word.is_empty() {
             1
         } else {
-            match UNITS.iter().find(|(name, _)| word.eq_ignore_ascii_case(name)) {
+            match UNITS
+                .iter()
+                .find(|(name, _)| word.eq_ignore_ascii_case(name))
+            {
                 Some(&(_, secs)) => u64::from(secs),
                 // `in 5 more days`, `after 3 attempts`: not a wait we understand.
                 None => return None,
@@ -533,13 +634,40 @@ mod tests {
 
     #[test]
     fn enhanced_forms() {
-        for form in ["5.1.1", "#5.1.1", "(#5.1.1)", "[5.1.1]", "5.1.1:", "(#5.1.1)."] {
-            assert_eq!(Enhanced::parse(form), Some(Enhanced { class: 5, subject: 1, detail: 1 }), "{form}");
+        for form in [
+            "5.1.1",
+            "#5.1.1",
+            "(#5.1.1)",
+            "[5.1.1]",
+            "5.1.1:",
+            "(#5.1.1).",
+        ] {
+            assert_eq!(
+                Enhanced::parse(form),
+                Some(Enhanced {
+                    class: 5,
+                    subject: 1,
+                    detail: 1
+                }),
+                "{form}"
+            );
         }
-        for not in ["4.16.55.1", "192.0.2.1", "5.1", "6.1.1", "5.1.1.1", "5.16.1", "1.2.3", "5.1.1000"] {
+        for not in [
+            "4.16.55.1",
+            "192.0.2.1",
+            "5.1",
+            "6.1.1",
+            "5.1.1.1",
+            "5.16.1",
+            "1.2.3",
+            "5.1.1000",
+        ] {
             assert_eq!(Enhanced::parse(not), None, "{not}");
         }
-        assert_eq!(Enhanced::parse("X.7.26").map(|e| e.to_string()), Some("X.7.26".to_owned()));
+        assert_eq!(
+            Enhanced::parse("X.7.26").map(|e| e.to_string()),
+            Some("X.7.26".to_owned())
+        );
     }
 
     #[test]
@@ -549,16 +677,25 @@ mod tests {
         assert_eq!(p.enhanced.map(|e| e.to_string()).as_deref(), Some("5.1.1"));
         assert_eq!(p.command, Some(Command::Rcpt));
         assert_eq!(p.host, Some("mx.example.org"));
-        assert_eq!(p.text, "<bob@example.org>: Recipient address rejected: User unknown");
+        assert_eq!(
+            p.text,
+            "<bob@example.org>: Recipient address rejected: User unknown"
+        );
     }
 
     #[test]
     fn exim_wrapper() {
         let p = parse("SMTP error from remote mail server after RCPT TO:<bob@example.org>: host mx.example.org [192.0.2.1]: 550 5.1.1 User unknown");
-        assert_eq!((p.code, p.command, p.host), (Some(550), Some(Command::Rcpt), Some("mx.example.org")));
+        assert_eq!(
+            (p.code, p.command, p.host),
+            (Some(550), Some(Command::Rcpt), Some("mx.example.org"))
+        );
         assert_eq!(p.text, "User unknown");
         let p = parse("host mx.example.org [192.0.2.1] SMTP error from remote mail server after MAIL FROM:<a@example.com> SIZE=1543: 550 5.7.0 Please use the smtp server of your ISP.");
-        assert_eq!((p.code, p.command, p.host), (Some(550), Some(Command::Mail), Some("mx.example.org")));
+        assert_eq!(
+            (p.code, p.command, p.host),
+            (Some(550), Some(Command::Mail), Some("mx.example.org"))
+        );
         assert_eq!(p.text, "Please use the smtp server of your ISP.");
     }
 
@@ -569,13 +706,19 @@ mod tests {
         for form in [crlf, folded] {
             let p = parse(form);
             assert_eq!(p.code, Some(550));
-            assert_eq!(p.text, "Unauthenticated email is not accepted due to DMARC policy. Learn more - gsmtp");
+            assert_eq!(
+                p.text,
+                "Unauthenticated email is not accepted due to DMARC policy. Learn more - gsmtp"
+            );
         }
     }
 
     #[test]
     fn embedded_codes() {
-        assert_eq!(embedded_code("Remote Server at x (10.1.1.3) returned '441 4.4.1 Error'"), Some(441));
+        assert_eq!(
+            embedded_code("Remote Server at x (10.1.1.3) returned '441 4.4.1 Error'"),
+            Some(441)
+        );
         assert_eq!(embedded_code("delivery attempts: 0, 550 sorry"), None);
     }
 

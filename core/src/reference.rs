@@ -52,12 +52,16 @@ pub struct Explanation {
 pub fn explain(code: &str) -> Result<Explanation, Error> {
     let trimmed = code.trim();
     if trimmed.contains('.') {
-        let e = Enhanced::parse(trimmed).ok_or_else(|| Error::InvalidCode { input: code.to_owned() })?;
+        let e = Enhanced::parse(trimmed).ok_or_else(|| Error::InvalidCode {
+            input: code.to_owned(),
+        })?;
         return Ok(explain_enhanced(e));
     }
     match parse_code(trimmed)? {
         Some(c) => Ok(explain_basic(c)),
-        None => Err(Error::InvalidCode { input: code.to_owned() }),
+        None => Err(Error::InvalidCode {
+            input: code.to_owned(),
+        }),
     }
 }
 
@@ -80,7 +84,15 @@ pub fn explain_basic(code: u16) -> Explanation {
         registered: false,
     };
     if let Some(e) = tables::reply_code(code) {
-        return Explanation { title: e.title, description: e.description, when: e.when, fix: e.fix, source: e.source, registered: true, ..base };
+        return Explanation {
+            title: e.title,
+            description: e.description,
+            when: e.when,
+            fix: e.fix,
+            source: e.source,
+            registered: true,
+            ..base
+        };
     }
     let class = tables::class(u8::try_from(code / 100).unwrap_or(0));
     Explanation {

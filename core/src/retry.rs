@@ -135,7 +135,10 @@ impl RetryPolicy {
             return bad("backoff", "must be a finite number of at least 1.0");
         }
         if !(self.rate_limit_backoff.is_finite() && self.rate_limit_backoff >= 1.0) {
-            return bad("rate_limit_backoff", "must be a finite number of at least 1.0");
+            return bad(
+                "rate_limit_backoff",
+                "must be a finite number of at least 1.0",
+            );
         }
         if !(self.jitter.is_finite() && (0.0..1.0).contains(&self.jitter)) {
             return bad("jitter", "must be at least 0.0 and below 1.0");
@@ -161,8 +164,16 @@ impl RetryPolicy {
     }
 
     fn growth(&self, reason: Reason) -> f64 {
-        let g = if reason == Reason::RateLimited { self.rate_limit_backoff } else { self.backoff };
-        if g.is_finite() { g.max(1.0) } else { 1.0 }
+        let g = if reason == Reason::RateLimited {
+            self.rate_limit_backoff
+        } else {
+            self.backoff
+        };
+        if g.is_finite() {
+            g.max(1.0)
+        } else {
+            1.0
+        }
     }
 
     /// The next step for a message whose last attempt got `c`, after `attempts` attempts
@@ -173,10 +184,27 @@ impl RetryPolicy {
 
     /// [`decide`](Self::decide) from the parts of a classification that matter: its reason,
     /// its action and the wait its server stated.
-    pub fn decide_parts(&self, reason: Reason, action: Action, stated_wait: Option<u32>, attempts: u32, elapsed: u64) -> RetryDecision {
-        let give_up = |why| RetryDecision { action: Action::Bounce, retry_after: None, why };
+    pub fn decide_parts(
+        &self,
+        reason: Reason,
+        action: Action,
+        stated_wait: Option<u32>,
+        attempts: u32,
+        elapsed: u64,
+    ) -> RetryDecision {
+        let give_up = |why| RetryDecision {
+            action: Action::Bounce,
+            retry_after: None,
+            why,
+        };
         match action {
-            Action::None => return RetryDecision { action: Action::None, retry_after: None, why: RetryWhy::NothingFailed },
+            Action::None => {
+                return RetryDecision {
+                    action: Action::None,
+                    retry_after: None,
+                    why: RetryWhy::NothingFailed,
+                }
+            }
             Action::Bounce => return give_up(RetryWhy::NotRetryable),
             Action::Retry => {}
         }
@@ -199,23 +227,30 @@ impl RetryPolicy {
         if self.jitter > 0.0 && self.jitter.is_finite() {
             delay *= 1.0 + self.jitter.min(0.99) * unit_noise(self.seed, attempts);
         }
+        // Clamped to 1..=u32::MAX first, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let mut delay = delay.round().clamp(1.0, f64::from(u32::MAX)) as u64;
         let left = self.max_age - elapsed;
         if delay > left {
             delay = left;
             why = RetryWhy::FinalAttempt;
         }
-        RetryDecision { action: Action::Retry, retry_after: Some(u32::try_from(delay).unwrap_or(u32::MAX)), why }
+        RetryDecision {
+            action: Action::Retry,
+            retry_after: Some(u32::try_from(delay).unwrap_or(u32::MAX)),
+            why,
+        }
     }
 
     /// Whether to stop mailing an address: a hard bounce, or a soft bounce that makes more than
     /// `soft_bounce_limit` consecutive soft bounces (`consecutive_soft_bounces` counts this one).
     pub fn should_suppress(&self, c: &Classification, consecutive_soft_bounces: u32) -> bool {
-        c.suppress || (c.bounce == Bounce::Soft && consecutive_soft_bounces > self.soft_bounce_limit)
+        c.suppress
+            || (c.bounce == Bounce::Soft && consecutive_soft_bounces > self.soft_bounce_limit)
     }
 }
 
-/// A deterministic number in [-1, 1) from a seed and an attempt number (SplitMix64).
+/// A deterministic number in `[-1, 1)` from a seed and an attempt number (`SplitMix64`).
 fn unit_noise(seed: u64, attempt: u32) -> f64 {
     let mut z = seed ^ u64::from(attempt).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);

@@ -60,7 +60,10 @@ fn is_word_byte(b: u8) -> bool {
 
 /// Finds every pattern in `text`, honouring the word-boundary marks of the patterns.
 pub(crate) fn scan(text: &str) -> Hits {
-    let mut hits = Hits { bits: [0; WORDS], order: Vec::new() };
+    let mut hits = Hits {
+        bits: [0; WORDS],
+        order: Vec::new(),
+    };
     let bytes = text.as_bytes();
     for m in AUTOMATON.find_overlapping_iter(text) {
         let p = m.pattern().as_usize();

@@ -117,7 +117,10 @@ include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
 /// The reference entry of a basic code.
 pub(crate) fn reply_code(code: u16) -> Option<&'static ReplyCodeEntry> {
-    REPLY_CODES.binary_search_by_key(&code, |e| e.code).ok().map(|i| &REPLY_CODES[i])
+    REPLY_CODES
+        .binary_search_by_key(&code, |e| e.code)
+        .ok()
+        .map(|i| &REPLY_CODES[i])
 }
 
 /// The registry entry of an enhanced code's subject and detail.

@@ -1,12 +1,12 @@
 //! The enums of the public contract: every value crosses into Python and JavaScript as its
-//! snake_case string, so each enum has `as_str()`, `FromStr` and an `ALL` list.
+//! `snake_case` string, so each enum has `as_str()`, `FromStr` and an `ALL` list.
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::Error;
 
-/// Declares a public enum whose values are snake_case strings on the wire.
+/// Declares a public enum whose values are `snake_case` strings on the wire.
 macro_rules! string_enum {
     (
         $(#[$meta:meta])*
@@ -28,6 +28,11 @@ macro_rules! string_enum {
             /// The value's name on the wire (JSON, Python, JavaScript).
             pub const fn as_str(self) -> &'static str {
                 match self { $( $name::$variant => $text, )+ }
+            }
+
+            /// The value's position in [`ALL`](Self::ALL), for compact encodings across FFI.
+            pub const fn index(self) -> usize {
+                self as usize
             }
         }
 
@@ -252,7 +257,11 @@ impl Reason {
             | Reason::MessageTooLarge => (Block, Message, false),
             Reason::Unknown => (Soft, Unknown, false),
         };
-        ReasonDefaults { bounce, fault, temporary_in_practice }
+        ReasonDefaults {
+            bounce,
+            fault,
+            temporary_in_practice,
+        }
     }
 
     /// The reason's default bounce type (before the 4xx and 2xx/3xx adjustments).
@@ -344,6 +353,7 @@ impl Reason {
     }
 
     /// The Sisimai reason(s) this one corresponds to, for users migrating from Sisimai.
+    #[allow(clippy::match_same_arms)] // one line per reason reads as the table it is
     pub const fn sisimai(self) -> &'static str {
         match self {
             Reason::Delivered => "delivered",
@@ -409,9 +419,14 @@ impl Command {
             return Some(exact);
         }
         let has_word = |w: &str| {
-            s.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| part == w)
+            s.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|part| part == w)
         };
-        if s.contains("end of data") || has_word("data") || has_word("bdat") || s.contains("after sending message") {
+        if s.contains("end of data")
+            || has_word("data")
+            || has_word("bdat")
+            || s.contains("after sending message")
+        {
             Some(Command::Data)
         } else if has_word("rcpt") || s.contains("rcpt to") || s.contains("recipient") {
             Some(Command::Rcpt)
@@ -423,11 +438,17 @@ impl Command {
             Some(Command::Starttls)
         } else if has_word("auth") {
             Some(Command::Auth)
-        } else if has_word("connect") || has_word("connection") || has_word("greeting") || has_word("banner") {
+        } else if has_word("connect")
+            || has_word("connection")
+            || has_word("greeting")
+            || has_word("banner")
+        {
             Some(Command::Connect)
-        } else if ["rset", "vrfy", "expn", "noop", "quit", "help", "etrn", "atrn", "burl", "turn"]
-            .iter()
-            .any(|w| has_word(w))
+        } else if [
+            "rset", "vrfy", "expn", "noop", "quit", "help", "etrn", "atrn", "burl", "turn",
+        ]
+        .iter()
+        .any(|w| has_word(w))
         {
             Some(Command::Other)
         } else {
@@ -443,7 +464,9 @@ impl Command {
         }
         match Command::recognize(input) {
             Some(c) => Ok(Some(c)),
-            None => Err(Error::InvalidCommand { input: input.to_owned() }),
+            None => Err(Error::InvalidCommand {
+                input: input.to_owned(),
+            }),
         }
     }
 }

@@ -21,8 +21,13 @@ fn cases() -> Vec<(String, Value)> {
     files.sort();
     let mut out = Vec::new();
     for file in files {
-        let doc: Value = serde_json::from_str(&fs::read_to_string(&file).expect("readable")).expect("valid JSON");
-        let name = file.file_name().expect("a file name").to_string_lossy().into_owned();
+        let doc: Value = serde_json::from_str(&fs::read_to_string(&file).expect("readable"))
+            .expect("valid JSON");
+        let name = file
+            .file_name()
+            .expect("a file name")
+            .to_string_lossy()
+            .into_owned();
         for case in doc["cases"].as_array().expect("a `cases` array") {
             out.push((name.clone(), case.clone()));
         }
@@ -56,7 +61,18 @@ fn run(input: &Map<String, Value>) -> Result<Value, String> {
     Ok(serde_json::to_value(&c).expect("serialisable"))
 }
 
-const REQUIRED: &[&str] = &["code", "enhanced", "severity", "reason", "bounce", "action", "retry_after", "suppress", "fault", "provider"];
+const REQUIRED: &[&str] = &[
+    "code",
+    "enhanced",
+    "severity",
+    "reason",
+    "bounce",
+    "action",
+    "retry_after",
+    "suppress",
+    "fault",
+    "provider",
+];
 
 #[test]
 fn every_vector_holds() {
@@ -83,15 +99,31 @@ fn every_vector_holds() {
             }
             (Err(kind), None, Some(error)) => {
                 if error["kind"] != Value::String(kind.clone()) {
-                    failures.push(format!("{file} {id}: error kind {kind} but the vector says {}", error["kind"]));
+                    failures.push(format!(
+                        "{file} {id}: error kind {kind} but the vector says {}",
+                        error["kind"]
+                    ));
                 }
             }
-            (Ok(got), None, Some(error)) => failures.push(format!("{file} {id}: expected error {} but got reason {}", error["kind"], got["reason"])),
-            (Err(kind), Some(_), None) => failures.push(format!("{file} {id}: unexpected error {kind}")),
-            _ => failures.push(format!("{file} {id}: a case has exactly one of `expect` and `error`")),
+            (Ok(got), None, Some(error)) => failures.push(format!(
+                "{file} {id}: expected error {} but got reason {}",
+                error["kind"], got["reason"]
+            )),
+            (Err(kind), Some(_), None) => {
+                failures.push(format!("{file} {id}: unexpected error {kind}"));
+            }
+            _ => failures.push(format!(
+                "{file} {id}: a case has exactly one of `expect` and `error`"
+            )),
         }
     }
-    assert!(failures.is_empty(), "{} of {} vectors fail:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -101,4 +133,73 @@ fn vector_ids_are_unique() {
         let id = case["id"].as_str().expect("an id").to_owned();
         assert!(seen.insert(id.clone()), "{file}: id {id} used twice");
     }
+}
+
+/// Every text and provider rule of `data/rules.toml` decides at least one vector, so no rule is
+/// dead or untested.
+#[test]
+fn every_rule_decides_some_vector() {
+    let mut used = std::collections::HashSet::new();
+    for (_, case) in cases() {
+        let input = case["input"].as_object().expect("an input object");
+        let code = match input.get("code") {
+            Some(Value::Number(n)) => n.as_i64().and_then(|n| check_code(n).ok()),
+            Some(Value::String(s)) => parse_code(s).ok().flatten(),
+            _ => None,
+        };
+        let command = input
+            .get("command")
+            .and_then(Value::as_str)
+            .and_then(Command::recognize);
+        let Ok(reply) =
+            Reply::new(input.get("text").and_then(Value::as_str).unwrap_or("")).maybe_code(code)
+        else {
+            continue;
+        };
+        let reply = reply
+            .maybe_command(command)
+            .maybe_host(input.get("host").and_then(Value::as_str));
+        if let Some(id) = smtpcodes::deciding_rule(&reply) {
+            used.insert(id);
+        }
+    }
+    let unused: Vec<&str> = smtpcodes::rule_ids()
+        .filter(|id| !used.contains(id))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "{} rules decide no vector: {unused:?}",
+        unused.len()
+    );
+}
+
+/// Every basic code of the reference table, and every provider, appears in some vector.
+#[test]
+fn vectors_cover_every_code_and_provider() {
+    let mut codes = std::collections::HashSet::new();
+    let mut providers = std::collections::HashSet::new();
+    for (_, case) in cases() {
+        if let Some(expect) = case.get("expect") {
+            if let Some(c) = expect["code"].as_u64() {
+                codes.insert(c);
+            }
+            if let Some(p) = expect["provider"].as_str() {
+                providers.insert(p.to_owned());
+            }
+        }
+    }
+    let missing: Vec<u16> = (200..=599u16)
+        .filter(|&c| smtpcodes::explain_basic(c).registered && !codes.contains(&u64::from(c)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "reply codes without a vector: {missing:?}"
+    );
+    let missing: Vec<&str> = smtpcodes::providers()
+        .filter(|p| !providers.contains(*p))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "providers without a vector: {missing:?}"
+    );
 }

@@ -39,6 +39,11 @@ enum Cmd {
         #[arg(long)]
         human: bool,
     },
+    /// Read a bounce email (a DSN or another MTA's report) and classify each recipient.
+    Bounce {
+        /// The email file (`.eml`).
+        file: std::path::PathBuf,
+    },
     /// Explain a basic (`421`) or an enhanced (`5.1.1`) code.
     Explain {
         /// The code.
@@ -49,10 +54,98 @@ enum Cmd {
     Measure {
         /// The corpus file.
         corpus: std::path::PathBuf,
+        /// Read each record's bounce email (its `file`, in this folder) with `parse_bounce`
+        /// and measure the recipients found (the number after `#` in `id` is the recipient's
+        /// position) and their reasons, instead of classifying `text`.
+        #[arg(long)]
+        emails: Option<std::path::PathBuf>,
         /// Also print every reply whose reason is not accepted.
         #[arg(long)]
         misses: bool,
     },
+}
+
+/// Prints the share of labelled recipients that `parse_bounce` finds in their bounce emails,
+/// and the share whose reason is accepted.
+fn measure_emails(path: &std::path::Path, dir: &std::path::Path, misses: bool) -> ExitCode {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("smtpcodes: {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let mut reports: std::collections::HashMap<
+        String,
+        Result<smtpcodes::BounceReport, smtpcodes::Error>,
+    > = std::collections::HashMap::new();
+    let (mut total, mut found, mut agree) = (0u32, 0u32, 0u32);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let Ok(record) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let (Some(file), Some(id)) = (record["file"].as_str(), record["id"].as_str()) else {
+            continue;
+        };
+        let position: usize = id
+            .rsplit('#')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        let report =
+            reports
+                .entry(file.to_owned())
+                .or_insert_with(|| match std::fs::read(dir.join(file)) {
+                    Ok(bytes) => smtpcodes::parse_bounce(&bytes),
+                    Err(_) => Err(smtpcodes::Error::NotABounce {
+                        what: "not_an_email",
+                    }),
+                });
+        total += 1;
+        let recipient = report
+            .as_ref()
+            .ok()
+            .and_then(|r| r.recipients.get(position - 1));
+        let Some(recipient) = recipient else {
+            if misses {
+                let why = match report {
+                    Ok(r) => format!("{} recipients found", r.recipients.len()),
+                    Err(e) => e.to_string(),
+                };
+                println!("not found {id}: {why}");
+            }
+            continue;
+        };
+        found += 1;
+        let reason = recipient.classification.reason.as_str();
+        if record["accept"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|r| r.as_str() == Some(reason)))
+        {
+            agree += 1;
+        } else if misses {
+            println!(
+                "miss {id}: labelled {}, classified {reason} ({}) from {:.160}",
+                record["accept"], recipient.classification.matched, recipient.diagnostic
+            );
+        }
+    }
+    let pct = |n: u32| {
+        if total == 0 {
+            0.0
+        } else {
+            f64::from(n) * 100.0 / f64::from(total)
+        }
+    };
+    println!(
+        "{found} of {total} labelled recipients found ({:.1}%)",
+        pct(found)
+    );
+    println!(
+        "{agree} of {total} recipients' reasons agree ({:.1}%)",
+        pct(agree)
+    );
+    ExitCode::SUCCESS
 }
 
 /// Prints the share of a labelled corpus whose reason is accepted.
@@ -205,6 +298,7 @@ fn classify_stream() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+#[allow(clippy::too_many_lines)] // one arm per subcommand
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -272,7 +366,35 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Cmd::Measure { corpus, misses } => measure(&corpus, misses),
+        Cmd::Measure {
+            corpus,
+            emails: None,
+            misses,
+        } => measure(&corpus, misses),
+        Cmd::Measure {
+            corpus,
+            emails: Some(dir),
+            misses,
+        } => measure_emails(&corpus, &dir, misses),
+        Cmd::Bounce { file } => match std::fs::read(&file) {
+            Ok(bytes) => match smtpcodes::parse_bounce(&bytes) {
+                Ok(report) => {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&report).unwrap_or_default()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("smtpcodes: {}: {e}", file.display());
+                    ExitCode::from(2)
+                }
+            },
+            Err(e) => {
+                eprintln!("smtpcodes: {}: {e}", file.display());
+                ExitCode::from(2)
+            }
+        },
         Cmd::Explain { code } => match smtpcodes::explain(&code) {
             Ok(e) => {
                 println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());

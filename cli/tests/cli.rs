@@ -114,3 +114,49 @@ fn agreement_with_the_labelled_corpus() {
     println!("{}", out.trim());
     assert!(share >= 90.0, "agreement fell below 90%: {out}");
 }
+
+/// `parse_bounce` finds at least 95% of the labelled recipients of the corpus's bounce emails
+/// and agrees on at least 90% of their reasons.
+#[test]
+fn bounce_emails_of_the_labelled_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    if !root.join("emails").exists() {
+        eprintln!("skipped: {} is not there", root.display());
+        return;
+    }
+    let corpus = root.join("sisimai-dev.jsonl");
+    let folder = root.join("emails");
+    let (ok, out, _) = smtpcodes(
+        &[
+            "measure",
+            corpus.to_str().expect("UTF-8"),
+            "--emails",
+            folder.to_str().expect("UTF-8"),
+        ],
+        None,
+    );
+    assert!(ok);
+    let shares: Vec<f64> = out
+        .lines()
+        .filter_map(|l| l.rsplit('(').next()?.trim_end_matches("%)").parse().ok())
+        .collect();
+    println!("{}", out.trim());
+    assert_eq!(shares.len(), 2, "{out}");
+    assert!(shares[0] >= 95.0, "recipients found fell below 95%: {out}");
+    assert!(shares[1] >= 90.0, "reason agreement fell below 90%: {out}");
+}
+
+#[test]
+fn bounce_subcommand_reads_an_email() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/emails/qmail-text.eml");
+    let (ok, out, _) = smtpcodes(&["bounce", file.to_str().expect("UTF-8")], None);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        v["recipients"][1]["classification"]["reason"],
+        "user_unknown"
+    );
+    let ordinary = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/emails/ordinary.eml");
+    let (ok, _, err) = smtpcodes(&["bounce", ordinary.to_str().expect("UTF-8")], None);
+    assert!(!ok && err.contains("not a bounce"), "{err}");
+}

@@ -80,6 +80,7 @@ pub struct Reply<'a> {
     text: &'a str,
     command: Option<Command>,
     host: Option<&'a str>,
+    status: Option<Enhanced>,
 }
 
 impl<'a> Reply<'a> {
@@ -90,6 +91,7 @@ impl<'a> Reply<'a> {
             text,
             command: None,
             host: None,
+            status: None,
         }
     }
 
@@ -130,6 +132,14 @@ impl<'a> Reply<'a> {
     #[must_use]
     pub fn maybe_host(mut self, host: Option<&'a str>) -> Reply<'a> {
         self.host = host;
+        self
+    }
+
+    /// The enhanced status code from elsewhere (a DSN's `Status:` field, Postfix's `dsn=`),
+    /// used when the text carries none.
+    #[must_use]
+    pub fn status(mut self, status: Option<Enhanced>) -> Reply<'a> {
+        self.status = status;
         self
     }
 
@@ -239,7 +249,7 @@ fn analyse(reply: &Reply<'_>) -> Analysis {
         .code
         .or(parsed.code)
         .or_else(|| parse::embedded_code(&parsed.text));
-    let enhanced = parsed.enhanced;
+    let enhanced = parsed.enhanced.or(reply.status);
     let severity = match (code, enhanced) {
         (Some(c), _) => Severity::from_class(c / 100),
         (None, Some(e)) => Severity::from_class(u16::from(e.class)),

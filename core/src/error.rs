@@ -31,6 +31,13 @@ pub enum Error {
         /// The input as given.
         input: String,
     },
+    /// The message given to [`parse_bounce`](crate::parse_bounce) is not a bounce: an ordinary
+    /// email, an auto-reply, a complaint (feedback) report, or not an email at all.
+    NotABounce {
+        /// What it is instead: `not_an_email`, `auto_reply`, `feedback_report` or
+        /// `no_delivery_failure`.
+        what: &'static str,
+    },
     /// A [`RetryPolicy`](crate::RetryPolicy) setting that cannot work (a zero backoff factor,
     /// a cap below the first delay, ...).
     InvalidPolicy {
@@ -43,7 +50,8 @@ pub enum Error {
 
 impl Error {
     /// A stable, `snake_case` slug naming the kind of error: `invalid_code`,
-    /// `code_out_of_range`, `invalid_command`, `invalid_name` or `invalid_policy`.
+    /// `code_out_of_range`, `invalid_command`, `invalid_name`, `invalid_policy` or
+    /// `not_a_bounce`.
     pub const fn kind(&self) -> &'static str {
         match self {
             Error::InvalidCode { .. } => "invalid_code",
@@ -51,6 +59,7 @@ impl Error {
             Error::InvalidCommand { .. } => "invalid_command",
             Error::InvalidName { .. } => "invalid_name",
             Error::InvalidPolicy { .. } => "invalid_policy",
+            Error::NotABounce { .. } => "not_a_bounce",
         }
     }
 
@@ -61,6 +70,7 @@ impl Error {
         "invalid_command",
         "invalid_name",
         "invalid_policy",
+        "not_a_bounce",
     ];
 }
 
@@ -99,6 +109,15 @@ impl fmt::Display for Error {
                 write!(f, "{} is not a valid {what}", shown(input))
             }
             Error::InvalidPolicy { field, why } => write!(f, "invalid retry policy: {field} {why}"),
+            Error::NotABounce { what } => {
+                let what = match *what {
+                    "not_an_email" => "it is not an email message",
+                    "auto_reply" => "it is an automatic reply (RFC 3834)",
+                    "feedback_report" => "it is a complaint feedback report (RFC 5965), not a delivery failure",
+                    _ => "it reports no delivery failure",
+                };
+                write!(f, "not a bounce: {what}")
+            }
         }
     }
 }

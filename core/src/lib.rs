@@ -1,6 +1,7 @@
 #![doc = include_str!("../../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod bounce;
 mod classify;
 mod error;
 mod parse;
@@ -10,12 +11,13 @@ mod scan;
 mod tables;
 mod types;
 
+pub use bounce::{parse_bounce, BounceReport, BouncedRecipient};
 pub use classify::{check_code, classify, deciding_rule, parse_code, Classification, Reply};
 pub use error::Error;
 pub use parse::Enhanced;
 pub use reference::{explain, explain_basic, Explanation};
 pub use retry::{RetryDecision, RetryPolicy, RetryWhy};
-pub use types::{Action, Bounce, Command, Fault, Reason, Severity};
+pub use types::{Action, Bounce, Command, DsnAction, Fault, Reason, Severity};
 
 /// The version of this crate, shared by the Python and Node packages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -523,6 +523,14 @@ pub(crate) fn embedded_code(text: &str) -> Option<u16> {
     None
 }
 
+/// True when a text quotes a server: a basic reply code starting a token, or an enhanced code.
+pub(crate) fn has_reply_code(text: &str) -> bool {
+    text.split_ascii_whitespace().take(2000).any(|t| {
+        let t = t.trim_start_matches(['[', '(', '\'', '"']);
+        leading_code(t).is_some() || Enhanced::parse(t).is_some()
+    })
+}
+
 /// Units a stated wait may be written in, with their length in seconds.
 const UNITS: &[(&str, u32)] = &[
     ("seconds", 1),

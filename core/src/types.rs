@@ -211,6 +211,22 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// What the reporting MTA did for a recipient (RFC 3464 `Action:`).
+    pub enum DsnAction as "dsn action" {
+        /// Delivery failed; the MTA gave up.
+        Failed = "failed",
+        /// Delivery is delayed; the MTA keeps trying.
+        Delayed = "delayed",
+        /// Delivered.
+        Delivered = "delivered",
+        /// Relayed to a system that sends no DSNs.
+        Relayed = "relayed",
+        /// Delivered and expanded to other addresses (a list or alias).
+        Expanded = "expanded",
+    }
+}
+
 /// What a reason implies when nothing more is known, as the contract's reason table states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ReasonDefaults {

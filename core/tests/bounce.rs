@@ -1,0 +1,219 @@
+//! `parse_bounce` on bounce emails written for the project (tests/emails/), and on input that
+//! is broken, huge or not a bounce at all.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use smtpcodes::{parse_bounce, Action, BounceReport, DsnAction, Reason};
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/emails")
+            .join(name),
+    )
+    .expect("fixture exists")
+}
+
+fn report(name: &str) -> BounceReport {
+    parse_bounce(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn summary(r: &BounceReport) -> Vec<(String, DsnAction, Reason, Action)> {
+    r.recipients
+        .iter()
+        .map(|x| {
+            (
+                x.recipient.clone(),
+                x.action,
+                x.classification.reason,
+                x.classification.action,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn rfc3464_dsn() {
+    let r = report("dsn-postfix-user-unknown.eml");
+    assert_eq!(r.format, "dsn");
+    assert_eq!(r.reporting_mta.as_deref(), Some("mx.example.net"));
+    assert_eq!(
+        r.original_message_id.as_deref(),
+        Some("report-42@example.com")
+    );
+    assert_eq!(
+        summary(&r),
+        vec![
+            (
+                "bob@example.org".into(),
+                DsnAction::Failed,
+                Reason::UserUnknown,
+                Action::Bounce
+            ),
+            (
+                "carol@example.org".into(),
+                DsnAction::Delayed,
+                Reason::MailboxFull,
+                Action::Retry
+            ),
+        ]
+    );
+    let bob = &r.recipients[0];
+    assert_eq!(bob.original_recipient.as_deref(), Some("bob@example.org"));
+    assert_eq!(bob.remote_mta.as_deref(), Some("mx1.example.org"));
+    assert_eq!(bob.status.map(|s| s.to_string()).as_deref(), Some("5.1.1"));
+    assert!(
+        bob.diagnostic
+            .contains("User unknown in virtual mailbox table"),
+        "{}",
+        bob.diagnostic
+    );
+    assert!(bob.classification.suppress);
+    assert!(r.recipients[1].last_attempt_date.is_some());
+}
+
+#[test]
+fn text_formats_of_mtas() {
+    let exim = report("exim-text.eml");
+    assert_eq!(
+        (exim.format, summary(&exim)),
+        (
+            "text",
+            vec![(
+                "dave@example.net".into(),
+                DsnAction::Failed,
+                Reason::AuthFailure,
+                Action::Bounce
+            )]
+        )
+    );
+    assert_eq!(
+        exim.original_message_id.as_deref(),
+        Some("hello-1@example.com")
+    );
+
+    let qmail = report("qmail-text.eml");
+    assert_eq!(
+        summary(&qmail),
+        vec![
+            (
+                "erin@example.org".into(),
+                DsnAction::Failed,
+                Reason::RelayDenied,
+                Action::Bounce
+            ),
+            (
+                "frank@example.org".into(),
+                DsnAction::Failed,
+                Reason::UserUnknown,
+                Action::Bounce
+            ),
+        ]
+    );
+
+    let sendmail = report("sendmail-text.eml");
+    assert_eq!(
+        summary(&sendmail),
+        vec![(
+            "grace@example.net".into(),
+            DsnAction::Failed,
+            Reason::MailboxFull,
+            Action::Bounce
+        )]
+    );
+    assert_eq!(
+        sendmail.recipients[0].classification.retry_after, None,
+        "the sender already gave up"
+    );
+
+    let gmail = report("gmail-text.eml");
+    assert_eq!(
+        summary(&gmail),
+        vec![(
+            "heidi@example.org".into(),
+            DsnAction::Failed,
+            Reason::Blocked,
+            Action::Bounce
+        )]
+    );
+}
+
+#[test]
+fn amazon_ses_notification() {
+    let r = report("ses-notification.eml");
+    assert_eq!(r.format, "ses");
+    assert_eq!(r.original_message_id.as_deref(), Some("0100018c-abcd"));
+    assert_eq!(
+        summary(&r),
+        vec![(
+            "ivan@example.org".into(),
+            DsnAction::Failed,
+            Reason::UserUnknown,
+            Action::Bounce
+        )]
+    );
+}
+
+#[test]
+fn not_a_bounce_is_said_so() {
+    let what = |name: &str| match parse_bounce(&read(name)) {
+        Err(smtpcodes::Error::NotABounce { what }) => what,
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(what("auto-reply.eml"), "auto_reply");
+    assert_eq!(what("complaint-arf.eml"), "feedback_report");
+    assert_eq!(what("ordinary.eml"), "no_delivery_failure");
+    assert_eq!(
+        parse_bounce(b"\x00\x01\x02 binary junk \xff\xfe").map_err(|e| e.kind()),
+        Err("not_a_bounce")
+    );
+    assert_eq!(parse_bounce(b"").map_err(|e| e.kind()), Err("not_a_bounce"));
+}
+
+#[test]
+fn broken_and_huge_input_is_bounded() {
+    // Truncated MIME: the last part never ends and its status is malformed; the rest is read.
+    let r = report("truncated-mime.eml");
+    assert_eq!(
+        summary(&r),
+        vec![(
+            "kim@example.org".into(),
+            DsnAction::Failed,
+            Reason::UserUnknown,
+            Action::Bounce
+        )]
+    );
+
+    // A 50 MB attachment after the report.
+    let mut big = read("dsn-postfix-user-unknown.eml");
+    let end = big.len() - "--8B1F2C0A1B.1763892000/mx.example.net--\n".len();
+    big.truncate(end);
+    big.extend_from_slice(b"--8B1F2C0A1B.1763892000/mx.example.net\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n");
+    let line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\n";
+    for _ in 0..(50 * 1024 * 1024 / line.len()) {
+        big.extend_from_slice(line);
+    }
+    big.extend_from_slice(b"--8B1F2C0A1B.1763892000/mx.example.net--\n");
+    let r = parse_bounce(&big).expect("still a bounce");
+    assert_eq!(r.recipients.len(), 2);
+    assert!(r.recipients.iter().all(|x| x.diagnostic.len() <= 4096));
+
+    // Deep nesting of multiparts.
+    let mut nested = String::from("From: MAILER-DAEMON@example.net\nSubject: Undelivered Mail\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n");
+    for i in 1..2000 {
+        let _ = write!(
+            nested,
+            "--b{}\nContent-Type: multipart/mixed; boundary=\"b{i}\"\n\n",
+            i - 1
+        );
+    }
+    nested
+        .push_str("--b1999\nContent-Type: text/plain\n\n<x@example.org>: 550 5.1.1 User unknown\n");
+    let _ = parse_bounce(nested.as_bytes());
+
+    // A text in a charset it does not declare, and invalid UTF-8.
+    let latin = b"From: MAILER-DAEMON@example.net\nSubject: Undelivered Mail\nContent-Type: text/plain; charset=utf-8\n\n<lea@example.org>: 550 5.1.1 Utilisateur inconnu \xe9\xe8 user unknown\n";
+    let r = parse_bounce(latin).expect("a bounce");
+    assert_eq!(r.recipients[0].classification.reason, Reason::UserUnknown);
+}

@@ -15,7 +15,7 @@ example: ## Classify the bundled sample replies (the main job, on examples/repli
 	$(CARGO) run --quiet --release -p smtpcodes-cli -- classify < examples/replies.jsonl
 
 .PHONY: test
-test: test-rust ## Build all three languages and run every test
+test: test-rust test-python ## Build all three languages and run every test
 
 .PHONY: test-rust
 test-rust: ## Rust: unit, vector, property and doc tests, and the CLI
@@ -30,3 +30,5 @@ lint: ## Formatting and lints (cargo fmt, clippy -D warnings)
 agreement: ## Share of the Sisimai-labelled corpus whose reason agrees (CORPUS=path)
 	$(CARGO) run --quiet --release -p smtpcodes-cli -- measure $(CORPUS)
 
+# The Python and Node packages keep their targets beside each other here.
+include mk/python.mk

@@ -1,0 +1,33 @@
+"""Checks a `pip install .` of smtpcodes in a fresh venv (run by `make test-python-install`).
+
+Run with that venv's interpreter, in isolated mode (`python -I`) and outside the checkout, so
+that it imports the installed package and nothing else.
+"""
+
+import importlib.metadata
+import sys
+from pathlib import Path
+
+import smtpcodes
+
+package = Path(smtpcodes.__file__).parent
+assert "site-packages" in package.parts, f"imported from {package}, not from the install"
+
+c = smtpcodes.classify(550, b"5.1.1 <bob@example.org>: Recipient address rejected: User unknown")
+assert (c.reason, c.action, c.suppress, c.retry_after) == ("user_unknown", "bounce", True, None)
+assert smtpcodes.explain("421").title == "Service Not Available"
+assert smtpcodes.__version__ == importlib.metadata.version("smtpcodes")
+
+# The type information ships with the package.
+for name in ("py.typed", "_smtpcodes.pyi", "_types.py"):
+    assert (package / name).is_file(), f"the wheel lacks {name}"
+
+# One abi3 wheel for CPython 3.10+: the extension and the wheel's tag say so.
+natives = [p.name for p in package.glob("_smtpcodes*.so")]
+assert natives == ["_smtpcodes.abi3.so"], natives
+wheel = importlib.metadata.distribution("smtpcodes").read_text("WHEEL") or ""
+tags = [line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:")]
+assert tags and all(t.startswith("cp310-abi3-") for t in tags), tags
+
+python = sys.version.split()[0]
+print(f"pip install . ok: smtpcodes {smtpcodes.__version__} ({tags[0]}) on Python {python}")

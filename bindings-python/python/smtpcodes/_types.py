@@ -1,0 +1,75 @@
+"""The contract's enum values as `Literal` types, for type checkers.
+
+At run time every enum-valued field is a plain `str`; these aliases say which strings. The
+test `tests/python/test_types.py` fails when a list here drifts from the core's, and prints
+the line to paste.
+"""
+
+from typing import Literal, TypeAlias
+
+Severity: TypeAlias = Literal["success", "intermediate", "transient", "permanent", "unknown"]
+
+Reason: TypeAlias = Literal[
+    "delivered",
+    "user_unknown",
+    "host_unknown",
+    "has_moved",
+    "not_accept",
+    "mailbox_disabled",
+    "suppressed",
+    "mailbox_full",
+    "greylisted",
+    "rate_limited",
+    "too_many_recipients",
+    "service_unavailable",
+    "system_error",
+    "system_full",
+    "network_error",
+    "expired",
+    "blocked",
+    "bad_reputation",
+    "auth_failure",
+    "require_ptr",
+    "sender_rejected",
+    "relay_denied",
+    "tls_required",
+    "auth_required",
+    "auth_invalid",
+    "spam_detected",
+    "virus_detected",
+    "content_rejected",
+    "message_too_large",
+    "policy_violation",
+    "security_error",
+    "syntax_error",
+    "unknown",
+]
+
+Bounce: TypeAlias = Literal["none", "soft", "hard", "block"]
+
+Action: TypeAlias = Literal["none", "retry", "bounce"]
+
+Fault: TypeAlias = Literal["none", "recipient", "sender", "message", "remote", "network", "unknown"]
+
+Command: TypeAlias = Literal["connect", "helo", "starttls", "auth", "mail", "rcpt", "data", "other"]
+
+RetryWhy: TypeAlias = Literal[
+    "nothing_failed",
+    "not_retryable",
+    "max_attempts",
+    "max_age",
+    "stated_wait",
+    "backoff",
+    "final_attempt",
+]
+
+ErrorKind: TypeAlias = Literal[
+    "invalid_code",
+    "code_out_of_range",
+    "invalid_command",
+    "invalid_name",
+    "invalid_policy",
+    "not_a_bounce",
+]
+
+ExplanationKind: TypeAlias = Literal["basic", "enhanced"]

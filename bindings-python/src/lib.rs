@@ -1,0 +1,1056 @@
+//! `smtpcodes._smtpcodes`, the native module of the Python package `smtpcodes`.
+//!
+//! Every function here converts its arguments, calls the core crate and converts the result or
+//! the error: the rules, tables and defaults all live in `core/`. Nothing may panic across the
+//! boundary, so there is no `unwrap` here; every failure is a typed Python exception.
+
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
+
+use pyo3::conversion::FromPyObjectOwned;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use smtpcodes::{Action, Bounce, Command, Error, Fault, Reason, Reply, RetryWhy, Severity};
+
+create_exception!(
+    smtpcodes,
+    InvalidReplyError,
+    PyValueError,
+    "Malformed input: a reply code outside 200..599 or not a number, an unknown command hint, or \
+     a retry policy setting that cannot work. `.kind` is the core's stable slug: one of \
+     `smtpcodes.error_kinds()`."
+);
+
+/// Texts longer than this are classified with the GIL released, so that other Python threads
+/// run meanwhile; below it, releasing and taking back the GIL would cost more than it frees.
+const DETACH_ABOVE_BYTES: usize = 64 * 1024;
+
+/// The core's string enums, whose values cross into Python as `str`.
+trait Named: Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+    fn name(self) -> &'static str;
+    /// One `str` object per value, made once: reading `c.reason` then allocates nothing.
+    fn cache() -> &'static PyOnceLock<Vec<Py<PyString>>>;
+}
+
+macro_rules! named {
+    ($($t:ty),*) => {$(
+        impl Named for $t {
+            const ALL: &'static [Self] = <$t>::ALL;
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+            fn cache() -> &'static PyOnceLock<Vec<Py<PyString>>> {
+                static CACHE: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+                &CACHE
+            }
+        }
+    )*};
+}
+
+named!(Severity, Reason, Bounce, Action, Fault, RetryWhy);
+
+/// An enum value as its Python `str` (the same object every time).
+fn py_name<T: Named>(py: Python<'_>, value: T) -> Bound<'_, PyString> {
+    let names = T::cache().get_or_init(py, || {
+        T::ALL
+            .iter()
+            .map(|v| PyString::intern(py, v.name()).unbind())
+            .collect()
+    });
+    T::ALL
+        .iter()
+        .position(|v| *v == value)
+        .and_then(|i| names.get(i))
+        .map_or_else(|| PyString::new(py, value.name()), |s| s.bind(py).clone())
+}
+
+/// A `dict` of named fields; `keys` keeps the key objects, made once per class.
+fn dict_of<'py>(
+    py: Python<'py>,
+    keys: &'static PyOnceLock<Vec<Py<PyString>>>,
+    fields: &[(&'static str, Bound<'py, PyAny>)],
+) -> PyResult<Bound<'py, PyDict>> {
+    let keys = keys.get_or_init(py, || {
+        fields
+            .iter()
+            .map(|(k, _)| PyString::intern(py, k).unbind())
+            .collect()
+    });
+    let d = PyDict::new(py);
+    for (key, (_, value)) in keys.iter().zip(fields) {
+        d.set_item(key.bind(py), value)?;
+    }
+    Ok(d)
+}
+
+/// The core's error as an `InvalidReplyError` carrying the core's `kind()`.
+fn invalid(py: Python<'_>, e: &Error) -> PyErr {
+    invalid_with(py, e, "")
+}
+
+/// Like [`invalid`], with a prefix to the message (`item 3: `) for batch calls.
+fn invalid_with(py: Python<'_>, e: &Error, prefix: &str) -> PyErr {
+    let err = InvalidReplyError::new_err(format!("{prefix}{e}"));
+    if let Err(failed) = err.value(py).setattr("kind", e.kind()) {
+        return failed;
+    }
+    err
+}
+
+/// The name of an object's type, for `TypeError` messages.
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
+}
+
+fn wrong_type(what: &str, expected: &str, obj: &Bound<'_, PyAny>) -> PyErr {
+    PyTypeError::new_err(format!("{what} must be {expected}, not {}", type_name(obj)))
+}
+
+/// A Python `str` as Rust text. A `str` that UTF-8 cannot hold has lone surrogates: those of
+/// `surrogateescape` (how `email` and `os` keep undecodable bytes) turn back into their bytes,
+/// and then, like any invalid UTF-8, into U+FFFD, exactly as if the bytes had been given.
+fn str_lossy<'a>(s: &'a Bound<'_, PyString>) -> Cow<'a, str> {
+    if let Ok(text) = s.to_cow() {
+        return text;
+    }
+    match s.call_method1("encode", ("utf-8", "surrogateescape")) {
+        Ok(b) => match b.cast::<PyBytes>() {
+            Ok(b) => Cow::Owned(String::from_utf8_lossy(b.as_bytes()).into_owned()),
+            Err(_) => s.to_string_lossy(),
+        },
+        Err(_) => s.to_string_lossy(),
+    }
+}
+
+/// The reply code: `None`, an `int` (not a `bool`) or a `str` holding one.
+fn code_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Result<Option<u16>, Error>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(Ok(None));
+    };
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(smtpcodes::parse_code(&str_lossy(s)));
+    }
+    if obj.is_instance_of::<PyBool>() {
+        return Err(wrong_type("code", "an int, a str or None", obj));
+    }
+    if let Ok(i) = obj.cast::<PyInt>() {
+        return Ok(match i.extract::<i64>() {
+            Ok(n) => smtpcodes::check_code(n).map(Some),
+            // Beyond i64: let the core read the digits (it says `code_out_of_range`).
+            Err(_) => smtpcodes::parse_code(&i.call_method0("__index__")?.str()?.to_string_lossy()),
+        });
+    }
+    Err(wrong_type("code", "an int, a str or None", obj))
+}
+
+/// The reply text: a `str`, or `bytes` decoded as UTF-8 with replacement.
+fn text_arg<'a>(obj: Option<&'a Bound<'_, PyAny>>) -> PyResult<Cow<'a, str>> {
+    let Some(obj) = obj else {
+        return Ok(Cow::Borrowed(""));
+    };
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(str_lossy(s));
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(String::from_utf8_lossy(b.as_bytes()));
+    }
+    Err(wrong_type("text", "a str or bytes", obj))
+}
+
+/// The `text` argument as given: unlike `Option<&Bound>`, it tells an explicit `None` (a wrong
+/// type) from an omitted argument (the empty text).
+struct TextArg<'py>(Option<Bound<'py, PyAny>>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for TextArg<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(TextArg(Some(obj.to_owned())))
+    }
+}
+
+/// An optional string hint (`command`, `host`): a `str` or `None`.
+fn hint_arg<'a>(what: &str, obj: Option<&'a Bound<'_, PyAny>>) -> PyResult<Option<Cow<'a, str>>> {
+    match obj {
+        None => Ok(None),
+        Some(o) if o.is_none() => Ok(None),
+        Some(o) => match o.cast::<PyString>() {
+            Ok(s) => Ok(Some(str_lossy(s))),
+            Err(_) => Err(wrong_type(what, "a str or None", o)),
+        },
+    }
+}
+
+/// The arguments of one `classify` call, converted: a malformed value is `Err(core error)`
+/// (raised as `InvalidReplyError`), a wrong type a `TypeError` right away.
+struct Input<'a> {
+    code: Result<Option<u16>, Error>,
+    text: Cow<'a, str>,
+    command: Result<Option<Command>, Error>,
+    host: Option<Cow<'a, str>>,
+}
+
+impl<'a> Input<'a> {
+    fn convert(
+        code: Option<&'a Bound<'_, PyAny>>,
+        text: Option<&'a Bound<'_, PyAny>>,
+        command: Option<&'a Bound<'_, PyAny>>,
+        host: Option<&'a Bound<'_, PyAny>>,
+    ) -> PyResult<Input<'a>> {
+        let code = code_arg(code)?;
+        let text = text_arg(text)?;
+        let command = hint_arg("command", command)?.map_or(Ok(None), |c| Command::parse_hint(&c));
+        let host = hint_arg("host", host)?;
+        Ok(Input {
+            code,
+            text,
+            command,
+            host,
+        })
+    }
+
+    /// The core's reply, or the first error in argument order (code, then command).
+    fn reply(&self) -> Result<Reply<'_>, Error> {
+        let code = self.code.clone()?;
+        let command = self.command.clone()?;
+        Ok(Reply::new(&self.text)
+            .maybe_code(code)?
+            .maybe_command(command)
+            .maybe_host(self.host.as_deref()))
+    }
+}
+
+/// Builds `Name(field=repr, ...)` with Python's own `repr` of each value.
+fn repr_of(name: &str, fields: &[(&str, Bound<'_, PyAny>)]) -> PyResult<String> {
+    let mut out = String::with_capacity(64 * fields.len());
+    out.push_str(name);
+    out.push('(');
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(key);
+        out.push('=');
+        out.push_str(&value.repr()?.to_string_lossy());
+    }
+    out.push(')');
+    Ok(out)
+}
+
+/// What a reply means: the result of `classify()`, with every field of the contract.
+#[pyclass(frozen, eq, hash, module = "smtpcodes", name = "Classification")]
+#[derive(PartialEq, Eq, Hash)]
+pub struct PyClassification(smtpcodes::Classification);
+
+impl PyClassification {
+    /// The contract's fields in the contract's order, as Python objects.
+    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+        let c = &self.0;
+        Ok(vec![
+            ("code", c.code.into_pyobject(py)?.into_any()),
+            ("enhanced", self.enhanced().into_pyobject(py)?.into_any()),
+            ("severity", py_name(py, c.severity).into_any()),
+            ("reason", py_name(py, c.reason).into_any()),
+            ("bounce", py_name(py, c.bounce).into_any()),
+            ("action", py_name(py, c.action).into_any()),
+            ("retry_after", c.retry_after.into_pyobject(py)?.into_any()),
+            (
+                "suppress",
+                PyBool::new(py, c.suppress).to_owned().into_any(),
+            ),
+            ("fault", py_name(py, c.fault).into_any()),
+            ("provider", c.provider.into_pyobject(py)?.into_any()),
+            ("title", PyString::new(py, c.title).into_any()),
+            ("description", PyString::new(py, &c.description).into_any()),
+            ("advice", PyString::new(py, c.advice).into_any()),
+            ("text", PyString::new(py, &c.text).into_any()),
+            ("matched", PyString::new(py, &c.matched).into_any()),
+        ])
+    }
+}
+
+#[pymethods]
+impl PyClassification {
+    /// The basic reply code used: given, or read from the text.
+    #[getter]
+    fn code(&self) -> Option<u16> {
+        self.0.code
+    }
+
+    /// The enhanced status code (RFC 3463), normalised: `5.1.1`.
+    #[getter]
+    fn enhanced(&self) -> Option<String> {
+        self.0.enhanced.map(|e| e.to_string())
+    }
+
+    /// `success`, `intermediate`, `transient`, `permanent` or `unknown`.
+    #[getter]
+    fn severity<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        py_name(py, self.0.severity)
+    }
+
+    /// Why, in the contract's taxonomy (`user_unknown`, `greylisted`, ...).
+    #[getter]
+    fn reason<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        py_name(py, self.0.reason)
+    }
+
+    /// `none`, `soft`, `hard` or `block`.
+    #[getter]
+    fn bounce<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        py_name(py, self.0.bounce)
+    }
+
+    /// `none`, `retry` or `bounce` (give up on this message).
+    #[getter]
+    fn action<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        py_name(py, self.0.action)
+    }
+
+    /// Seconds before the next attempt when `action` is `retry`, else `None`.
+    #[getter]
+    fn retry_after(&self) -> Option<u32> {
+        self.0.retry_after
+    }
+
+    /// Stop mailing this address (exactly when `bounce` is `hard`).
+    #[getter]
+    fn suppress(&self) -> bool {
+        self.0.suppress
+    }
+
+    /// Who must act: `none`, `recipient`, `sender`, `message`, `remote`, `network`, `unknown`.
+    #[getter]
+    fn fault<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        py_name(py, self.0.fault)
+    }
+
+    /// The receiving provider when the text or the host hint shows it (`google`, ...).
+    #[getter]
+    fn provider(&self) -> Option<&'static str> {
+        self.0.provider
+    }
+
+    /// Short name of the code.
+    #[getter]
+    fn title(&self) -> &'static str {
+        self.0.title
+    }
+
+    /// What the code means.
+    #[getter]
+    fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// What to do about it.
+    #[getter]
+    fn advice(&self) -> &'static str {
+        self.0.advice
+    }
+
+    /// The reply text without wrappers and continuation prefixes, on one line.
+    #[getter]
+    fn text(&self) -> &str {
+        &self.0.text
+    }
+
+    /// Which rule decided the reason, for a person to audit.
+    #[getter]
+    fn matched(&self) -> &str {
+        &self.0.matched
+    }
+
+    /// The contract's JSON shape: a new `dict` with every field, in the contract's order.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+        dict_of(py, &KEYS, &self.fields(py)?)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        // The reference prose (description, advice) is left out: to_dict() has it.
+        let fields: Vec<_> = self
+            .fields(py)?
+            .into_iter()
+            .filter(|(k, _)| !matches!(*k, "description" | "advice"))
+            .collect();
+        repr_of("Classification", &fields)
+    }
+}
+
+/// The reference entry of a code: the result of `explain()`.
+#[pyclass(frozen, eq, hash, module = "smtpcodes", name = "Explanation")]
+#[derive(PartialEq, Eq)]
+pub struct PyExplanation(smtpcodes::Explanation);
+
+impl Hash for PyExplanation {
+    /// Equal entries have equal codes, so the code alone is a consistent hash.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.code.hash(state);
+    }
+}
+
+impl PyExplanation {
+    fn fields<'py>(
+        &self,
+        py: Python<'py>,
+        lists: bool,
+    ) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+        let e = &self.0;
+        let seq = |items: Vec<u16>| -> PyResult<Bound<'py, PyAny>> {
+            Ok(if lists {
+                PyList::new(py, items)?.into_any()
+            } else {
+                PyTuple::new(py, items)?.into_any()
+            })
+        };
+        Ok(vec![
+            ("code", PyString::new(py, &e.code).into_any()),
+            ("kind", PyString::new(py, e.kind).into_any()),
+            ("severity", py_name(py, e.severity).into_any()),
+            ("title", PyString::new(py, e.title).into_any()),
+            ("description", PyString::new(py, e.description).into_any()),
+            ("when", PyString::new(py, e.when).into_any()),
+            ("fix", PyString::new(py, e.fix).into_any()),
+            ("basic", seq(e.basic.to_vec())?),
+            (
+                "classes",
+                seq(e.classes.iter().map(|&c| u16::from(c)).collect())?,
+            ),
+            ("class_title", e.class_title.into_pyobject(py)?.into_any()),
+            (
+                "subject_title",
+                e.subject_title.into_pyobject(py)?.into_any(),
+            ),
+            ("source", PyString::new(py, e.source).into_any()),
+            (
+                "registered",
+                PyBool::new(py, e.registered).to_owned().into_any(),
+            ),
+        ])
+    }
+}
+
+#[pymethods]
+impl PyExplanation {
+    /// The code as asked for, normalised: `421`, `5.1.1` or `X.1.1`.
+    #[getter]
+    fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// `basic` or `enhanced`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.0.kind
+    }
+
+    /// From the class digit (`unknown` for an `X.` code).
+    #[getter]
+    fn severity<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        py_name(py, self.0.severity)
+    }
+
+    /// Short name.
+    #[getter]
+    fn title(&self) -> &'static str {
+        self.0.title
+    }
+
+    /// What the code means.
+    #[getter]
+    fn description(&self) -> &'static str {
+        self.0.description
+    }
+
+    /// When a sender typically sees it.
+    #[getter]
+    fn when(&self) -> &'static str {
+        self.0.when
+    }
+
+    /// What to do about it.
+    #[getter]
+    fn fix(&self) -> &'static str {
+        self.0.fix
+    }
+
+    /// For an enhanced code: the basic codes the registry associates with it.
+    #[getter]
+    fn basic<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.0.basic)
+    }
+
+    /// For an enhanced code: the classes (2, 4, 5) the registry uses it with.
+    #[getter]
+    fn classes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.0.classes)
+    }
+
+    /// For an enhanced code: the title of its class.
+    #[getter]
+    fn class_title(&self) -> Option<&'static str> {
+        self.0.class_title
+    }
+
+    /// For an enhanced code: the title of its subject.
+    #[getter]
+    fn subject_title(&self) -> Option<&'static str> {
+        self.0.subject_title
+    }
+
+    /// The RFC or registry that defines the code.
+    #[getter]
+    fn source(&self) -> &'static str {
+        self.0.source
+    }
+
+    /// False for a well-formed code that no table lists: the entry then describes its class.
+    #[getter]
+    fn registered(&self) -> bool {
+        self.0.registered
+    }
+
+    /// The JSON shape of the entry (lists for `basic` and `classes`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+        dict_of(py, &KEYS, &self.fields(py, true)?)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let fields: Vec<_> = self
+            .fields(py, false)?
+            .into_iter()
+            .filter(|(k, _)| !matches!(*k, "description" | "when" | "fix"))
+            .collect();
+        repr_of("Explanation", &fields)
+    }
+}
+
+/// What to do next with a message: the result of `RetryPolicy.decide()`.
+#[pyclass(frozen, eq, hash, module = "smtpcodes", name = "RetryDecision")]
+#[derive(PartialEq, Eq, Hash)]
+pub struct PyRetryDecision(smtpcodes::RetryDecision);
+
+impl PyRetryDecision {
+    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+        let d = &self.0;
+        Ok(vec![
+            ("action", py_name(py, d.action).into_any()),
+            ("retry_after", d.retry_after.into_pyobject(py)?.into_any()),
+            ("why", py_name(py, d.why).into_any()),
+        ])
+    }
+}
+
+#[pymethods]
+impl PyRetryDecision {
+    /// `retry`, `bounce` (give up) or `none` (nothing failed).
+    #[getter]
+    fn action<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        py_name(py, self.0.action)
+    }
+
+    /// Seconds until the next attempt when `action` is `retry`, else `None`.
+    #[getter]
+    fn retry_after(&self) -> Option<u32> {
+        self.0.retry_after
+    }
+
+    /// Why: `nothing_failed`, `not_retryable`, `max_attempts`, `max_age`, `stated_wait`,
+    /// `backoff` or `final_attempt`.
+    #[getter]
+    fn why<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        py_name(py, self.0.why)
+    }
+
+    /// `{"action": ..., "retry_after": ..., "why": ...}`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+        dict_of(py, &KEYS, &self.fields(py)?)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        repr_of("RetryDecision", &self.fields(py)?)
+    }
+}
+
+/// A policy setting given as a whole number of seconds (or a count): an `int`, not a `bool`.
+fn whole<'py, T: FromPyObjectOwned<'py>>(
+    py: Python<'py>,
+    field: &'static str,
+    why: &'static str,
+    obj: &Bound<'py, PyAny>,
+) -> PyResult<T> {
+    if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
+        return Err(wrong_type(field, "an int", obj));
+    }
+    obj.extract::<T>()
+        .map_err(|_| invalid(py, &Error::InvalidPolicy { field, why }))
+}
+
+/// A policy setting given as a factor: a `float` or an `int`, not a `bool`.
+fn factor(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    if obj.is_instance_of::<PyBool>()
+        || !(obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>())
+    {
+        return Err(wrong_type(field, "a float", obj));
+    }
+    obj.extract::<f64>()
+}
+
+const U32_WHY: &str = "must be a whole number from 0 to 4294967295";
+const U64_WHY: &str = "must be a whole number from 0 to 18446744073709551615";
+
+/// The schedule of retries: when to try a message again, when to give up on it, and when to
+/// give up on its address. Every keyword defaults to the core's value (`None` means default).
+#[pyclass(frozen, eq, module = "smtpcodes", name = "RetryPolicy")]
+#[derive(PartialEq)]
+pub struct PyRetryPolicy(smtpcodes::RetryPolicy);
+
+impl PyRetryPolicy {
+    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+        let p = &self.0;
+        Ok(vec![
+            ("first_delay", p.first_delay.into_pyobject(py)?.into_any()),
+            ("backoff", p.backoff.into_pyobject(py)?.into_any()),
+            ("max_delay", p.max_delay.into_pyobject(py)?.into_any()),
+            ("max_age", p.max_age.into_pyobject(py)?.into_any()),
+            (
+                "greylist_delay",
+                p.greylist_delay.into_pyobject(py)?.into_any(),
+            ),
+            (
+                "rate_limit_delay",
+                p.rate_limit_delay.into_pyobject(py)?.into_any(),
+            ),
+            (
+                "rate_limit_backoff",
+                p.rate_limit_backoff.into_pyobject(py)?.into_any(),
+            ),
+            (
+                "mailbox_full_delay",
+                p.mailbox_full_delay.into_pyobject(py)?.into_any(),
+            ),
+            ("max_attempts", p.max_attempts.into_pyobject(py)?.into_any()),
+            (
+                "soft_bounce_limit",
+                p.soft_bounce_limit.into_pyobject(py)?.into_any(),
+            ),
+            ("jitter", p.jitter.into_pyobject(py)?.into_any()),
+            ("seed", p.seed.into_pyobject(py)?.into_any()),
+        ])
+    }
+}
+
+/// A count argument of `decide()` / `should_suppress()`: an `int` (not a `bool`) that fits.
+fn count<'py, T: FromPyObjectOwned<'py>>(
+    what: &str,
+    max: &str,
+    obj: &Bound<'py, PyAny>,
+) -> PyResult<T> {
+    if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
+        return Err(wrong_type(what, "an int", obj));
+    }
+    obj.extract::<T>().map_err(|_| {
+        PyValueError::new_err(format!("{what} must be a whole number from 0 to {max}"))
+    })
+}
+
+#[pymethods]
+impl PyRetryPolicy {
+    #[new]
+    #[pyo3(signature = (
+        *,
+        first_delay = None,
+        backoff = None,
+        max_delay = None,
+        max_age = None,
+        greylist_delay = None,
+        rate_limit_delay = None,
+        rate_limit_backoff = None,
+        mailbox_full_delay = None,
+        max_attempts = None,
+        soft_bounce_limit = None,
+        jitter = None,
+        seed = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        first_delay: Option<&Bound<'_, PyAny>>,
+        backoff: Option<&Bound<'_, PyAny>>,
+        max_delay: Option<&Bound<'_, PyAny>>,
+        max_age: Option<&Bound<'_, PyAny>>,
+        greylist_delay: Option<&Bound<'_, PyAny>>,
+        rate_limit_delay: Option<&Bound<'_, PyAny>>,
+        rate_limit_backoff: Option<&Bound<'_, PyAny>>,
+        mailbox_full_delay: Option<&Bound<'_, PyAny>>,
+        max_attempts: Option<&Bound<'_, PyAny>>,
+        soft_bounce_limit: Option<&Bound<'_, PyAny>>,
+        jitter: Option<&Bound<'_, PyAny>>,
+        seed: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        fn given<'a, 'py>(o: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+            o.filter(|o| !o.is_none())
+        }
+        let mut p = smtpcodes::RetryPolicy::DEFAULT;
+        if let Some(o) = given(first_delay) {
+            p.first_delay = whole(py, "first_delay", U32_WHY, o)?;
+        }
+        if let Some(o) = given(backoff) {
+            p.backoff = factor("backoff", o)?;
+        }
+        if let Some(o) = given(max_delay) {
+            p.max_delay = whole(py, "max_delay", U32_WHY, o)?;
+        }
+        if let Some(o) = given(max_age) {
+            p.max_age = whole(py, "max_age", U64_WHY, o)?;
+        }
+        if let Some(o) = given(greylist_delay) {
+            p.greylist_delay = whole(py, "greylist_delay", U32_WHY, o)?;
+        }
+        if let Some(o) = given(rate_limit_delay) {
+            p.rate_limit_delay = whole(py, "rate_limit_delay", U32_WHY, o)?;
+        }
+        if let Some(o) = given(rate_limit_backoff) {
+            p.rate_limit_backoff = factor("rate_limit_backoff", o)?;
+        }
+        if let Some(o) = given(mailbox_full_delay) {
+            p.mailbox_full_delay = whole(py, "mailbox_full_delay", U32_WHY, o)?;
+        }
+        if let Some(o) = given(max_attempts) {
+            p.max_attempts = Some(whole(py, "max_attempts", U32_WHY, o)?);
+        }
+        if let Some(o) = given(soft_bounce_limit) {
+            p.soft_bounce_limit = whole(py, "soft_bounce_limit", U32_WHY, o)?;
+        }
+        if let Some(o) = given(jitter) {
+            p.jitter = factor("jitter", o)?;
+        }
+        if let Some(o) = given(seed) {
+            p.seed = whole(py, "seed", U64_WHY, o)?;
+        }
+        p.validate().map_err(|e| invalid(py, &e))?;
+        Ok(PyRetryPolicy(p))
+    }
+
+    /// First delay for reasons without a delay of their own, in seconds.
+    #[getter]
+    fn first_delay(&self) -> u32 {
+        self.0.first_delay
+    }
+
+    /// Growth of the delay per attempt.
+    #[getter]
+    fn backoff(&self) -> f64 {
+        self.0.backoff
+    }
+
+    /// Longest delay between two attempts, in seconds.
+    #[getter]
+    fn max_delay(&self) -> u32 {
+        self.0.max_delay
+    }
+
+    /// Give up on a message this many seconds after its first attempt.
+    #[getter]
+    fn max_age(&self) -> u64 {
+        self.0.max_age
+    }
+
+    /// First delay after greylisting, in seconds.
+    #[getter]
+    fn greylist_delay(&self) -> u32 {
+        self.0.greylist_delay
+    }
+
+    /// First delay after a rate limit, in seconds.
+    #[getter]
+    fn rate_limit_delay(&self) -> u32 {
+        self.0.rate_limit_delay
+    }
+
+    /// Growth of the delay for rate limits.
+    #[getter]
+    fn rate_limit_backoff(&self) -> f64 {
+        self.0.rate_limit_backoff
+    }
+
+    /// First delay for a full mailbox, in seconds.
+    #[getter]
+    fn mailbox_full_delay(&self) -> u32 {
+        self.0.mailbox_full_delay
+    }
+
+    /// Give up after this many attempts, if set.
+    #[getter]
+    fn max_attempts(&self) -> Option<u32> {
+        self.0.max_attempts
+    }
+
+    /// Suppress an address after more than this many consecutive soft bounces.
+    #[getter]
+    fn soft_bounce_limit(&self) -> u32 {
+        self.0.soft_bounce_limit
+    }
+
+    /// Spread of each delay, as a fraction.
+    #[getter]
+    fn jitter(&self) -> f64 {
+        self.0.jitter
+    }
+
+    /// Seed of the jitter.
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.0.seed
+    }
+
+    /// The next step for a message whose last attempt got `c`, after `attempts` attempts
+    /// (counting that one) made over `elapsed` seconds since the first.
+    #[pyo3(signature = (c, attempts, elapsed))]
+    fn decide(
+        &self,
+        c: &Bound<'_, PyClassification>,
+        attempts: &Bound<'_, PyAny>,
+        elapsed: &Bound<'_, PyAny>,
+    ) -> PyResult<PyRetryDecision> {
+        let attempts = count::<u32>("attempts", "4294967295", attempts)?;
+        let elapsed = count::<u64>("elapsed", "18446744073709551615", elapsed)?;
+        Ok(PyRetryDecision(self.0.decide(
+            &c.get().0,
+            attempts,
+            elapsed,
+        )))
+    }
+
+    /// Whether to stop mailing an address: a hard bounce, or more than `soft_bounce_limit`
+    /// consecutive soft bounces (`consecutive_soft_bounces` counts this one).
+    #[pyo3(signature = (c, consecutive_soft_bounces))]
+    fn should_suppress(
+        &self,
+        c: &Bound<'_, PyClassification>,
+        consecutive_soft_bounces: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
+        let n = count::<u32>(
+            "consecutive_soft_bounces",
+            "4294967295",
+            consecutive_soft_bounces,
+        )?;
+        Ok(self.0.should_suppress(&c.get().0, n))
+    }
+
+    /// Every setting, by its keyword.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+        dict_of(py, &KEYS, &self.fields(py)?)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        repr_of("RetryPolicy", &self.fields(py)?)
+    }
+}
+
+/// Classifies one reply. `code`: an `int`, a numeric `str` or `None` (then read from the
+/// text); `text`: a `str`, or `bytes` decoded as UTF-8 with replacement.
+#[pyfunction]
+#[pyo3(
+    signature = (code, text = TextArg(None), *, command = None, host = None),
+    text_signature = "(code, text='', *, command=None, host=None)"
+)]
+fn classify(
+    py: Python<'_>,
+    code: &Bound<'_, PyAny>,
+    text: TextArg<'_>,
+    command: Option<&Bound<'_, PyAny>>,
+    host: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyClassification> {
+    let TextArg(text) = text;
+    let input = Input::convert(Some(code), text.as_ref(), command, host)?;
+    let reply = input.reply().map_err(|e| invalid(py, &e))?;
+    let c = if input.text.len() > DETACH_ABOVE_BYTES {
+        py.detach(|| reply.classify())
+    } else {
+        reply.classify()
+    };
+    Ok(PyClassification(c))
+}
+
+/// Classifies many replies in one call, with the GIL released while the core works. Each item
+/// is a tuple `(code, text)`, `(code, text, command)` or `(code, text, command, host)`.
+#[pyfunction]
+fn classify_many(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<PyClassification>> {
+    if items.is_instance_of::<PyString>() || items.is_instance_of::<PyBytes>() {
+        return Err(wrong_type(
+            "items",
+            "an iterable of (code, text) tuples",
+            items,
+        ));
+    }
+    // Every item's parts are held first, so that the texts are borrowed, not copied, while
+    // the GIL is released.
+    let mut held: Vec<[Option<Bound<'_, PyAny>>; 4]> = Vec::new();
+    for (i, item) in items.try_iter()?.enumerate() {
+        let item = item?;
+        let parts: Vec<Bound<'_, PyAny>> = if let Ok(t) = item.cast::<PyTuple>() {
+            t.iter().collect()
+        } else if let Ok(l) = item.cast::<PyList>() {
+            l.iter().collect()
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "item {i}: expected a (code, text) tuple, not {}",
+                type_name(&item)
+            )));
+        };
+        if !(2..=4).contains(&parts.len()) {
+            return Err(PyTypeError::new_err(format!(
+                "item {i}: expected (code, text[, command[, host]]), got {} values",
+                parts.len()
+            )));
+        }
+        let mut parts = parts.into_iter();
+        held.push([parts.next(), parts.next(), parts.next(), parts.next()]);
+    }
+    let mut inputs = Vec::with_capacity(held.len());
+    for (i, [code, text, command, host]) in held.iter().enumerate() {
+        let input = Input::convert(
+            code.as_ref(),
+            text.as_ref(),
+            command.as_ref(),
+            host.as_ref(),
+        )
+        .map_err(|e| PyTypeError::new_err(format!("item {i}: {}", e.value(py))))?;
+        if let Err(e) = input.reply() {
+            return Err(invalid_with(py, &e, &format!("item {i}: ")));
+        }
+        inputs.push(input);
+    }
+    let results = py.detach(|| {
+        inputs
+            .iter()
+            .map(|input| input.reply().map(|r| r.classify()))
+            .collect::<Result<Vec<_>, Error>>()
+    });
+    Ok(results
+        .map_err(|e| invalid(py, &e))?
+        .into_iter()
+        .map(PyClassification)
+        .collect())
+}
+
+/// The reference entry of a basic code (`421`, `"421"`) or an enhanced one (`"5.1.1"`).
+#[pyfunction]
+fn explain(py: Python<'_>, code: &Bound<'_, PyAny>) -> PyResult<PyExplanation> {
+    if let Ok(s) = code.cast::<PyString>() {
+        return smtpcodes::explain(&str_lossy(s))
+            .map(PyExplanation)
+            .map_err(|e| invalid(py, &e));
+    }
+    if !code.is_instance_of::<PyBool>() && code.is_instance_of::<PyInt>() {
+        return match code_arg(Some(code))? {
+            Ok(Some(c)) => Ok(PyExplanation(smtpcodes::explain_basic(c))),
+            Ok(None) => Err(wrong_type("code", "an int or a str", code)),
+            Err(e) => Err(invalid(py, &e)),
+        };
+    }
+    Err(wrong_type("code", "an int or a str", code))
+}
+
+/// Builds the rule automaton now, so that the first `classify` is as fast as the rest.
+#[pyfunction]
+fn warm_up(py: Python<'_>) {
+    py.detach(smtpcodes::warm_up);
+}
+
+fn names(
+    py: Python<'_>,
+    names: impl IntoIterator<Item = &'static str>,
+) -> PyResult<Bound<'_, PyTuple>> {
+    PyTuple::new(py, names.into_iter().collect::<Vec<_>>())
+}
+
+/// Every `severity` value, in the contract's order.
+#[pyfunction]
+fn severities(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, Severity::ALL.iter().map(|v| v.as_str()))
+}
+
+/// Every `reason` value, in the contract's order.
+#[pyfunction]
+fn reasons(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, Reason::ALL.iter().map(|v| v.as_str()))
+}
+
+/// Every `bounce` value.
+#[pyfunction]
+fn bounces(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, Bounce::ALL.iter().map(|v| v.as_str()))
+}
+
+/// Every `action` value.
+#[pyfunction]
+fn actions(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, Action::ALL.iter().map(|v| v.as_str()))
+}
+
+/// Every `fault` value.
+#[pyfunction]
+fn faults(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, Fault::ALL.iter().map(|v| v.as_str()))
+}
+
+/// Every SMTP command name a hint is read as.
+#[pyfunction]
+fn commands(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, Command::ALL.iter().map(|v| v.as_str()))
+}
+
+/// Every `RetryDecision.why` value.
+#[pyfunction]
+fn retry_whys(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, RetryWhy::ALL.iter().map(|v| v.as_str()))
+}
+
+/// Every `InvalidReplyError.kind` value.
+#[pyfunction]
+fn error_kinds(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, Error::KINDS.iter().copied())
+}
+
+/// Every provider id, in detection order.
+#[pyfunction]
+fn providers(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, smtpcodes::providers())
+}
+
+/// The native module; `smtpcodes/__init__.py` re-exports it.
+#[pymodule]
+fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", smtpcodes::VERSION)?;
+    m.add("InvalidReplyError", m.py().get_type::<InvalidReplyError>())?;
+    m.add_class::<PyClassification>()?;
+    m.add_class::<PyExplanation>()?;
+    m.add_class::<PyRetryDecision>()?;
+    m.add_class::<PyRetryPolicy>()?;
+    m.add_function(wrap_pyfunction!(classify, m)?)?;
+    m.add_function(wrap_pyfunction!(classify_many, m)?)?;
+    m.add_function(wrap_pyfunction!(explain, m)?)?;
+    m.add_function(wrap_pyfunction!(warm_up, m)?)?;
+    m.add_function(wrap_pyfunction!(severities, m)?)?;
+    m.add_function(wrap_pyfunction!(reasons, m)?)?;
+    m.add_function(wrap_pyfunction!(bounces, m)?)?;
+    m.add_function(wrap_pyfunction!(actions, m)?)?;
+    m.add_function(wrap_pyfunction!(faults, m)?)?;
+    m.add_function(wrap_pyfunction!(commands, m)?)?;
+    m.add_function(wrap_pyfunction!(retry_whys, m)?)?;
+    m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(providers, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,73 @@
+# The Python package (bindings-python/, pyproject.toml, tests/python/), included by the Makefile.
+#
+# Stamps under target/python/ make reruns fast: the venv is made once, `maturin develop` runs
+# only when a Rust or package source changed, and the `pip install .` check only when anything
+# that goes into the package changed.
+
+PYTHON ?= python3
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+PY_OUT := target/python
+PY_REQUIREMENTS := bindings-python/requirements-dev.txt
+# The Rust CLI that the cross-language identity tests compare against.
+PY_CLI := target/debug/smtpcodes
+# Everything the native module is built from, and the package's Python files.
+PY_RUST_INPUTS := $(shell find core/src core/data core/build.rs core/Cargo.toml \
+	bindings-python/src bindings-python/Cargo.toml -type f 2>/dev/null) Cargo.toml Cargo.lock pyproject.toml
+PY_PACKAGE_INPUTS := $(shell find bindings-python/python -type f \
+	-not -name '*.so' -not -path '*/__pycache__/*' -not -path '*.dist-info/*' -not -name '*.pth' 2>/dev/null)
+PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python
+
+.PHONY: test-python
+test-python: $(PY_OUT)/develop.stamp python-cli test-python-install ## Python: build into .venv, stubtest, mypy, pytest (vectors, identity with Rust, docs, Django), pip install .
+	$(VPY) -m mypy.stubtest smtpcodes --allowlist bindings-python/stubtest-allowlist.txt
+	$(VPY) -m mypy bindings-python/python bindings-python/check_install.py tests/python
+	SMTPCODES_CLI=$(abspath $(PY_CLI)) $(VPY) -m pytest -W error
+
+.PHONY: test-python-install
+test-python-install: $(PY_OUT)/install.stamp ## Python: `pip install .` from a clean copy of the checkout into a fresh venv, then import it
+
+.PHONY: lint-python
+lint-python: $(VENV)/.deps.stamp ## Python: ruff check and ruff format --check
+	$(VENV)/bin/ruff check $(PY_LINTED)
+	$(VENV)/bin/ruff format --check $(PY_LINTED)
+
+# `make lint` covers the Python code too.
+lint: lint-python
+
+.PHONY: python-develop
+python-develop: $(PY_OUT)/develop.stamp ## Python: build the package into .venv (maturin develop), for trying it out
+
+.PHONY: python-cli
+python-cli:
+	$(CARGO) build --locked --quiet -p smtpcodes-cli
+
+.PHONY: clean-python
+clean-python: ## Python: remove .venv and the Python build stamps
+	rm -rf $(VENV) $(PY_OUT) bindings-python/python/smtpcodes/*.so
+
+$(VENV)/.deps.stamp: $(PY_REQUIREMENTS)
+	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r $(PY_REQUIREMENTS)
+	touch $@
+
+$(PY_OUT)/develop.stamp: $(VENV)/.deps.stamp $(PY_RUST_INPUTS) $(PY_PACKAGE_INPUTS)
+	mkdir -p $(PY_OUT)
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH="$(abspath $(VENV))/bin:$$PATH" \
+		$(VENV)/bin/maturin develop --locked --quiet
+	touch $@
+
+# A clean checkout is what `git ls-files` lists (tracked, plus new files not ignored), copied
+# with their times so that cargo's incremental state in $(PY_OUT)/install-target stays valid.
+# pip builds the wheel as a newcomer's would: release profile, isolated build environment.
+$(PY_OUT)/install.stamp: $(PY_RUST_INPUTS) $(PY_PACKAGE_INPUTS) README.md NOTICE bindings-python/check_install.py
+	rm -rf $(PY_OUT)/checkout $(PY_OUT)/install-venv
+	mkdir -p $(PY_OUT)/checkout
+	git ls-files -z --cached --others --exclude-standard \
+		| tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null \
+		| tar -xf - -C $(PY_OUT)/checkout
+	$(PYTHON) -m venv $(PY_OUT)/install-venv
+	cd $(PY_OUT)/checkout && CARGO_TARGET_DIR=$(abspath $(PY_OUT)/install-target) \
+		../install-venv/bin/python -m pip install --quiet --disable-pip-version-check .
+	cd $(PY_OUT) && install-venv/bin/python -I -W error $(abspath bindings-python/check_install.py)
+	touch $@

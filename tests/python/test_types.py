@@ -1,0 +1,125 @@
+"""Types and versions: the typed enum lists against the core's (the drift test), the version
+against the Cargo workspace, the shipped type information, and a type checker's verdict on
+code that uses the API right and wrong."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+from support import REPO
+
+import smtpcodes
+
+DRIFT = [
+    ("Severity", smtpcodes.Severity, smtpcodes.severities),
+    ("Reason", smtpcodes.Reason, smtpcodes.reasons),
+    ("Bounce", smtpcodes.Bounce, smtpcodes.bounces),
+    ("Action", smtpcodes.Action, smtpcodes.actions),
+    ("Fault", smtpcodes.Fault, smtpcodes.faults),
+    ("Command", smtpcodes.Command, smtpcodes.commands),
+    ("RetryWhy", smtpcodes.RetryWhy, smtpcodes.retry_whys),
+    ("ErrorKind", smtpcodes.ErrorKind, smtpcodes.error_kinds),
+]
+
+
+@pytest.mark.parametrize(("name", "alias", "core"), DRIFT, ids=[d[0] for d in DRIFT])
+def test_typed_lists_match_the_core(
+    name: str, alias: Any, core: Callable[[], tuple[str, ...]]
+) -> None:
+    typed, actual = get_args(alias), core()
+    if typed != actual:
+        values = ", ".join(f'"{v}"' for v in actual)
+        pytest.fail(
+            f"smtpcodes.{name} differs from the core's list; paste this into "
+            f"bindings-python/python/smtpcodes/_types.py:\n\n"
+            f"{name}: TypeAlias = Literal[{values}]\n"
+        )
+
+
+def test_explanation_kinds_are_typed() -> None:
+    kinds = {smtpcodes.explain("421").kind, smtpcodes.explain("5.1.1").kind}
+    assert kinds == set(get_args(smtpcodes.ExplanationKind))
+
+
+def workspace_version() -> str:
+    text = (REPO / "Cargo.toml").read_text(encoding="utf-8")
+    section = text.split("[workspace.package]", 1)[1]
+    match = re.search(r'^version\s*=\s*"([^"]+)"', section, re.M)
+    assert match, "Cargo.toml has no [workspace.package] version"
+    return match.group(1)
+
+
+def test_version_is_the_cargo_workspace_version() -> None:
+    assert smtpcodes.__version__ == workspace_version()
+    assert importlib.metadata.version("smtpcodes") == smtpcodes.__version__
+
+
+def test_type_information_is_shipped() -> None:
+    package = Path(smtpcodes.__file__).parent
+    assert (package / "py.typed").is_file()
+    assert (package / "_smtpcodes.pyi").is_file()
+
+
+GOOD = """
+    import smtpcodes
+    from typing import Literal
+
+    from typing_extensions import assert_type
+
+    c = smtpcodes.classify(550, b"5.1.1 User unknown", command="RCPT TO", host=None)
+    assert_type(c.reason, smtpcodes.Reason)
+    assert_type(c.code, int | None)
+    assert_type(c.retry_after, int | None)
+    assert_type(c.suppress, bool)
+    if c.action == "retry":
+        pass
+    d = smtpcodes.RetryPolicy(max_age=86400, backoff=1.5).decide(c, attempts=2, elapsed=60)
+    assert_type(d.why, smtpcodes.RetryWhy)
+    many = smtpcodes.classify_many([(421, "x"), (None, b"y", "DATA"), ("550", "z", None, "mx")])
+    assert_type(many, list[smtpcodes.Classification])
+    assert_type(smtpcodes.explain(421).basic, tuple[int, ...])
+    try:
+        smtpcodes.classify("abc")
+    except smtpcodes.InvalidReplyError as e:
+        assert_type(e.kind, smtpcodes.ErrorKind)
+    reason: Literal["user_unknown", "host_unknown"] | str = c.reason
+"""
+
+BAD = {
+    "a misspelt reason": 'smtpcodes.classify(550).reason == "user_unkown"',
+    "a float code": "smtpcodes.classify(550.0)",
+    "a positional hint": 'smtpcodes.classify(550, "x", "RCPT TO")',
+    "an assignment to a field": 'smtpcodes.classify(550).reason = "delivered"',
+    "a misspelt policy setting": "smtpcodes.RetryPolicy(max_ages=1)",
+    "a dict for a classification": "smtpcodes.RetryPolicy().decide({}, 1, 0)",
+}
+
+
+def mypy_errors(tmp_path: Path, source: str) -> list[str]:
+    api = pytest.importorskip("mypy.api")
+    path = tmp_path / "sample.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    cache = REPO / "target" / "python" / "mypy-cache"
+    out, err, status = api.run(
+        ["--strict", "--cache-dir", str(cache), "--no-error-summary", str(path)]
+    )
+    assert status in (0, 1), err
+    return [line for line in out.splitlines() if ": error:" in line]
+
+
+def test_a_type_checker_accepts_right_use(tmp_path: Path) -> None:
+    assert mypy_errors(tmp_path, GOOD) == []
+
+
+def test_a_type_checker_rejects_wrong_use(tmp_path: Path) -> None:
+    lines = ["import smtpcodes", *BAD.values()]
+    errors = mypy_errors(tmp_path, "\n".join(lines))
+    flagged = {int(e.split(":")[1]) for e in errors}
+    missed = [what for n, what in enumerate(BAD, start=2) if n not in flagged]
+    assert not missed, f"mypy accepted {missed}; it said {errors}"

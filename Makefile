@@ -11,11 +11,11 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
 
 .PHONY: example
-example: ## Classify the bundled sample replies (the main job, on examples/replies.jsonl)
-	$(CARGO) run --quiet --release -p smtpcodes-cli -- classify < examples/replies.jsonl
+example: ## The main job on the bundled sample: scan examples/ (bounce emails, an mbox, a mail log)
+	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- scan examples/
 
 .PHONY: test
-test: test-rust test-python ## Build all three languages and run every test
+test: test-rust test-python test-node ## Build all three languages and run every test
 
 .PHONY: test-rust
 test-rust: ## Rust: unit, vector, property and doc tests, and the CLI
@@ -27,8 +27,9 @@ lint: ## Formatting and lints (cargo fmt, clippy -D warnings)
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 .PHONY: agreement
-agreement: ## Share of the Sisimai-labelled corpus whose reason agrees (CORPUS=path)
-	$(CARGO) run --quiet --release -p smtpcodes-cli -- measure $(CORPUS)
+agreement: ## Agreement with the Sisimai-labelled corpus: its replies, and its bounce emails (CORPUS=path)
+	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- measure $(CORPUS)
+	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- measure $(CORPUS) --emails $(dir $(CORPUS))emails
 
 # The Python and Node packages keep their targets beside each other here.
-include mk/python.mk
+include mk/python.mk mk/node.mk

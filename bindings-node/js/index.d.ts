@@ -1,0 +1,206 @@
+// Types of the npm package smtpcodes. The string unions below mirror the Rust core's lists;
+// tests/node/types.test.js fails, printing the line to paste, when they drift apart.
+
+/** How far the reply got: from its basic code, else from the enhanced code's class. */
+export type Severity = 'success' | 'intermediate' | 'transient' | 'permanent' | 'unknown'
+
+/** Why a reply failed (or that it did not), in the contract's taxonomy. */
+export type Reason = 'delivered' | 'user_unknown' | 'host_unknown' | 'has_moved' | 'not_accept' | 'mailbox_disabled' | 'suppressed' | 'mailbox_full' | 'greylisted' | 'rate_limited' | 'too_many_recipients' | 'service_unavailable' | 'system_error' | 'system_full' | 'network_error' | 'expired' | 'blocked' | 'bad_reputation' | 'auth_failure' | 'require_ptr' | 'sender_rejected' | 'relay_denied' | 'tls_required' | 'auth_required' | 'auth_invalid' | 'spam_detected' | 'virus_detected' | 'content_rejected' | 'message_too_large' | 'policy_violation' | 'security_error' | 'syntax_error' | 'unknown'
+
+/** `none`, `soft` (temporary), `hard` (the address is dead) or `block` (fix the sending side). */
+export type Bounce = 'none' | 'soft' | 'hard' | 'block'
+
+/** What to do with this message now. */
+export type Action = 'none' | 'retry' | 'bounce'
+
+/** Who has to act for mail to get through. */
+export type Fault = 'none' | 'recipient' | 'sender' | 'message' | 'remote' | 'network' | 'unknown'
+
+/** The SMTP commands a `command` hint can name (hints are read leniently: `'RCPT TO'`, `'end of DATA'`). */
+export type Command = 'connect' | 'helo' | 'starttls' | 'auth' | 'mail' | 'rcpt' | 'data' | 'other'
+
+/** The receiving providers recognised from markers in the text or the host hint. */
+export type Provider = 'google' | 'microsoft' | 'yahoo' | 'apple' | 'mimecast' | 'proofpoint' | 'barracuda' | 'cisco' | 'yandex' | 'mailru' | 'tencent' | 'orange' | 'comcast' | 'cox' | 'spectrum' | 'gmx' | 'zoho' | 'messagelabs'
+
+/** The `kind` of an error thrown for malformed input. */
+export type ErrorKind = 'invalid_code' | 'code_out_of_range' | 'invalid_command' | 'invalid_name' | 'invalid_policy' | 'not_a_bounce'
+
+/** Why a retry decision is what it is. */
+export type RetryWhy = 'nothing_failed' | 'not_retryable' | 'max_attempts' | 'max_age' | 'stated_wait' | 'backoff' | 'final_attempt'
+
+/** A basic reply code: a number (`550`), a string holding one (`'550'`, `' 550 '`), or none. */
+export type Code = number | string | bigint | null | undefined
+
+/** A reply's text: a string, or bytes (invalid UTF-8 is replaced); none is the empty text. */
+export type Text = string | Uint8Array | null | undefined
+
+/** What a reply means: every field of the contract (SPEC.md), `retry_after` as `retryAfter`. */
+export interface Classification {
+  /** The basic reply code used: given, or read from the text. */
+  code: number | null
+  /** The enhanced status code (RFC 3463), normalised: `'5.1.1'`. */
+  enhanced: string | null
+  severity: Severity
+  reason: Reason
+  bounce: Bounce
+  action: Action
+  /** Seconds before the next attempt when `action` is `retry`: the server's stated wait, else the reason's default. */
+  retryAfter: number | null
+  /** Stop mailing this address (exactly when `bounce` is `hard`). */
+  suppress: boolean
+  fault: Fault
+  provider: Provider | null
+  /** Short name of the code. */
+  title: string
+  /** What the code means. */
+  description: string
+  /** What to do about it, for this reason (and provider). */
+  advice: string
+  /** The reply text without wrappers and continuation prefixes, on one line. */
+  text: string
+  /** The rule that decided the reason, for a person to audit. */
+  matched: string
+  /** The wait the server stated, when it stated one: not enumerable (not in JSON), read by `RetryPolicy#decide`. */
+  readonly statedWait?: number
+}
+
+/** Optional hints that sharpen the answer. */
+export interface ClassifyOptions {
+  /** The SMTP command the reply answered: `'RCPT TO'`, `'rcpt'`, `'end of DATA'`, `'MAIL FROM:<a@b>'`. */
+  command?: string | null
+  /** The remote host or the recipient domain, for provider detection. */
+  host?: string | null
+}
+
+/** One reply for `classifyMany`. */
+export interface Reply extends ClassifyOptions {
+  code?: Code
+  text?: Text
+}
+
+/** Classifies one SMTP reply. Throws a `SmtpcodesError` for malformed input, a `TypeError` for wrong types. */
+export declare function classify(code: Code, text?: Text, options?: ClassifyOptions | null): Classification
+
+/** Classifies many replies in one call into the native code; a malformed one throws with its `index`. */
+export declare function classifyMany(replies: readonly (Reply | readonly [code: Code, text?: Text, options?: ClassifyOptions])[]): Classification[]
+
+/** The reference entry of a basic or an enhanced code. */
+export interface Explanation {
+  /** The code as asked for, normalised: `'421'`, `'5.1.1'` or `'X.1.1'`. */
+  code: string
+  kind: 'basic' | 'enhanced'
+  severity: Severity
+  title: string
+  description: string
+  /** When a sender typically sees it. */
+  when: string
+  /** What to do about it. */
+  fix: string
+  /** For an enhanced code: the basic codes the registry associates with it. */
+  basic: number[]
+  /** For an enhanced code: the classes (2, 4, 5) the registry uses it with. */
+  classes: number[]
+  /** For an enhanced code: the title of its class. */
+  classTitle: string | null
+  /** For an enhanced code: the title of its subject. */
+  subjectTitle: string | null
+  /** The RFC or registry that defines it. */
+  source: string
+  /** False for a well-formed code that no table lists; the entry then describes its class. */
+  registered: boolean
+}
+
+/** The reference entry of a basic (`'421'`, `421`) or an enhanced (`'5.1.1'`) code. */
+export declare function explain(code: string | number | bigint): Explanation
+
+/** The settings of a retry policy; seconds unless the name says otherwise. */
+export interface RetryPolicySettings {
+  /** First delay for reasons without a delay of their own: 900. */
+  firstDelay: number
+  /** Growth of the delay per attempt: 2. */
+  backoff: number
+  /** Longest delay between two attempts: 14400. */
+  maxDelay: number
+  /** Give up on a message this long after its first attempt: 432000 (5 days). */
+  maxAge: number
+  /** First delay after greylisting: 300. */
+  greylistDelay: number
+  /** First delay after a rate limit: 1800. */
+  rateLimitDelay: number
+  /** Growth of the delay for rate limits: 1.5. */
+  rateLimitBackoff: number
+  /** First delay for a full mailbox: 3600. */
+  mailboxFullDelay: number
+  /** Give up after this many attempts, if set: null (the age limit decides). */
+  maxAttempts: number | null
+  /** Suppress an address after more than this many consecutive soft bounces: 7. */
+  softBounceLimit: number
+  /** Spread of each delay as a fraction (0.1 = up to 10% earlier or later): 0. */
+  jitter: number
+  /** Seed of the jitter: 0. */
+  seed: number | bigint
+}
+
+/** What to do next with a message. */
+export interface RetryDecision {
+  action: Action
+  /** Seconds until the next attempt when `action` is `retry`. */
+  retryAfter: number | null
+  why: RetryWhy
+}
+
+/** What `RetryPolicy#decide` reads from a classification. */
+export type DecideInput = Pick<Classification, 'reason' | 'action'> & { readonly statedWait?: number | null }
+
+/** What `RetryPolicy#shouldSuppress` reads from a classification. */
+export type SuppressInput = Pick<Classification, 'suppress' | 'bounce'>
+
+/** When to try a message again and when to give up; every number configurable. */
+export declare class RetryPolicy implements Readonly<RetryPolicySettings> {
+  /** Throws a `SmtpcodesError` (`kind` `invalid_policy`, with `field`) for settings that cannot work. */
+  constructor(options?: Partial<RetryPolicySettings> | null)
+  readonly firstDelay: number
+  readonly backoff: number
+  readonly maxDelay: number
+  readonly maxAge: number
+  readonly greylistDelay: number
+  readonly rateLimitDelay: number
+  readonly rateLimitBackoff: number
+  readonly mailboxFullDelay: number
+  readonly maxAttempts: number | null
+  readonly softBounceLimit: number
+  readonly jitter: number
+  readonly seed: number | bigint
+  /** The next step after `attempts` attempts (counting the last) over `elapsed` seconds since the first. */
+  decide(c: DecideInput, attempts: number, elapsed: number): RetryDecision
+  /** A hard bounce, or more than `softBounceLimit` consecutive soft bounces (counting this one). */
+  shouldSuppress(c: SuppressInput, consecutiveSoftBounces: number): boolean
+}
+
+/** The error thrown for malformed input (not for wrong types: those are `TypeError`s). */
+export interface SmtpcodesError extends Error {
+  code: 'InvalidArg'
+  kind: ErrorKind
+  /** `classifyMany`: the position of the reply at fault. */
+  index?: number
+  /** `invalid_policy`: the setting at fault, in JS's spelling. */
+  field?: string
+}
+
+/** The package's version, which is the Rust core's. */
+export declare function version(): string
+
+/** Builds the rule tables now, so that the first `classify` is as fast as the rest. */
+export declare function warmUp(): void
+
+export declare const SEVERITIES: readonly Severity[]
+export declare const REASONS: readonly Reason[]
+export declare const BOUNCES: readonly Bounce[]
+export declare const ACTIONS: readonly Action[]
+export declare const FAULTS: readonly Fault[]
+export declare const COMMANDS: readonly Command[]
+export declare const PROVIDERS: readonly Provider[]
+export declare const ERROR_KINDS: readonly ErrorKind[]
+export declare const RETRY_WHYS: readonly RetryWhy[]
+/** The core's default retry policy settings. */
+export declare const POLICY_DEFAULTS: Readonly<RetryPolicySettings>

@@ -1,0 +1,351 @@
+'use strict'
+// The public JavaScript API of smtpcodes.
+//
+// Every decision is made by the Rust core. The native addon answers compactly (numbers that
+// index the core's name tables, handed over once below, and one string holding a result's
+// strings end to end), because creating a JS object from native code costs ~2 us while JS
+// builds one in well under 0.1 us (docs/node.md, "How a call crosses"). This file only
+// checks argument types, calls the addon and assembles plain objects.
+
+const native = require('../native/index.js')
+
+const tables = native.tables()
+
+/** Slots per classification in the addon's output buffer (layout: bindings-node/src/lib.rs). */
+const SLOTS = 16
+if (tables.slots !== SLOTS) {
+  throw new Error(`smtpcodes: the native addon writes ${tables.slots} slots per result, this file reads ${SLOTS}: rebuild it (npm run build)`)
+}
+
+const SEVERITIES = Object.freeze(tables.severities)
+const REASONS = Object.freeze(tables.reasons)
+const BOUNCES = Object.freeze(tables.bounces)
+const ACTIONS = Object.freeze(tables.actions)
+const FAULTS = Object.freeze(tables.faults)
+const COMMANDS = Object.freeze(tables.commands)
+const PROVIDERS = Object.freeze(tables.providers)
+const ERROR_KINDS = Object.freeze(tables.errorKinds)
+const RETRY_WHYS = Object.freeze(tables.retryWhys)
+const VERSION = tables.version
+
+// One output buffer for single calls, reused: a Float64Array for JS and a Buffer view of
+// the same memory, which the addon fills.
+const single = outputBuffer(1)
+
+function outputBuffer (n) {
+  const memory = new ArrayBuffer(n * SLOTS * 8)
+  return { numbers: new Float64Array(memory), bytes: Buffer.from(memory) }
+}
+
+function typeError (message, index) {
+  const error = new TypeError(message)
+  error.code = 'ERR_INVALID_ARG_TYPE'
+  if (index !== undefined) error.index = index
+  return error
+}
+
+function rangeError (message) {
+  const error = new RangeError(message)
+  error.code = 'ERR_OUT_OF_RANGE'
+  return error
+}
+
+function describe (value) {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+/** The code as the addon takes it: a number, a string, or null; the core checks the value. */
+function codeArg (code, where, index) {
+  switch (typeof code) {
+    case 'number':
+    case 'string':
+      return code
+    case 'undefined':
+      return null
+    case 'bigint':
+      // A whole number: its decimal digits go through the core's parse_code.
+      return String(code)
+    default:
+      if (code === null) return null
+      throw typeError(`${where}code must be a number, a numeric string, null or undefined, not ${describe(code)}`, index)
+  }
+}
+
+const utf8 = new TextDecoder('utf-8')
+
+function textArg (text, where, index) {
+  if (typeof text === 'string') return text
+  if (text === undefined || text === null) return ''
+  // Bytes (a Buffer read from a log): invalid UTF-8 is replaced, as the core's classify_bytes does.
+  if (text instanceof Uint8Array) return utf8.decode(text)
+  throw typeError(`${where}text must be a string, a Buffer, null or undefined, not ${describe(text)}`, index)
+}
+
+function hintArg (value, name, where, index) {
+  if (typeof value === 'string') return value
+  if (value === undefined || value === null) return null
+  throw typeError(`${where}${name} must be a string, null or undefined, not ${describe(value)}`, index)
+}
+
+/** Builds the result object at slot offset `o` of `numbers`, reading its strings from `strings` at `at.pos`. */
+function build (numbers, o, strings, at) {
+  let p = at.pos
+  const text = strings.slice(p, (p += numbers[o + 10]))
+  const enhancedLength = numbers[o + 11]
+  const enhanced = enhancedLength === 0 ? null : strings.slice(p, (p += enhancedLength))
+  const title = strings.slice(p, (p += numbers[o + 12]))
+  const description = strings.slice(p, (p += numbers[o + 13]))
+  const advice = strings.slice(p, (p += numbers[o + 14]))
+  const matched = strings.slice(p, (p += numbers[o + 15]))
+  at.pos = p
+  const code = numbers[o + 6]
+  const retryAfter = numbers[o + 7]
+  const provider = numbers[o + 5]
+  // Key order = the contract's field order, so JSON.stringify gives the shape of SPEC.md
+  // (with `retryAfter` for `retry_after`).
+  const c = {
+    code: code < 0 ? null : code,
+    enhanced,
+    severity: SEVERITIES[numbers[o]],
+    reason: REASONS[numbers[o + 1]],
+    bounce: BOUNCES[numbers[o + 2]],
+    action: ACTIONS[numbers[o + 3]],
+    retryAfter: retryAfter < 0 ? null : retryAfter,
+    suppress: numbers[o + 9] === 1,
+    fault: FAULTS[numbers[o + 4]],
+    provider: provider < 0 ? null : PROVIDERS[provider],
+    title,
+    description,
+    advice,
+    text,
+    matched
+  }
+  // The wait the server stated, for RetryPolicy#decide; not enumerable, so JSON keeps the
+  // contract's shape. Defined only when the text states one (most replies do not).
+  const statedWait = numbers[o + 8]
+  if (statedWait >= 0) Object.defineProperty(c, 'statedWait', { value: statedWait })
+  return c
+}
+
+/**
+ * Classifies one SMTP reply.
+ * @param {number|string|bigint|null|undefined} code the basic reply code, or null to read it from the text
+ * @param {string|Uint8Array|null} [text] the reply text as a server, a DSN or a log gave it
+ * @param {{command?: string|null, host?: string|null}|null} [options] hints
+ */
+function classify (code, text, options) {
+  const codeValue = codeArg(code, '')
+  const textValue = textArg(text, '')
+  let command = null
+  let host = null
+  if (options !== undefined && options !== null) {
+    if (typeof options !== 'object') throw typeError(`options must be an object, not ${describe(options)}`)
+    command = hintArg(options.command, 'options.command', '')
+    host = hintArg(options.host, 'options.host', '')
+  }
+  const strings = native.classify(codeValue, textValue, command, host, single.bytes)
+  return build(single.numbers, 0, strings, { pos: 0 })
+}
+
+/**
+ * Classifies many replies in one call into the native code: `[{code, text, command, host}, ...]`
+ * in, an array of classifications out, in the same order. A malformed reply throws, with
+ * `index` set to its position.
+ */
+function classifyMany (replies) {
+  if (!Array.isArray(replies)) throw typeError(`replies must be an array, not ${describe(replies)}`)
+  const n = replies.length
+  // Per reply: code tag (0 none, 1 number, 2 string), the number, then the lengths of the
+  // code string, text, command and host (-1 for absent); the strings themselves go in `parts`.
+  const meta = new Float64Array(n * 6)
+  const parts = []
+  for (let i = 0; i < n; i++) {
+    const item = replies[i]
+    const where = `replies[${i}].`
+    if (item === null || typeof item !== 'object') throw typeError(`replies[${i}] must be an object or a [code, text, options] array, not ${describe(item)}`, i)
+    // `[code, text, options]`, as classify's arguments (and Python's tuples), or `{ code, text, ... }`.
+    const r = Array.isArray(item) ? { ...(item[2] ?? {}), code: item[0], text: item[1] } : item
+    const k = i * 6
+    const code = codeArg(r.code, where, i)
+    if (typeof code === 'number') {
+      meta[k] = 1
+      meta[k + 1] = code
+      meta[k + 2] = -1
+    } else if (typeof code === 'string') {
+      meta[k] = 2
+      meta[k + 2] = code.length
+      parts.push(code)
+    } else {
+      meta[k + 2] = -1
+    }
+    const text = textArg(r.text, where, i)
+    meta[k + 3] = text.length
+    parts.push(text)
+    const command = hintArg(r.command, 'command', where, i)
+    meta[k + 4] = command === null ? -1 : command.length
+    if (command !== null) parts.push(command)
+    const host = hintArg(r.host, 'host', where, i)
+    meta[k + 5] = host === null ? -1 : host.length
+    if (host !== null) parts.push(host)
+  }
+  const out = n === 1 ? single : outputBuffer(n)
+  // NUL between the parts: a lone surrogate at the end of one must not pair with one at the
+  // start of the next when the addon reads the joined string (the lengths exclude it).
+  const strings = native.classifyMany(parts.join('\0'), meta, out.bytes)
+  const results = new Array(n)
+  const at = { pos: 0 }
+  for (let i = 0; i < n; i++) results[i] = build(out.numbers, i * SLOTS, strings, at)
+  return results
+}
+
+/**
+ * The reference entry of a basic (`'421'`, `421`) or an enhanced (`'5.1.1'`) code.
+ */
+function explain (code) {
+  let input
+  if (typeof code === 'string') input = code
+  else if (typeof code === 'number' || typeof code === 'bigint') input = String(code)
+  else throw typeError(`code must be a string or a number, not ${describe(code)}`)
+  const e = native.explain(input)
+  return {
+    code: e.code,
+    kind: e.kind,
+    severity: e.severity,
+    title: e.title,
+    description: e.description,
+    when: e.when,
+    fix: e.fix,
+    basic: e.basic,
+    classes: e.classes,
+    classTitle: e.classTitle ?? null,
+    subjectTitle: e.subjectTitle ?? null,
+    source: e.source,
+    registered: e.registered
+  }
+}
+
+const defaults = tables.policyDefaults
+/** The core's RetryPolicy::DEFAULT, in JS's names (seed as a number). */
+const POLICY_DEFAULTS = Object.freeze({
+  firstDelay: defaults.firstDelay,
+  backoff: defaults.backoff,
+  maxDelay: defaults.maxDelay,
+  maxAge: defaults.maxAge,
+  greylistDelay: defaults.greylistDelay,
+  rateLimitDelay: defaults.rateLimitDelay,
+  rateLimitBackoff: defaults.rateLimitBackoff,
+  mailboxFullDelay: defaults.mailboxFullDelay,
+  maxAttempts: defaults.maxAttempts ?? null,
+  softBounceLimit: defaults.softBounceLimit,
+  jitter: defaults.jitter,
+  seed: Number(defaults.seed)
+})
+
+function wholeArg (value, name) {
+  if (typeof value !== 'number') throw typeError(`${name} must be a number, not ${describe(value)}`)
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw rangeError(`${name} must be a whole number from 0 to 4294967295, not ${value}`)
+  }
+  return value
+}
+
+function classificationArg (c) {
+  if (c === null || typeof c !== 'object') throw typeError(`the classification must be an object, not ${describe(c)}`)
+  return c
+}
+
+/**
+ * When to try a message again and when to give up, with every number configurable; the
+ * defaults are the core's (RFC 5321 section 4.5.4.1, Postfix and Exim).
+ */
+class RetryPolicy {
+  #native
+
+  constructor (options) {
+    const settings = { ...POLICY_DEFAULTS }
+    if (options !== undefined && options !== null) {
+      if (typeof options !== 'object') throw typeError(`options must be an object, not ${describe(options)}`)
+      for (const key of Object.keys(options)) {
+        const value = options[key]
+        if (!Object.hasOwn(POLICY_DEFAULTS, key)) throw typeError(`unknown RetryPolicy option '${key}' (known: ${Object.keys(POLICY_DEFAULTS).join(', ')})`)
+        if (value === undefined) continue
+        const ok = key === 'seed'
+          ? typeof value === 'number' || typeof value === 'bigint'
+          : typeof value === 'number' || (key === 'maxAttempts' && value === null)
+        if (!ok) throw typeError(`RetryPolicy option ${key} must be a number${key === 'maxAttempts' ? ' or null' : key === 'seed' ? ' or a bigint' : ''}, not ${describe(value)}`)
+        settings[key] = value
+      }
+    }
+    this.#native = new native.Policy({ ...settings, maxAttempts: settings.maxAttempts ?? undefined, seed: String(settings.seed) })
+    Object.assign(this, settings)
+    Object.freeze(this)
+  }
+
+  /**
+   * The next step for a message whose last attempt got `c`, after `attempts` attempts
+   * (counting that one) over `elapsed` seconds since the first (fractions are dropped).
+   * `c` is a result of classify(); from any other object, `reason`, `action` and, if set,
+   * `statedWait` are read.
+   */
+  decide (c, attempts, elapsed) {
+    classificationArg(c)
+    const statedWait = c.statedWait === undefined || c.statedWait === null ? null : wholeArg(c.statedWait, 'statedWait')
+    wholeArg(attempts, 'attempts')
+    if (typeof elapsed !== 'number') throw typeError(`elapsed must be a number of seconds, not ${describe(elapsed)}`)
+    if (!(elapsed >= 0 && elapsed <= Number.MAX_SAFE_INTEGER)) throw rangeError(`elapsed must be 0 or more seconds, not ${elapsed}`)
+    if (typeof c.reason !== 'string' || typeof c.action !== 'string') {
+      throw typeError('the classification needs string `reason` and `action` fields')
+    }
+    // ((retryAfter + 1) * 8 + why) * 4 + action: see Policy::decide in bindings-node/src/lib.rs.
+    const packed = this.#native.decide(c.reason, c.action, statedWait, attempts, Math.floor(elapsed))
+    const action = packed % 4
+    const rest = (packed - action) / 4
+    const why = rest % 8
+    const retryAfter = (rest - why) / 8 - 1
+    return { action: ACTIONS[action], retryAfter: retryAfter < 0 ? null : retryAfter, why: RETRY_WHYS[why] }
+  }
+
+  /**
+   * Whether to stop mailing an address: a hard bounce, or a soft bounce that makes more than
+   * `softBounceLimit` consecutive soft bounces (`consecutiveSoftBounces` counts this one).
+   */
+  shouldSuppress (c, consecutiveSoftBounces) {
+    classificationArg(c)
+    if (typeof c.suppress !== 'boolean' || typeof c.bounce !== 'string') {
+      throw typeError('the classification needs a boolean `suppress` and a string `bounce`')
+    }
+    wholeArg(consecutiveSoftBounces, 'consecutiveSoftBounces')
+    return this.#native.shouldSuppress(c.suppress, c.bounce, consecutiveSoftBounces)
+  }
+}
+
+/** The version of the package, which is the Rust core's. */
+function version () {
+  return VERSION
+}
+
+/** Builds the rule tables now, so that the first classify() is as fast as the rest. */
+function warmUp () {
+  native.warmUp()
+}
+
+module.exports = {
+  classify,
+  classifyMany,
+  explain,
+  RetryPolicy,
+  version,
+  warmUp,
+  SEVERITIES,
+  REASONS,
+  BOUNCES,
+  ACTIONS,
+  FAULTS,
+  COMMANDS,
+  PROVIDERS,
+  ERROR_KINDS,
+  RETRY_WHYS,
+  POLICY_DEFAULTS
+}

@@ -1,0 +1,27 @@
+// The ES module entry of smtpcodes: the same API as the CommonJS entry (index.js), which
+// loads the native addon once for both.
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const smtpcodes = require('./index.js')
+
+export const {
+  classify,
+  classifyMany,
+  explain,
+  RetryPolicy,
+  version,
+  warmUp,
+  SEVERITIES,
+  REASONS,
+  BOUNCES,
+  ACTIONS,
+  FAULTS,
+  COMMANDS,
+  PROVIDERS,
+  ERROR_KINDS,
+  RETRY_WHYS,
+  POLICY_DEFAULTS
+} = smtpcodes
+
+export default smtpcodes

@@ -1,0 +1,681 @@
+//! The native half of the npm package `smtpcodes` (napi-rs).
+//!
+//! Every function here converts its arguments, calls the core and converts the answer: no
+//! rules, tables or defaults of its own. Creating a JS object from native code costs ~2 us
+//! (see `docs/node.md`), so the hot calls (`classify`, `classifyMany`) answer compactly:
+//! numbers written into a `Float64Array` the caller owns (indexes into the core's name
+//! tables, which [`tables`] hands over once at load) and one string holding the result's
+//! strings end to end. `bindings-node/js/index.js` assembles the result objects.
+//!
+//! Nothing here may panic: a panic in an addon aborts the user's process. Errors from the
+//! core are thrown as JS `Error`s with `code: 'InvalidArg'` and the core's `kind` slug.
+
+// napi-rs hands every argument over by value.
+#![allow(clippy::needless_pass_by_value)]
+
+use std::borrow::Cow;
+
+use napi::bindgen_prelude::{BufferSlice, Either, Env, Float64ArraySlice, JsObjectValue};
+use napi::{Error as NapiError, Result, Status};
+use napi_derive::napi;
+use smtpcodes::{
+    Action, Bounce, Classification, Command, Enhanced, Error as CoreError, Fault, Reason, Reply,
+    RetryPolicy, RetryWhy, Severity,
+};
+
+/// Numbers per classification in the output array. Slot order, shared with
+/// `bindings-node/js/index.js` (the vector tests compare every field of every result with
+/// the naive [`classify_object`], so a mismatch cannot go unnoticed):
+///
+/// | slot | value |
+/// |---|---|
+/// | 0-4 | indexes of `severity`, `reason`, `bounce`, `action`, `fault` in the core's `ALL` lists |
+/// | 5 | index of `provider` in the core's provider list, -1 for none |
+/// | 6 | `code`, -1 for none |
+/// | 7 | `retry_after`, -1 for none |
+/// | 8 | the wait the server stated, -1 for none (for `RetryPolicy.decide`) |
+/// | 9 | `suppress`, 0 or 1 |
+/// | 10-15 | lengths in UTF-16 units of `text`, `enhanced` (0 for none), `title`, `description`, `advice`, `matched`, which follow each other in that order in the returned string |
+pub const SLOTS: usize = 16;
+
+/// The core's name tables and defaults, read once when the package loads.
+#[napi(object, object_from_js = false)]
+pub struct Tables {
+    /// `smtpcodes::VERSION`.
+    pub version: String,
+    /// Numbers per classification in the output array of `classify`.
+    pub slots: u32,
+    /// `Severity::ALL`, as strings.
+    pub severities: Vec<&'static str>,
+    /// `Reason::ALL`.
+    pub reasons: Vec<&'static str>,
+    /// `Bounce::ALL`.
+    pub bounces: Vec<&'static str>,
+    /// `Action::ALL`.
+    pub actions: Vec<&'static str>,
+    /// `Fault::ALL`.
+    pub faults: Vec<&'static str>,
+    /// `Command::ALL`.
+    pub commands: Vec<&'static str>,
+    /// `smtpcodes::providers()`.
+    pub providers: Vec<&'static str>,
+    /// `Error::KINDS`.
+    pub error_kinds: Vec<&'static str>,
+    /// `RetryWhy::ALL`.
+    pub retry_whys: Vec<&'static str>,
+    /// `RetryPolicy::DEFAULT`.
+    pub policy_defaults: PolicySettings,
+}
+
+/// The settings of a retry policy, in JS's camelCase.
+#[napi(object)]
+pub struct PolicySettings {
+    /// See `RetryPolicy::first_delay`.
+    pub first_delay: f64,
+    /// See `RetryPolicy::backoff`.
+    pub backoff: f64,
+    /// See `RetryPolicy::max_delay`.
+    pub max_delay: f64,
+    /// See `RetryPolicy::max_age`.
+    pub max_age: f64,
+    /// See `RetryPolicy::greylist_delay`.
+    pub greylist_delay: f64,
+    /// See `RetryPolicy::rate_limit_delay`.
+    pub rate_limit_delay: f64,
+    /// See `RetryPolicy::rate_limit_backoff`.
+    pub rate_limit_backoff: f64,
+    /// See `RetryPolicy::mailbox_full_delay`.
+    pub mailbox_full_delay: f64,
+    /// See `RetryPolicy::max_attempts`; `null` for none.
+    pub max_attempts: Option<f64>,
+    /// See `RetryPolicy::soft_bounce_limit`.
+    pub soft_bounce_limit: f64,
+    /// See `RetryPolicy::jitter`.
+    pub jitter: f64,
+    /// See `RetryPolicy::seed`, as a decimal string (a `u64` does not fit a JS number).
+    pub seed: String,
+}
+
+fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|&v| name(v)).collect()
+}
+
+/// The core's name tables, version and policy defaults. Called once at load.
+#[napi]
+pub fn tables() -> Tables {
+    let d = &RetryPolicy::DEFAULT;
+    Tables {
+        version: smtpcodes::VERSION.to_owned(),
+        slots: u32::try_from(SLOTS).unwrap_or(0),
+        severities: names(Severity::ALL, Severity::as_str),
+        reasons: names(Reason::ALL, Reason::as_str),
+        bounces: names(Bounce::ALL, Bounce::as_str),
+        actions: names(Action::ALL, Action::as_str),
+        faults: names(Fault::ALL, Fault::as_str),
+        commands: names(Command::ALL, Command::as_str),
+        providers: smtpcodes::providers().collect(),
+        error_kinds: CoreError::KINDS.to_vec(),
+        retry_whys: names(RetryWhy::ALL, RetryWhy::as_str),
+        policy_defaults: PolicySettings {
+            first_delay: f64::from(d.first_delay),
+            backoff: d.backoff,
+            max_delay: f64::from(d.max_delay),
+            #[allow(clippy::cast_precision_loss)] // 5 days in seconds: far below 2^53
+            max_age: d.max_age as f64,
+            greylist_delay: f64::from(d.greylist_delay),
+            rate_limit_delay: f64::from(d.rate_limit_delay),
+            rate_limit_backoff: d.rate_limit_backoff,
+            mailbox_full_delay: f64::from(d.mailbox_full_delay),
+            max_attempts: d.max_attempts.map(f64::from),
+            soft_bounce_limit: f64::from(d.soft_bounce_limit),
+            jitter: d.jitter,
+            seed: d.seed.to_string(),
+        },
+    }
+}
+
+/// Throws a core error as a JS `Error` with `code: 'InvalidArg'` and `kind` (and, for a
+/// batch, the `index` of the reply at fault), and returns the value that tells napi-rs an
+/// exception is already pending.
+fn throw_at(env: Env, e: &CoreError, index: Option<usize>) -> NapiError {
+    let thrown = env
+        .create_error(NapiError::new(Status::InvalidArg, e.to_string()))
+        .and_then(|mut error| {
+            error.set_named_property("kind", e.kind())?;
+            if let CoreError::InvalidPolicy { field, .. } = e {
+                error.set_named_property("field", camel_case(field))?;
+            }
+            if let Some(i) = index {
+                error.set_named_property("index", u32::try_from(i).unwrap_or(u32::MAX))?;
+            }
+            env.throw(error)
+        });
+    match thrown {
+        Ok(()) => NapiError::new(Status::PendingException, e.to_string()),
+        // Could not build the error object (the environment is shutting down): let napi-rs
+        // throw a plain one.
+        Err(_) => NapiError::new(Status::InvalidArg, e.to_string()),
+    }
+}
+
+fn throw(env: Env, e: &CoreError) -> NapiError {
+    throw_at(env, e, None)
+}
+
+/// `max_delay` -> `maxDelay`: the JS spelling of a policy setting named by the core.
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A reply code as JS gave it: a number or a string (`null`/`undefined` arrive as `None`).
+/// The `#[napi]` signatures spell the type out, so that the generated `.d.ts` reads
+/// `number | string`.
+type CodeArg = Either<f64, String>;
+
+/// The code as the core reads it: numbers through `check_code`, strings through
+/// `parse_code`. A number that is not a whole number (`550.5`, `NaN`, `Infinity`) is an
+/// `invalid_code`, as the CLI reads JSON numbers.
+fn code_of(code: Option<&CodeArg>) -> std::result::Result<Option<u16>, CoreError> {
+    match code {
+        None => Ok(None),
+        Some(Either::B(s)) => smtpcodes::parse_code(s),
+        Some(Either::A(n)) => {
+            let n = *n;
+            if !n.is_finite() || n.fract() != 0.0 {
+                return Err(CoreError::InvalidCode {
+                    input: js_number(n),
+                });
+            }
+            // Whole numbers beyond the i64 range are out of range, like the core's strings.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+            if n.abs() < 9.2e18 {
+                smtpcodes::check_code(n as i64).map(Some)
+            } else {
+                Err(CoreError::CodeOutOfRange {
+                    input: js_number(n),
+                })
+            }
+        }
+    }
+}
+
+/// A number as JS would print it in an error message (`550.5`, `NaN`, `1e+21`).
+fn js_number(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".to_owned()
+    } else if n.is_infinite() {
+        if n > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+    } else {
+        n.to_string()
+    }
+}
+
+fn command_of(command: Option<&str>) -> std::result::Result<Option<Command>, CoreError> {
+    command.map_or(Ok(None), Command::parse_hint)
+}
+
+/// Classifies one reply for the JS layer's builders.
+fn run(
+    code: Option<&CodeArg>,
+    text: &str,
+    command: Option<&str>,
+    host: Option<&str>,
+) -> std::result::Result<Classification, CoreError> {
+    Ok(Reply::new(text)
+        .maybe_code(code_of(code)?)?
+        .maybe_command(command_of(command)?)
+        .maybe_host(host)
+        .classify())
+}
+
+#[allow(clippy::cast_precision_loss)] // indexes and lengths: far below 2^53
+fn index_f64(i: usize) -> f64 {
+    i as f64
+}
+
+fn utf16_len(s: &str) -> f64 {
+    if s.is_ascii() {
+        index_f64(s.len())
+    } else {
+        index_f64(s.chars().map(char::len_utf16).sum())
+    }
+}
+
+fn opt_f64(v: Option<u32>) -> f64 {
+    v.map_or(-1.0, f64::from)
+}
+
+/// Writes one classification's numbers into `out` (native-endian `f64`s, read by a
+/// `Float64Array` over the same memory) and appends its strings to `strings`.
+fn encode(c: &Classification, out: &mut [u8], strings: &mut String) {
+    let enhanced = c.enhanced.map(|e: Enhanced| e.to_string());
+    let provider = c
+        .provider
+        .and_then(|p| smtpcodes::providers().position(|q| q == p));
+    let nums: [f64; SLOTS] = [
+        index_f64(c.severity.index()),
+        index_f64(c.reason.index()),
+        index_f64(c.bounce.index()),
+        index_f64(c.action.index()),
+        index_f64(c.fault.index()),
+        provider.map_or(-1.0, index_f64),
+        c.code.map_or(-1.0, f64::from),
+        opt_f64(c.retry_after),
+        opt_f64(c.stated_wait),
+        if c.suppress { 1.0 } else { 0.0 },
+        utf16_len(&c.text),
+        enhanced.as_deref().map_or(0.0, utf16_len),
+        utf16_len(c.title),
+        utf16_len(&c.description),
+        utf16_len(c.advice),
+        utf16_len(&c.matched),
+    ];
+    for (slot, n) in out.chunks_exact_mut(8).zip(nums) {
+        slot.copy_from_slice(&n.to_ne_bytes());
+    }
+    for s in [
+        c.text.as_str(),
+        enhanced.as_deref().unwrap_or(""),
+        c.title,
+        &c.description,
+        c.advice,
+        &c.matched,
+    ] {
+        strings.push_str(s);
+    }
+}
+
+/// The bytes of one classification in the output buffer.
+const SLOT_BYTES: usize = SLOTS * 8;
+
+fn check_out(out: &[u8], n: usize) -> Result<()> {
+    if out.len() < n * SLOT_BYTES {
+        return Err(NapiError::new(
+            Status::InvalidArg,
+            format!("the output buffer needs {} bytes", n * SLOT_BYTES),
+        ));
+    }
+    Ok(())
+}
+
+/// Classifies one reply: writes [`SLOTS`] numbers into `out` and returns the result's
+/// strings end to end (see [`SLOTS`] for the layout).
+#[napi]
+pub fn classify(
+    env: Env,
+    code: Option<Either<f64, String>>,
+    text: String,
+    command: Option<String>,
+    host: Option<String>,
+    mut out: BufferSlice,
+) -> Result<String> {
+    check_out(&out, 1)?;
+    let c = run(code.as_ref(), &text, command.as_deref(), host.as_deref())
+        .map_err(|e| throw(env, &e))?;
+    let mut strings =
+        String::with_capacity(c.text.len() + c.description.len() + c.advice.len() + 64);
+    encode(&c, &mut out, &mut strings);
+    Ok(strings)
+}
+
+/// How `classifyMany`'s JS layer describes each reply: six numbers per reply in `meta`,
+/// the strings in `input`, one after the other, separated by a NUL.
+///
+/// | slot | value |
+/// |---|---|
+/// | 0 | the code: 0 none, 1 a number (slot 1), 2 a string (its length in slot 2) |
+/// | 1 | the code when it is a number |
+/// | 2-5 | lengths in UTF-16 units of the code string, `text`, `command` and `host` (-1: absent) |
+const META_SLOTS: usize = 6;
+
+/// Splits `s` after exactly `units` UTF-16 units; `None` when `s` is shorter or the split
+/// would cut a character in two.
+fn split_utf16(s: &str, units: f64) -> Option<(&str, &str)> {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked by `whole`
+    let mut left = whole(units, MAX_SAFE)? as usize;
+    let mut end = 0;
+    for c in s.chars() {
+        if left == 0 {
+            break;
+        }
+        left = left.checked_sub(c.len_utf16())?;
+        end += c.len_utf8();
+    }
+    (left == 0).then(|| s.split_at(end))
+}
+
+fn mismatch() -> NapiError {
+    NapiError::new(
+        Status::InvalidArg,
+        "classifyMany: the input lengths do not match the input string".to_owned(),
+    )
+}
+
+/// Reads one part of a `classifyMany` input: `None` for length -1, else the next `len`
+/// UTF-16 units of `rest`, and the NUL that separates it from the next part. (The separator
+/// keeps a lone surrogate at the end of one part from pairing with one at the start of the
+/// next when the joined string is converted to UTF-8.)
+fn take_part<'a>(rest: &mut &'a str, len: f64) -> Result<Option<&'a str>> {
+    if len < 0.0 {
+        return Ok(None);
+    }
+    let (part, tail) = split_utf16(rest, len).ok_or_else(mismatch)?;
+    *rest = match tail.strip_prefix('\0') {
+        Some(after) => after,
+        None if tail.is_empty() => tail,
+        None => return Err(mismatch()),
+    };
+    Ok(Some(part))
+}
+
+/// Classifies many replies in one crossing: the batch form of [`classify`]. Stops at the
+/// first malformed reply and throws its error with `index` set to its position.
+#[napi]
+pub fn classify_many(
+    env: Env,
+    input: String,
+    meta: Float64ArraySlice,
+    mut out: BufferSlice,
+) -> Result<String> {
+    let n = meta.len() / META_SLOTS;
+    check_out(&out, n)?;
+    let mut rest = input.as_str();
+    let mut strings = String::with_capacity(n * 512);
+    for (i, (m, o)) in meta
+        .chunks_exact(META_SLOTS)
+        .zip(out.chunks_exact_mut(SLOT_BYTES))
+        .enumerate()
+    {
+        let code_str = take_part(&mut rest, if m[0] > 1.5 { m[2] } else { -1.0 })?;
+        let text = take_part(&mut rest, m[3])?.unwrap_or("");
+        let command = take_part(&mut rest, m[4])?;
+        let host = take_part(&mut rest, m[5])?;
+        let code = match (m[0], code_str) {
+            (1.0, _) => Some(Either::A(m[1])),
+            (_, Some(s)) => Some(Either::B(s.to_owned())),
+            _ => None,
+        };
+        match run(code.as_ref(), text, command, host) {
+            Ok(c) => encode(&c, o, &mut strings),
+            Err(e) => return Err(throw_at(env, &e, Some(i))),
+        }
+    }
+    Ok(strings)
+}
+
+/// The naive design the compact one is measured against (`npm run bench`), and the oracle
+/// of the vector tests: the whole classification as a JS object built natively.
+#[napi(object, object_from_js = false)]
+pub struct ClassificationObject {
+    /// The classification's `code`.
+    pub code: Option<u32>,
+    /// The classification's `enhanced`.
+    pub enhanced: Option<String>,
+    /// The classification's `severity`.
+    pub severity: &'static str,
+    /// The classification's `reason`.
+    pub reason: &'static str,
+    /// The classification's `bounce`.
+    pub bounce: &'static str,
+    /// The classification's `action`.
+    pub action: &'static str,
+    /// The classification's `retry_after`.
+    pub retry_after: Option<u32>,
+    /// The classification's `suppress`.
+    pub suppress: bool,
+    /// The classification's `fault`.
+    pub fault: &'static str,
+    /// The classification's `provider`.
+    pub provider: Option<&'static str>,
+    /// The classification's `title`.
+    pub title: &'static str,
+    /// The classification's `description`.
+    pub description: String,
+    /// The classification's `advice`.
+    pub advice: &'static str,
+    /// The classification's `text`.
+    pub text: String,
+    /// The classification's `matched`.
+    pub matched: String,
+}
+
+/// [`classify`] returning a natively built object: slower, kept as the benchmark's
+/// baseline and the tests' oracle. Not part of the public JS API.
+#[napi]
+pub fn classify_object(
+    env: Env,
+    code: Option<Either<f64, String>>,
+    text: String,
+    command: Option<String>,
+    host: Option<String>,
+) -> Result<ClassificationObject> {
+    let c = run(code.as_ref(), &text, command.as_deref(), host.as_deref())
+        .map_err(|e| throw(env, &e))?;
+    Ok(ClassificationObject {
+        code: c.code.map(u32::from),
+        enhanced: c.enhanced.map(|e| e.to_string()),
+        severity: c.severity.as_str(),
+        reason: c.reason.as_str(),
+        bounce: c.bounce.as_str(),
+        action: c.action.as_str(),
+        retry_after: c.retry_after,
+        suppress: c.suppress,
+        fault: c.fault.as_str(),
+        provider: c.provider,
+        title: c.title,
+        description: cow(c.description),
+        advice: c.advice,
+        text: c.text,
+        matched: cow(c.matched),
+    })
+}
+
+fn cow(s: Cow<'static, str>) -> String {
+    s.into_owned()
+}
+
+/// The reference entry of a code, as `smtpcodes::explain` gives it.
+#[napi(object, object_from_js = false)]
+pub struct Explanation {
+    /// `smtpcodes::Explanation::code`.
+    pub code: String,
+    /// `smtpcodes::Explanation::kind`.
+    pub kind: &'static str,
+    /// `smtpcodes::Explanation::severity`.
+    pub severity: &'static str,
+    /// `smtpcodes::Explanation::title`.
+    pub title: &'static str,
+    /// `smtpcodes::Explanation::description`.
+    pub description: &'static str,
+    /// `smtpcodes::Explanation::when`.
+    pub when: &'static str,
+    /// `smtpcodes::Explanation::fix`.
+    pub fix: &'static str,
+    /// `smtpcodes::Explanation::basic`.
+    pub basic: Vec<u32>,
+    /// `smtpcodes::Explanation::classes`.
+    pub classes: Vec<u32>,
+    /// `smtpcodes::Explanation::class_title`.
+    pub class_title: Option<&'static str>,
+    /// `smtpcodes::Explanation::subject_title`.
+    pub subject_title: Option<&'static str>,
+    /// `smtpcodes::Explanation::source`.
+    pub source: &'static str,
+    /// `smtpcodes::Explanation::registered`.
+    pub registered: bool,
+}
+
+/// `smtpcodes::explain`: the reference entry of a basic (`"421"`) or enhanced (`"5.1.1"`)
+/// code. Rarely called, so it returns a natively built object.
+#[napi]
+pub fn explain(env: Env, code: String) -> Result<Explanation> {
+    let e = smtpcodes::explain(&code).map_err(|e| throw(env, &e))?;
+    Ok(Explanation {
+        code: e.code,
+        kind: e.kind,
+        severity: e.severity.as_str(),
+        title: e.title,
+        description: e.description,
+        when: e.when,
+        fix: e.fix,
+        basic: e.basic.iter().map(|&b| u32::from(b)).collect(),
+        classes: e.classes.iter().map(|&c| u32::from(c)).collect(),
+        class_title: e.class_title,
+        subject_title: e.subject_title,
+        source: e.source,
+        registered: e.registered,
+    })
+}
+
+/// A whole number of seconds or a count for a policy setting; anything else is an
+/// The largest whole number a JS number holds exactly: 2^53.
+const MAX_SAFE: f64 = 9_007_199_254_740_992.0;
+
+/// `v` when it is a whole number within `0..=max`.
+fn whole(v: f64, max: f64) -> Option<f64> {
+    (v.is_finite() && v.fract() == 0.0 && (0.0..=max).contains(&v)).then_some(v)
+}
+
+/// A policy setting that must be a `u32`; anything else is an `invalid_policy` error.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked by `whole`
+fn setting_u32(field: &'static str, v: f64) -> std::result::Result<u32, CoreError> {
+    whole(v, f64::from(u32::MAX))
+        .map(|v| v as u32)
+        .ok_or(CoreError::InvalidPolicy {
+            field,
+            why: "must be a whole number from 0 to 4294967295",
+        })
+}
+
+/// A policy setting that must be a `u64` (within what a JS number holds exactly).
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked by `whole`
+fn setting_u64(field: &'static str, v: f64) -> std::result::Result<u64, CoreError> {
+    whole(v, MAX_SAFE)
+        .map(|v| v as u64)
+        .ok_or(CoreError::InvalidPolicy {
+            field,
+            why: "must be a whole number from 0 to 2^53",
+        })
+}
+
+/// An argument that must be a whole number; the JS layer checks first, so this only guards
+/// direct calls into the addon.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked by `whole`
+fn arg_whole(name: &str, v: f64, max: f64) -> Result<u64> {
+    whole(v, max).map(|v| v as u64).ok_or_else(|| {
+        NapiError::new(
+            Status::InvalidArg,
+            format!("{name} must be a whole number from 0 to {max}"),
+        )
+    })
+}
+
+fn arg_u32(name: &str, v: f64) -> Result<u32> {
+    arg_whole(name, v, f64::from(u32::MAX)).map(|v| u32::try_from(v).unwrap_or(u32::MAX))
+}
+
+fn policy_of(s: &PolicySettings) -> std::result::Result<RetryPolicy, CoreError> {
+    let policy = RetryPolicy {
+        first_delay: setting_u32("first_delay", s.first_delay)?,
+        backoff: s.backoff,
+        max_delay: setting_u32("max_delay", s.max_delay)?,
+        max_age: setting_u64("max_age", s.max_age)?,
+        greylist_delay: setting_u32("greylist_delay", s.greylist_delay)?,
+        rate_limit_delay: setting_u32("rate_limit_delay", s.rate_limit_delay)?,
+        rate_limit_backoff: s.rate_limit_backoff,
+        mailbox_full_delay: setting_u32("mailbox_full_delay", s.mailbox_full_delay)?,
+        max_attempts: s
+            .max_attempts
+            .map(|m| setting_u32("max_attempts", m))
+            .transpose()?,
+        soft_bounce_limit: setting_u32("soft_bounce_limit", s.soft_bounce_limit)?,
+        jitter: s.jitter,
+        seed: s
+            .seed
+            .trim()
+            .parse()
+            .map_err(|_| CoreError::InvalidPolicy {
+                field: "seed",
+                why: "must be a whole number from 0 to 2^64 - 1",
+            })?,
+    };
+    policy.validate()?;
+    Ok(policy)
+}
+
+/// A validated `smtpcodes::RetryPolicy`; the JS class `RetryPolicy` wraps one.
+#[napi]
+pub struct Policy {
+    inner: RetryPolicy,
+}
+
+#[napi]
+impl Policy {
+    /// Checks the settings (`invalid_policy` when they cannot work).
+    #[napi(constructor)]
+    pub fn new(env: Env, settings: PolicySettings) -> Result<Policy> {
+        let inner = policy_of(&settings).map_err(|e| throw(env, &e))?;
+        Ok(Policy { inner })
+    }
+
+    /// `RetryPolicy::decide_parts`, packed into one number for the JS layer:
+    /// `((retry_after + 1) * 8 + why) * 4 + action`, with `retry_after` -1 for none.
+    #[napi]
+    pub fn decide(
+        &self,
+        env: Env,
+        reason: String,
+        action: String,
+        stated_wait: Option<f64>,
+        attempts: f64,
+        elapsed: f64,
+    ) -> Result<f64> {
+        let reason: Reason = reason.parse().map_err(|e| throw(env, &e))?;
+        let action: Action = action.parse().map_err(|e| throw(env, &e))?;
+        let stated_wait = stated_wait.map(|s| arg_u32("statedWait", s)).transpose()?;
+        let attempts = arg_u32("attempts", attempts)?;
+        let elapsed = arg_whole("elapsed", elapsed, MAX_SAFE)?;
+        let d = self
+            .inner
+            .decide_parts(reason, action, stated_wait, attempts, elapsed);
+        let why = RetryWhy::ALL.iter().position(|&w| w == d.why).unwrap_or(0);
+        let action = d.action.index();
+        Ok(((opt_f64(d.retry_after) + 1.0) * 8.0 + index_f64(why)) * 4.0 + index_f64(action))
+    }
+
+    /// `RetryPolicy::should_suppress` for a classification's `suppress` and `bounce`.
+    #[napi]
+    pub fn should_suppress(
+        &self,
+        env: Env,
+        suppress: bool,
+        bounce: String,
+        consecutive_soft_bounces: f64,
+    ) -> Result<bool> {
+        let bounce: Bounce = bounce.parse().map_err(|e| throw(env, &e))?;
+        let n = arg_u32("consecutiveSoftBounces", consecutive_soft_bounces)?;
+        // The core decides from a whole classification; only these two fields matter to it.
+        let mut c = Reply::new("").classify();
+        c.suppress = suppress;
+        c.bounce = bounce;
+        Ok(self.inner.should_suppress(&c, n))
+    }
+}
+
+/// `smtpcodes::warm_up`: builds the rule automaton now rather than on the first call.
+#[napi]
+pub fn warm_up() {
+    smtpcodes::warm_up();
+}

@@ -1,0 +1,37 @@
+# Node: the npm package `smtpcodes` (package.json, bindings-node/, tests/node/).
+# Included by the root Makefile; `make help` lists the targets marked with `## `.
+
+NPM ?= npm
+NODE ?= node
+# `npm ci` is refused here (TOOLCHAIN.md: the registry lacks other platforms' optional
+# packages of the napi CLI); `npm install` honours the committed lockfile all the same.
+NPM_INSTALL ?= $(NPM) install --no-audit --no-fund
+NODE_STAMP := node_modules/.smtpcodes-installed
+
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM_INSTALL)
+	@touch $@
+
+.PHONY: node-install
+node-install: $(NODE_STAMP) ## Node: install the npm dev dependencies from the lockfile
+
+.PHONY: node-build
+node-build: $(NODE_STAMP) ## Node: build the native addon (release) into bindings-node/native
+	$(NPM) run --silent build
+
+.PHONY: test-node
+test-node: $(NODE_STAMP) ## Node: npm install, build the addon, run node --test over tests/node
+	$(NPM) run --silent build:debug
+	$(NODE) --test tests/node/*.test.js tests/node/*.test.mjs
+
+.PHONY: node-generated
+node-generated: ## Node: copy the freshly generated addon declarations into bindings-node/native/index.d.ts (commit it)
+	cp target/napi/index.d.ts bindings-node/native/index.d.ts
+
+.PHONY: bench-node
+bench-node: node-build ## Node: cost of a classify() call, naive native object against the compact crossing
+	$(NODE) bindings-node/bench/crossing.js
+
+.PHONY: sync-version
+sync-version: ## Copy the workspace version (Cargo.toml) into package.json and package-lock.json
+	$(NODE) scripts/sync-version.js

@@ -1,0 +1,56 @@
+'use strict'
+// The TypeScript declarations (bindings-node/js/index.d.ts): their string unions equal the
+// core's lists (a failure prints the line to paste), they declare every runtime export, and
+// a strict TypeScript build of a program using every export passes.
+
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const { execFileSync } = require('node:child_process')
+const smtpcodes = require('smtpcodes')
+const { root } = require('./helpers.js')
+
+const dtsPath = path.join(root, 'bindings-node', 'js', 'index.d.ts')
+const dts = fs.readFileSync(dtsPath, 'utf8')
+
+/** Each union type of index.d.ts and the runtime list it mirrors. */
+const UNIONS = {
+  Severity: 'SEVERITIES',
+  Reason: 'REASONS',
+  Bounce: 'BOUNCES',
+  Action: 'ACTIONS',
+  Fault: 'FAULTS',
+  Command: 'COMMANDS',
+  Provider: 'PROVIDERS',
+  ErrorKind: 'ERROR_KINDS',
+  RetryWhy: 'RETRY_WHYS'
+}
+
+function union (name) {
+  const m = dts.match(new RegExp(`^export type ${name} = (.*)$`, 'm'))
+  if (!m) return null
+  return m[1].split('|').map((s) => s.trim().replace(/^'|'$/g, ''))
+}
+
+for (const [type, list] of Object.entries(UNIONS)) {
+  test(`type ${type} lists exactly the core's ${list}`, () => {
+    const want = smtpcodes[list]
+    const line = `export type ${type} = ${want.map((v) => `'${v}'`).join(' | ')}`
+    assert.deepEqual(union(type), [...want], `index.d.ts drifted from the core; paste this line into bindings-node/js/index.d.ts:\n${line}\n`)
+  })
+}
+
+test('index.d.ts declares every runtime export, and nothing that is not one', () => {
+  const declared = [...dts.matchAll(/^export declare (?:function|class|const) (\w+)/gm)].map((m) => m[1]).sort()
+  assert.deepEqual(declared, Object.keys(smtpcodes).sort())
+})
+
+test('a strict TypeScript program using every export compiles (CommonJS and ESM)', () => {
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+  try {
+    execFileSync(process.execPath, [tsc, '-p', path.join(__dirname, 'types', 'tsconfig.json')], { cwd: root, encoding: 'utf8' })
+  } catch (e) {
+    assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`)
+  }
+})

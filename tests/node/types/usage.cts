@@ -1,0 +1,55 @@
+// Type-checked by tests/node/types.test.js (tsc --noEmit): every export, as a CommonJS user
+// writes it. `@ts-expect-error` lines prove that the types refuse what they should.
+import smtpcodes = require('smtpcodes')
+import type { Action, Classification, Explanation, Reason, RetryDecision, SmtpcodesError } from 'smtpcodes'
+
+const { classify, classifyMany, explain, RetryPolicy } = smtpcodes
+
+const c: Classification = classify(550, '5.1.1 User unknown', { command: 'RCPT TO', host: 'mx.example.org' })
+const reason: Reason = c.reason
+const retryAfter: number | null = c.retryAfter
+const code: number | null = c.code
+classify('550')
+classify(null, new Uint8Array([53, 53, 48]))
+classify(undefined, null, null)
+classify(550n, 'x', {})
+// @ts-expect-error: a boolean is not a code
+classify(true, 'x')
+// @ts-expect-error: not a reason
+const wrong: Reason = 'user_unknwn'
+// @ts-expect-error: not an option
+classify(550, 'x', { commnd: 'RCPT' })
+if (c.action === 'retry') console.log(c.retryAfter)
+// @ts-expect-error: 'later' is not an action
+if (c.action === 'later') console.log('never')
+
+const many: Classification[] = classifyMany([{ code: 550, text: 'x' }, { text: new Uint8Array(0) }, {}])
+const e: Explanation = explain('5.1.1')
+const title: string = explain(421).title
+const classTitle: string | null = e.classTitle
+
+const policy = new RetryPolicy({ firstDelay: 60, maxAttempts: null, seed: 1n })
+const d: RetryDecision = policy.decide(c, 1, 0)
+const next: Action = d.action
+policy.decide({ reason: 'greylisted', action: 'retry', statedWait: 120 }, 2, 600)
+const suppress: boolean = policy.shouldSuppress(c, 3)
+const first: number = policy.firstDelay
+// @ts-expect-error: settings are read-only
+policy.firstDelay = 5
+// @ts-expect-error: unknown setting
+new RetryPolicy({ firstdelay: 60 })
+
+try {
+  classify('abc')
+} catch (err) {
+  const error = err as SmtpcodesError
+  const kind: smtpcodes.ErrorKind = error.kind
+  console.log(error.code === 'InvalidArg', kind, error.index, error.field)
+}
+
+const lists: ReadonlyArray<string>[] = [smtpcodes.SEVERITIES, smtpcodes.REASONS, smtpcodes.BOUNCES, smtpcodes.ACTIONS, smtpcodes.FAULTS, smtpcodes.COMMANDS, smtpcodes.PROVIDERS, smtpcodes.ERROR_KINDS, smtpcodes.RETRY_WHYS]
+const version: string = smtpcodes.version()
+smtpcodes.warmUp()
+const defaults: number = smtpcodes.POLICY_DEFAULTS.firstDelay
+
+export { reason, retryAfter, code, wrong, many, title, classTitle, next, suppress, first, lists, version, defaults }

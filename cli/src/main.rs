@@ -4,6 +4,8 @@ use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod scan;
 use serde::Deserialize;
 use serde_json::Value;
 use smtpcodes::{Command, Reply};
@@ -38,6 +40,19 @@ enum Cmd {
         /// Print a few readable lines instead of JSON.
         #[arg(long)]
         human: bool,
+    },
+    /// Scan bounce emails, mbox files, Maildirs and mail logs (Postfix, Exim, Sendmail; plain
+    /// or gzip), recognised by content, and report on every recipient result.
+    Scan {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// `text`: a summary for a person; `json` or `csv`: one record per recipient result.
+        #[arg(long, value_enum, default_value = "text")]
+        format: scan::Format,
+        /// How many rows each table of the summary shows.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
     },
     /// Read a bounce email (a DSN or another MTA's report) and classify each recipient.
     Bounce {
@@ -376,6 +391,14 @@ fn main() -> ExitCode {
             emails: Some(dir),
             misses,
         } => measure_emails(&corpus, &dir, misses),
+        Cmd::Scan { paths, format, top } => match scan::run(&paths, format, top) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(2),
+            Err(e) => {
+                eprintln!("smtpcodes: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Cmd::Bounce { file } => match std::fs::read(&file) {
             Ok(bytes) => match smtpcodes::parse_bounce(&bytes) {
                 Ok(report) => {

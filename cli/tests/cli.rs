@@ -85,7 +85,7 @@ fn explain_codes() {
 #[test]
 fn the_bundled_example_runs() {
     let input = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/replies.jsonl"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/replies/replies.jsonl"),
     )
     .expect("bundled");
     let (ok, out, _) = smtpcodes(&["classify"], Some(&input));
@@ -159,4 +159,127 @@ fn bounce_subcommand_reads_an_email() {
     let ordinary = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/emails/ordinary.eml");
     let (ok, _, err) = smtpcodes(&["bounce", ordinary.to_str().expect("UTF-8")], None);
     assert!(!ok && err.contains("not a bounce"), "{err}");
+}
+
+fn examples() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
+}
+
+#[test]
+fn scan_summarises_the_bundled_sample() {
+    let (ok, out, _) = smtpcodes(&["scan", examples().to_str().expect("UTF-8")], None);
+    assert!(ok);
+    for part in [
+        "By reason",
+        "By action",
+        "By fault",
+        "Top recipient domains",
+        "Top providers",
+        "Addresses to suppress",
+    ] {
+        assert!(out.contains(part), "{part} missing from:\n{out}");
+    }
+    assert!(
+        out.contains("lena@example.org"),
+        "the Office 365 bounce's dead address is listed"
+    );
+    assert!(
+        out.contains("Skipped") && out.contains("replies.jsonl"),
+        "files of no known kind are named"
+    );
+}
+
+#[test]
+fn scan_writes_one_record_per_recipient() {
+    let bounces = examples().join("bounces");
+    let (ok, out, _) = smtpcodes(
+        &["scan", "--format", "json", bounces.to_str().expect("UTF-8")],
+        None,
+    );
+    assert!(ok);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let mbox: Vec<_> = rows
+        .iter()
+        .filter(|r| {
+            r["source"]
+                .as_str()
+                .is_some_and(|s| s.ends_with("bounces.mbox"))
+        })
+        .collect();
+    assert_eq!(
+        mbox.len(),
+        2,
+        "two bounces in the mbox; its third message is a reply, not a bounce"
+    );
+    assert_eq!(
+        (mbox[0]["position"].as_u64(), mbox[0]["reason"].as_str()),
+        (Some(1), Some("user_unknown"))
+    );
+    let (ok, csv, _) = smtpcodes(
+        &["scan", "--format", "csv", bounces.to_str().expect("UTF-8")],
+        None,
+    );
+    assert!(ok);
+    assert_eq!(
+        csv.lines().count(),
+        rows.len() + 1,
+        "a header row and one row per record"
+    );
+    assert!(csv.starts_with("source,position,kind,recipient,status,"));
+}
+
+#[test]
+fn scan_reads_gzip_logs_and_maildirs_by_content() {
+    use std::io::Write as _;
+    let dir = std::env::temp_dir().join(format!("smtpcodes-scan-{}", std::process::id()));
+    let maildir = dir.join("Maildir");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).expect("temp dir");
+    }
+    std::fs::copy(
+        examples().join("bounces/office365-dsn.eml"),
+        maildir.join("new/1763892000.M1.host"),
+    )
+    .expect("copy");
+    std::fs::write(maildir.join("tmp/partial"), "not yet delivered").expect("write");
+    let log = std::fs::read(examples().join("mail.log")).expect("sample log");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(dir.join("rotated.1")).expect("create"),
+        flate2::Compression::fast(),
+    );
+    gz.write_all(&log).expect("compress");
+    gz.finish().expect("finish");
+
+    let (ok, out, _) = smtpcodes(
+        &["scan", "--format", "json", dir.to_str().expect("UTF-8")],
+        None,
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(ok);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert!(rows
+        .iter()
+        .any(|r| r["kind"] == "email" && r["recipient"] == "lena@example.org"));
+    let logged = rows.iter().filter(|r| r["kind"] == "log").count();
+    // 941 delivery records, of which 4 are Postfix message-level expiries naming no recipient.
+    assert_eq!(
+        logged, 937,
+        "every recipient result of the gzipped sample log"
+    );
+    assert!(rows
+        .iter()
+        .filter(|r| r["kind"] == "log")
+        .all(|r| r["position"].as_u64().is_some_and(|n| n > 0)));
+}
+
+#[test]
+fn scan_of_a_missing_path_fails_with_exit_code_2() {
+    let (ok, _, err) = smtpcodes(&["scan", "/nonexistent/smtpcodes"], None);
+    assert!(!ok && err.contains("/nonexistent/smtpcodes"), "{err}");
 }

@@ -943,8 +943,9 @@ fn head_address(line: &str) -> Option<(String, &str)> {
         {
             rest = rest[first.len()..].trim_start();
         }
-        if let Some(found) = address_at_start(rest) {
-            return Some(found);
+        if let Some((address, _)) = address_at_start(rest) {
+            // The whole line is the server's reply: keep its code.
+            return Some((address, line));
         }
     }
     // `RCPT TO:<bob@x>` in a transcript or a report's details.

@@ -4,6 +4,7 @@
 pub mod bounce;
 mod classify;
 mod error;
+pub mod logs;
 mod parse;
 mod reference;
 mod retry;

@@ -292,17 +292,19 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
             };
         }
     }
-    // Gmail's own DSN text: `... The error that the other server returned was: 550 ...`.
-    if let Some(at) = w.find("the error that the other server returned was:") {
-        let reply = tail(
-            s,
-            at + "the error that the other server returned was:".len(),
-        );
-        return Unwrapped {
-            reply,
-            command,
-            host,
-        };
+    // Gmail's own DSN texts: `... The error that the other server returned was: 550 ...`.
+    for cue in [
+        "the error that the other server returned was:",
+        "the response from the remote server was:",
+    ] {
+        if let Some(at) = w.find(cue) {
+            let reply = tail(s, at + cue.len());
+            return Unwrapped {
+                reply,
+                command,
+                host,
+            };
+        }
     }
     // Exchange: `Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'`.
     if let Some(at) = w.find(" returned '") {
@@ -594,16 +596,13 @@ pub(crate) fn wait_after(text: &str, after: usize) -> Option<u32> {
     let seconds = if number.contains(':') {
         // hh:mm:ss (two parts would be ambiguous with a clock time, so only three count).
         let parts: Vec<&str> = number.split(':').collect();
-        if parts.len() != 3
-            || parts
-                .iter()
-                .any(|p| p.is_empty() || p.len() > 2 && parts[0] != *p)
-        {
+        let [h, m, s] = parts.as_slice() else {
+            return None;
+        };
+        if h.is_empty() || h.len() > 3 || m.len() != 2 || s.len() != 2 {
             return None;
         }
-        let h: u64 = parts[0].parse().ok()?;
-        let m: u64 = parts[1].parse().ok()?;
-        let s: u64 = parts[2].parse().ok()?;
+        let (h, m, s): (u64, u64, u64) = (h.parse().ok()?, m.parse().ok()?, s.parse().ok()?);
         if m > 59 || s > 59 {
             return None;
         }
@@ -631,7 +630,7 @@ pub(crate) fn wait_after(text: &str, after: usize) -> Option<u32> {
                 None => return None,
             }
         };
-        n * unit
+        n.checked_mul(unit)?
     };
     (seconds > 0 && seconds <= MAX_STATED_WAIT).then(|| u32::try_from(seconds).unwrap_or(u32::MAX))
 }
@@ -739,6 +738,12 @@ mod tests {
         assert_eq!(w("00:05:00"), Some(300));
         assert_eq!(w("2 more days"), None);
         assert_eq!(w("14:30"), None);
+        assert_eq!(
+            w("99999999999999999999:00:00"),
+            None,
+            "no overflow on a huge hour count"
+        );
+        assert_eq!(w("1:5:00"), None);
         assert_eq!(w("99999999999999999999 seconds"), None);
         assert_eq!(w("a few minutes"), None);
     }

@@ -1,0 +1,769 @@
+//! Mail logs: every format and status, the edge cases, classification, streaming and
+//! detection. The per-line cases are data (`tests/logs/lines.json`); the sample log's expected
+//! counts come from the script that wrote it (`tests/logs/sample-counts.json`).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use serde_json::Value;
+use smtpcodes::logs::{
+    detect, for_each_record, parse_line, DeliveryStatus, LogFormat, LogReader, LogRecord,
+};
+use smtpcodes::{Action, Enhanced, Reason, Severity};
+
+fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path)
+}
+
+fn json(path: &str) -> Value {
+    let text = fs::read_to_string(repo(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn parse(line: &str) -> LogRecord<'_> {
+    parse_line(line).unwrap_or_else(|| panic!("not read as a delivery line: {line}"))
+}
+
+const POSTFIX_BOUNCED: &str = "Nov 23 04:26:01 mail postfix/smtp[4321]: 4BXYZ12ABC: to=<bob@example.org>, relay=mx.example.org[192.0.2.1]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.1] said: 550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command))";
+const POSTFIX_SENT: &str = "Nov 23 04:26:02 mail postfix/smtp[4321]: 4BXYZ12ABD: to=<carol@example.org>, relay=mx.example.org[192.0.2.1]:25, delay=0.9, delays=0.1/0.01/0.3/0.49, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 9F1C2)";
+
+// ---------------------------------------------------------------------------------------------
+// The per-line vectors
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn line_vectors() {
+    let doc = json("tests/logs/lines.json");
+    let cases = doc["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 80, "the vectors shrank: {}", cases.len());
+    let mut failures = Vec::new();
+    for case in cases {
+        let id = case["id"].as_str().expect("id");
+        let line = case["line"].as_str().expect("line");
+        let got = parse_line(line);
+        let expected = &case["record"];
+        match got {
+            None if expected.is_null() => {}
+            None => failures.push(format!("{id}: not read as a record")),
+            Some(record) => {
+                let value = serde_json::to_value(record).expect("serialises");
+                if &value != expected {
+                    failures.push(format!(
+                        "{id}: record\n  got      {value}\n  expected {expected}"
+                    ));
+                }
+                // The owned copy has the same JSON shape and classifies the same.
+                let owned = record.into_owned();
+                assert_eq!(
+                    serde_json::to_value(&owned).expect("serialises"),
+                    value,
+                    "{id}"
+                );
+                assert_eq!(owned.as_record(), record, "{id}");
+                let c = record.classify();
+                assert_eq!(owned.classify(), c, "{id}");
+                let want = &case["classification"];
+                let got = (c.severity.as_str(), c.reason.as_str(), c.action.as_str());
+                let want = (
+                    want["severity"].as_str().unwrap_or("?"),
+                    want["reason"].as_str().unwrap_or("?"),
+                    want["action"].as_str().unwrap_or("?"),
+                );
+                if got != want {
+                    failures.push(format!(
+                        "{id}: classification {got:?}, expected {want:?} (matched {})",
+                        c.matched
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn vectors_cover_every_format_and_status() {
+    let doc = json("tests/logs/lines.json");
+    let mut seen = BTreeMap::new();
+    let mut skipped = 0;
+    for case in doc["cases"].as_array().expect("cases") {
+        let record = &case["record"];
+        if record.is_null() {
+            skipped += 1;
+            continue;
+        }
+        let key = (
+            record["format"].as_str().unwrap_or("").to_owned(),
+            record["status"].as_str().unwrap_or("").to_owned(),
+        );
+        *seen.entry(key).or_insert(0) += 1;
+    }
+    let mut missing = Vec::new();
+    for &status in DeliveryStatus::ALL {
+        missing.push((LogFormat::Postfix, status));
+    }
+    for status in [
+        DeliveryStatus::Sent,
+        DeliveryStatus::Deferred,
+        DeliveryStatus::Bounced,
+        DeliveryStatus::Expired,
+    ] {
+        missing.push((LogFormat::Exim, status));
+        missing.push((LogFormat::Sendmail, status));
+    }
+    missing.retain(|(f, s)| !seen.contains_key(&(f.as_str().to_owned(), s.as_str().to_owned())));
+    assert!(missing.is_empty(), "no vector for {missing:?}");
+    assert!(skipped >= 25, "too few non-delivery lines: {skipped}");
+}
+
+#[test]
+fn no_prefix_of_any_vector_panics() {
+    let doc = json("tests/logs/lines.json");
+    for case in doc["cases"].as_array().expect("cases") {
+        let line = case["line"].as_str().expect("line");
+        for (i, _) in line.char_indices() {
+            let _ = parse_line(&line[..i]);
+            let _ = parse_line(&line[i..]);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fields, read through the typed API
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn postfix_fields() {
+    let r = parse(POSTFIX_BOUNCED);
+    assert_eq!(r.format, LogFormat::Postfix);
+    assert_eq!(r.timestamp, Some("Nov 23 04:26:01"));
+    assert_eq!(r.queue_id, "4BXYZ12ABC");
+    assert_eq!(r.recipient, Some("bob@example.org"));
+    assert_eq!(r.recipients.len(), 1);
+    assert_eq!(r.original_recipient, None);
+    assert_eq!(r.relay, Some("mx.example.org"));
+    assert_eq!(r.status, DeliveryStatus::Bounced);
+    assert_eq!(r.dsn, Enhanced::parse("5.1.1"));
+    assert!(r
+        .text
+        .starts_with("host mx.example.org[192.0.2.1] said: 550 5.1.1"));
+    assert!(r.text.ends_with("(in reply to RCPT TO command)"));
+}
+
+#[test]
+fn relays() {
+    let cases = [
+        ("relay=none", None),
+        ("relay=local", None),
+        ("relay=virtual", None),
+        ("relay=dovecot", None),
+        ("relay=mx.example.org[192.0.2.1]:25", Some("mx.example.org")),
+        (
+            "relay=mx.example.org[2001:db8::1]:25",
+            Some("mx.example.org"),
+        ),
+        ("relay=192.0.2.1[192.0.2.1]:25", Some("192.0.2.1")),
+        (
+            "relay=mail.example.com[private/dovecot-lmtp]",
+            Some("mail.example.com"),
+        ),
+    ];
+    for (relay, want) in cases {
+        let line = format!("Nov 23 04:26:01 mail postfix/smtp[1]: 4BXYZ12ABC: to=<bob@example.org>, {relay}, delay=1, dsn=4.4.1, status=deferred (connect to x: Connection timed out)");
+        assert_eq!(parse(&line).relay, want, "{relay}");
+    }
+    let sendmail = [
+        ("relay=mx.example.org. [192.0.2.1]", Some("mx.example.org")),
+        ("relay=[192.0.2.1] [192.0.2.1]", Some("192.0.2.1")),
+        (
+            "relay=mx.example.org. [IPv6:2001:db8::1]",
+            Some("mx.example.org"),
+        ),
+        (
+            "relay=[IPv6:2001:db8::1] [IPv6:2001:db8::1]",
+            Some("2001:db8::1"),
+        ),
+    ];
+    for (relay, want) in sendmail {
+        let line = format!("Nov 23 04:26:01 relay sm-mta[1]: 4ANBQ1xY012345: to=<bob@example.org>, delay=00:00:01, mailer=esmtp, pri=1, {relay}, dsn=4.0.0, stat=Deferred: Connection refused by mx.example.org.");
+        assert_eq!(parse(&line).relay, want, "{relay}");
+    }
+    let exim = [
+        ("H=mx.example.org [192.0.2.1]", Some("mx.example.org")),
+        ("H=mx.example.org [2001:db8::1]:25", Some("mx.example.org")),
+        ("H=[192.0.2.1]", Some("192.0.2.1")),
+        ("", None),
+    ];
+    for (host, want) in exim {
+        let line = format!("2026-11-23 04:26:01 1rXyZa-000ABC-DE ** bob@example.org R=dnslookup T=remote_smtp {host}: SMTP error from remote mail server after RCPT TO:<bob@example.org>: 550 5.1.1 User unknown");
+        assert_eq!(parse(&line).relay, want, "{host}");
+    }
+}
+
+#[test]
+fn original_recipients() {
+    let postfix = parse("Nov 23 04:26:01 mail postfix/local[1]: 3F2A1B4C5D: to=<ops@mail.example.com>, orig_to=<root>, relay=local, delay=0.07, delays=0.03/0.01/0/0.03, dsn=2.0.0, status=sent (delivered to maildir)");
+    assert_eq!(postfix.original_recipient, Some("root"));
+    let exim = parse("2026-11-23 04:26:09 1rXyZg-000ABC-DE -> noor@example.org <members@lists.example.org> R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.1] C=\"250 OK\"");
+    assert_eq!(exim.status, DeliveryStatus::Sent);
+    assert_eq!(exim.recipient, Some("noor@example.org"));
+    assert_eq!(exim.original_recipient, Some("members@lists.example.org"));
+    assert_eq!(exim.text, "250 OK");
+}
+
+#[test]
+fn sendmail_lists_every_recipient_of_a_line() {
+    let r = parse("Apr  2 00:15:26 mta001 sendmail[32302]: u31FFPtp032300: to=<heidi@example.com>,<ivan@example.com>,judy@example.com, delay=00:00:00, xdelay=00:00:00, mailer=esmtp, pri=245938, relay=[198.51.100.30] [198.51.100.30], dsn=2.0.0, stat=Sent (ok:  Message 40279895 accepted)");
+    let all: Vec<&str> = r.recipients.iter().collect();
+    assert_eq!(
+        all,
+        ["heidi@example.com", "ivan@example.com", "judy@example.com"]
+    );
+    assert_eq!(r.recipient, Some("heidi@example.com"));
+    assert_eq!(r.recipients.len(), 3);
+    assert_eq!(r.into_owned().recipients, all);
+}
+
+#[test]
+fn postfix_expiry_is_a_message_level_record() {
+    let r = parse("Nov 23 04:28:01 mail postfix/qmgr[900]: C93CEB08A0: from=<news@example.com>, status=expired, returned to sender");
+    assert_eq!(r.status, DeliveryStatus::Expired);
+    assert_eq!(r.recipient, None);
+    assert!(r.recipients.is_empty());
+    assert_eq!(r.queue_id, "C93CEB08A0");
+    let c = r.classify();
+    assert_eq!((c.reason, c.action), (Reason::Expired, Action::Bounce));
+    // The same qmgr line without `status=expired` is an arrival, not a result.
+    assert!(parse_line("Nov 23 04:28:01 mail postfix/qmgr[900]: C93CEB08A0: from=<news@example.com>, size=1234, nrcpt=1 (queue active)").is_none());
+}
+
+#[test]
+fn timestamps_as_written() {
+    let tail = "postfix/smtp[1]: 4BXYZ12ABC: to=<bob@example.org>, relay=none, delay=1, dsn=4.4.1, status=deferred (connect to x: Connection timed out)";
+    let cases = [
+        (format!("Nov 23 04:26:01 mail {tail}"), Some("Nov 23 04:26:01")),
+        (format!("Nov  3 04:26:01 mail {tail}"), Some("Nov  3 04:26:01")),
+        (format!("Nov 23 04:26:01.123456 mail {tail}"), Some("Nov 23 04:26:01.123456")),
+        (format!("2026-11-23T04:26:01.123456+01:00 mail {tail}"), Some("2026-11-23T04:26:01.123456+01:00")),
+        (format!("<22>Nov 23 04:26:01 mail {tail}"), Some("Nov 23 04:26:01")),
+        (format!("Nov 23 04:26:01 {tail}"), Some("Nov 23 04:26:01")),
+        (
+            "<22>1 2026-11-23T04:26:01.003Z mail postfix/smtp 1 - - 4BXYZ12ABC: to=<bob@example.org>, relay=none, delay=1, dsn=4.4.1, status=deferred (x)".to_owned(),
+            Some("2026-11-23T04:26:01.003Z"),
+        ),
+        (
+            "<22>1 - mail postfix/smtp 1 - - 4BXYZ12ABC: to=<bob@example.org>, relay=none, delay=1, dsn=4.4.1, status=deferred (x)".to_owned(),
+            None,
+        ),
+    ];
+    for (line, want) in &cases {
+        assert_eq!(parse(line).timestamp, *want, "{line}");
+    }
+}
+
+#[test]
+fn not_delivery_lines() {
+    let lines = [
+        "Nov 23 04:26:01 mail postfix/postscreen[1]: CONNECT from [203.0.113.9]:51234 to [198.51.100.25]:25",
+        "Nov 23 04:26:01 mail postfix/anvil[1]: statistics: max connection rate 1/60s for (smtp:203.0.113.9) at Nov 23 04:21:01",
+        "Nov 23 04:26:01 mail postfix/master[1]: daemon started -- version 3.8.5, configuration /etc/postfix",
+        "Nov 23 04:26:01 mail postfix/smtp[1]: connect to mx.mail.example[198.51.100.77]:25: Connection timed out",
+        "Nov 23 04:26:01 mail postfix/smtp[1]: Trusted TLS connection established to mx.example.org[192.0.2.1]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)",
+        "Nov 23 04:26:01 mail opendkim[1]: 4BXYZ12ABC: DKIM-Signature field added (s=mail, d=example.com)",
+        "Nov 23 04:26:01 mail postfix/pickup[1]: 4BXYZ12ABC: uid=0 from=<root>",
+        "Nov 23 04:26:01 mail postfix/cleanup[1]: 4BXYZ12ABC: milter-reject: END-OF-MESSAGE from x[192.0.2.9]: 5.7.1 Spam; from=<a@example.com> to=<b@example.org> proto=ESMTP",
+        "2026-11-23 04:26:01 Start queue run: pid=1234",
+        "2026-11-23 04:26:01 1rXyZa-000ABC-DE Message is frozen",
+        "2026-11-23 04:26:01,123 INFO to=<bob@example.org> status=sent",
+        "totally not a log line",
+        "\u{feff}",
+        " ",
+    ];
+    for line in lines {
+        assert!(parse_line(line).is_none(), "read as a delivery: {line}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classification
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn sent_lines_are_delivered_even_without_a_code() {
+    let lines = [
+        POSTFIX_SENT,
+        "Nov 23 04:26:03 mail postfix/local[1]: 3F2A1B4C5D: to=<ops@mail.example.com>, relay=local, delay=0.07, delays=0.03/0.01/0/0.03, dsn=2.0.0, status=sent (delivered to maildir)",
+        "Nov 23 04:26:03 mail postfix/local[1]: 3F2A1B4C5D: to=<ops@mail.example.com>, relay=local, delay=0.07, status=sent (delivered to mailbox)",
+        "2026-11-23 04:26:10 1rXyZh-000ABC-DE => alerts <alerts@lists.example.org> R=local_user T=maildir_home",
+        "Sep 14 11:59:35 relay sm-mta[7425]: l8E3xZpO007425: to=<orders@example.com>, delay=00:00:00, xdelay=00:00:00, mailer=local, pri=30000, dsn=2.0.0, stat=Sent",
+        "Sep 14 11:59:35 relay sm-mta[7425]: l8E3xZpO007425: to=<orders@example.com>, delay=00:00:00, mailer=esmtp, relay=mx.example.com. [192.0.2.1], stat=Sent (OK id=1rXyZa-000ABC-DE)",
+    ];
+    for line in lines {
+        let c = parse(line).classify();
+        assert_eq!(c.code, Some(250), "{line}");
+        assert_eq!(c.severity, Severity::Success, "{line}");
+        assert_eq!(c.reason, Reason::Delivered, "{line}");
+        assert_eq!(c.action, Action::None, "{line}");
+        assert!(!c.suppress, "{line}");
+    }
+    // A code the text states is kept, not replaced by 250.
+    let c = parse("Nov 23 04:26:03 mail postfix/smtp[1]: 3F2A1B4C5D: to=<a@example.org>, relay=mx.example.org[192.0.2.1]:25, delay=1, dsn=2.1.5, status=deliverable (251 2.1.5 Ok, will forward)").classify();
+    assert_eq!(c.code, Some(251));
+}
+
+#[test]
+fn codeless_failures_take_their_class_from_the_dsn_or_the_status() {
+    // dsn 5.x.x, no code in the text: permanent.
+    let c = parse("Nov 23 04:27:05 mail postfix/smtp[1]: 4BXYZ12AC0: to=<judy@nonexistent.example.net>, relay=none, delay=0.5, delays=0.5/0/0/0, dsn=5.4.4, status=bounced (Host or domain name not found. Name service error for name=nonexistent.example.net type=A: Host not found)").classify();
+    assert_eq!((c.code, c.severity), (None, Severity::Permanent));
+    assert_eq!((c.reason, c.action), (Reason::HostUnknown, Action::Bounce));
+    assert!(c.suppress);
+    // dsn 4.x.x: transient.
+    let c = parse("Nov 23 04:27:01 mail postfix/smtp[1]: 4BXYZ12ABD: to=<frank@mail.example>, relay=none, delay=30, delays=0.1/0/30/0, dsn=4.4.1, status=deferred (connect to mx.mail.example[198.51.100.77]:25: Connection timed out)").classify();
+    assert_eq!(c.severity, Severity::Transient);
+    assert_eq!((c.reason, c.action), (Reason::NetworkError, Action::Retry));
+    assert_eq!(c.retry_after, Some(900));
+    // Neither code nor dsn: the status says it (Exim `**` is final, `==` is not).
+    let c = parse(
+        "2026-11-23 04:26:03 1rXyZb-000ABC-DE ** hana@nonexistent.example.net: Unrouteable address",
+    )
+    .classify();
+    assert_eq!(c.severity, Severity::Permanent);
+    assert_eq!(c.action, Action::Bounce);
+    let c = parse("2026-11-23 04:26:06 1rXyZe-000ABC-DE == kira@mail.example R=dnslookup T=remote_smtp defer (110): Connection timed out").classify();
+    assert_eq!(c.severity, Severity::Transient);
+    assert_eq!(c.action, Action::Retry);
+}
+
+#[test]
+fn expiry_classifies_as_expired() {
+    let lines = [
+        "Nov 23 04:28:01 mail postfix/qmgr[900]: C93CEB08A0: from=<news@example.com>, status=expired, returned to sender",
+        "Nov 23 04:28:02 mail postfix/error[901]: I1B2C3D409: to=<trent@mail.example>, relay=none, delay=432000, delays=432000/0/0/0, dsn=4.4.1, status=expired, returned to sender",
+        "2026-11-23 04:26:12 1rXyZk-000ABC-DE ** pia@mail.example R=dnslookup T=remote_smtp: retry time not reached for any host after a long failure period",
+        "2026-11-23 04:26:13 1rXyZl-000ABC-DE ** quinn@mail.example: all hosts for 'mail.example' have been failing for a long time (and retry time not reached)",
+        "2026-11-23 04:26:13 1rXyZl-000ABC-DE ** quinn@mail.example R=dnslookup T=remote_smtp: all hosts have been failing for a long time and were last tried after this message arrived",
+        "2026-11-23 04:26:14 1rXyZm-000ABC-DE ** ravi@mail.example R=dnslookup T=remote_smtp: retry timeout exceeded",
+        "Nov 23 04:26:06 relay sm-mta[1236]: 4ANBQ1xY01234A: to=<olivia@mail.example>, delay=5+00:00:03, xdelay=00:00:00, mailer=esmtp, pri=9120321, relay=mx.mail.example. [198.51.100.77], dsn=4.4.7, stat=Cannot send message for 5 days",
+    ];
+    for line in lines {
+        let r = parse(line);
+        assert_eq!(r.status, DeliveryStatus::Expired, "{line}");
+        let c = r.classify();
+        assert_eq!(
+            (c.reason, c.action),
+            (Reason::Expired, Action::Bounce),
+            "{line}: {}",
+            c.matched
+        );
+        assert!(!c.suppress, "{line}");
+    }
+}
+
+#[test]
+fn sendmail_canned_texts_yield_to_the_dsn() {
+    let line = |dsn: &str, stat: &str| {
+        format!("Nov 23 04:26:01 relay sm-mta[1]: 4ANBQ1xY012345: to=<bob@example.org>, delay=00:00:01, mailer=esmtp, pri=1, relay=mx.example.org. [192.0.2.1], dsn={dsn}, stat={stat}")
+    };
+    let reason = |dsn: &str, stat: &str| parse(&line(dsn, stat)).classify().reason;
+    assert_eq!(reason("5.1.1", "User unknown"), Reason::UserUnknown);
+    // Sendmail says "User unknown" for any 550 to RCPT; the dsn says what it was.
+    assert_ne!(reason("5.7.1", "User unknown"), Reason::UserUnknown);
+    assert_eq!(reason("5.7.26", "Service unavailable"), Reason::AuthFailure);
+    // Microsoft's 5.1.10 is an unknown recipient, which is what "User unknown" says too.
+    assert_eq!(reason("5.1.10", "User unknown"), Reason::UserUnknown);
+    // Sendmail's own DNS finding is kept.
+    assert_eq!(
+        reason(
+            "5.1.2",
+            "Host unknown (Name server: example.invalid: host not found)"
+        ),
+        Reason::HostUnknown
+    );
+    // Its text stays on the record either way.
+    assert_eq!(parse(&line("5.7.1", "User unknown")).text, "User unknown");
+}
+
+#[test]
+fn the_relay_is_the_host_hint() {
+    let c = parse("Nov 23 04:26:02 mail postfix/smtp[1]: 4BXYZ12ABC: to=<a@example.org>, relay=gmail-smtp-in.l.google.com[203.0.113.26]:25, delay=1, dsn=4.0.0, status=deferred (lost connection with gmail-smtp-in.l.google.com[203.0.113.26] while sending RCPT TO)").classify();
+    assert_eq!(c.provider, Some("google"));
+    let c = parse("2026-11-23 04:26:01 1rXyZa-000ABC-DE == bob@example.net R=dnslookup T=remote_smtp defer (-44) H=mta5.am0.yahoodns.net [203.0.113.60]: SMTP error from remote mail server after RCPT TO:<bob@example.net>: 451 Try again later").classify();
+    assert_eq!(c.provider, Some("yahoo"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming
+// ---------------------------------------------------------------------------------------------
+
+fn postfix_line_with_text(text: &str) -> String {
+    format!("Nov 23 04:26:01 mail postfix/smtp[1]: 4BXYZ12ABC: to=<bob@example.org>, relay=mx.example.org[192.0.2.1]:25, delay=1, dsn=5.7.1, status=bounced (host mx.example.org[192.0.2.1] said: 550 5.7.1 {text} (in reply to end of DATA command))")
+}
+
+#[test]
+fn invalid_utf8_is_replaced_not_refused() {
+    let mut log = Vec::new();
+    log.extend_from_slice(
+        b"Nov 23 04:26:01 mail postfix/smtpd[1]: connect from \xff\xfe[192.0.2.9]\n",
+    );
+    log.extend_from_slice(postfix_line_with_text("Message rejected as spam \u{e9}").as_bytes());
+    log.extend_from_slice(b"\n");
+    // A lone Latin-1 byte in the text.
+    let mut bad = postfix_line_with_text("cafX Message rejected as spam").into_bytes();
+    let at = bad.windows(4).position(|w| w == b"cafX").expect("cafX") + 3;
+    bad[at] = 0xe9;
+    log.extend_from_slice(&bad);
+    log.extend_from_slice(b"\n");
+    let records: Vec<_> = LogReader::new(&log[..])
+        .collect::<io::Result<_>>()
+        .expect("reads");
+    assert_eq!(records.len(), 2);
+    assert!(records[0].text.contains('\u{e9}'));
+    assert!(
+        records[1].text.contains("caf\u{fffd}"),
+        "{}",
+        records[1].text
+    );
+    assert_eq!(records[1].classify().reason, Reason::SpamDetected);
+}
+
+#[test]
+fn a_one_megabyte_line() {
+    let filler = "x".repeat(1 << 20);
+    let line = postfix_line_with_text(&format!("Message rejected as spam {filler}"));
+
+    // parse_line reads all of it, in linear time.
+    let r = parse(&line);
+    assert!(r.text.len() > 1 << 20);
+    let c = r.classify();
+    assert_eq!(c.reason, Reason::SpamDetected);
+
+    // The reader keeps 64 KiB of it, consumes the rest, and goes on with the next line.
+    let input = format!("{line}\n{POSTFIX_SENT}\n{filler}");
+    let mut reader = LogReader::new(BufReader::with_capacity(4096, input.as_bytes()));
+    let first = reader.next().expect("a record").expect("reads");
+    assert_eq!(first.status, DeliveryStatus::Bounced);
+    assert!(first.text.len() < LogReader::<&[u8]>::DEFAULT_MAX_LINE);
+    assert_eq!(first.classify().reason, Reason::SpamDetected);
+    let second = reader.next().expect("a record").expect("reads");
+    assert_eq!(second.status, DeliveryStatus::Sent);
+    assert!(
+        reader.next().is_none(),
+        "a 1 MB line of garbage is not a record"
+    );
+    assert_eq!(reader.lines_read(), 3);
+    assert_eq!(reader.lines_truncated(), 2);
+
+    // A smaller cap is honoured too.
+    let mut reader = LogReader::new(input.as_bytes()).max_line(200);
+    let first = reader.next().expect("a record").expect("reads");
+    assert!(first.text.len() < 200);
+}
+
+#[test]
+fn records_know_their_line_numbers() {
+    let log = format!("# header\n{POSTFIX_BOUNCED}\nnoise\n\nmore noise\n{POSTFIX_SENT}\n");
+    let mut reader = LogReader::new(log.as_bytes());
+    let mut numbers = Vec::new();
+    while let Some((line, record)) = reader.next_numbered_record().expect("reads") {
+        numbers.push((line, record.status));
+    }
+    assert_eq!(
+        numbers,
+        [(2, DeliveryStatus::Bounced), (6, DeliveryStatus::Sent)]
+    );
+    // Between iterator steps, lines_read() is the line of the record just returned.
+    let mut reader = LogReader::new(log.as_bytes());
+    assert!(reader.next().is_some());
+    assert_eq!(reader.lines_read(), 2);
+}
+
+#[test]
+fn crlf_and_a_last_line_without_newline() {
+    let log = format!("{POSTFIX_BOUNCED}\r\n\r\n{POSTFIX_SENT}");
+    let records: Vec<_> = LogReader::new(log.as_bytes())
+        .collect::<io::Result<_>>()
+        .expect("reads");
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].as_record(), parse(POSTFIX_BOUNCED));
+    assert_eq!(records[1].text, "250 2.0.0 Ok: queued as 9F1C2");
+}
+
+/// Gives its data, then fails, then would give more.
+struct Flaky {
+    data: &'static [u8],
+    failed: bool,
+}
+
+impl Read for Flaky {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.data.is_empty() {
+            let n = buf.len().min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            return Ok(n);
+        }
+        if !self.failed {
+            self.failed = true;
+            return Err(io::Error::other("disk on fire"));
+        }
+        self.data = b"more\n";
+        Ok(0)
+    }
+}
+
+#[test]
+fn the_iterator_ends_after_an_error() {
+    const LOG: &str = "Nov 23 04:26:02 mail postfix/smtp[4321]: 4BXYZ12ABD: to=<carol@example.org>, relay=mx.example.org[192.0.2.1]:25, delay=0.9, delays=0.1/0.01/0.3/0.49, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 9F1C2)\n";
+    let reader = LogReader::new(BufReader::new(Flaky {
+        data: LOG.as_bytes(),
+        failed: false,
+    }));
+    let items: Vec<_> = reader.collect();
+    assert_eq!(items.len(), 2);
+    assert!(items[0].is_ok());
+    assert_eq!(
+        items[1].as_ref().map_err(io::Error::kind).err(),
+        Some(io::ErrorKind::Other)
+    );
+}
+
+fn sample_counts() -> Value {
+    json("tests/logs/sample-counts.json")
+}
+
+type Counts = BTreeMap<(String, String), u64>;
+
+fn count(counts: &mut Counts, record: &LogRecord<'_>) {
+    *counts
+        .entry((
+            record.format.as_str().to_owned(),
+            record.status.as_str().to_owned(),
+        ))
+        .or_insert(0) += 1;
+}
+
+#[test]
+fn the_sample_log_has_the_records_its_generator_wrote() {
+    let expected = sample_counts();
+    let mut want = Counts::new();
+    for (format, per) in expected["by_format"].as_object().expect("by_format") {
+        for (status, n) in per.as_object().expect("statuses") {
+            want.insert((format.clone(), status.clone()), n.as_u64().expect("count"));
+        }
+    }
+
+    let file = fs::File::open(repo("examples/mail.log")).expect("examples/mail.log");
+    let mut reader = LogReader::new(BufReader::new(file));
+    let mut got = Counts::new();
+    let mut recipients = 0;
+    let mut by_reason: BTreeMap<&str, u64> = BTreeMap::new();
+    while let Some(record) = reader.next_record().expect("reads") {
+        count(&mut got, &record);
+        recipients += record.recipients.len() as u64;
+        let c = record.classify();
+        *by_reason.entry(c.reason.as_str()).or_insert(0) += 1;
+        match record.status {
+            DeliveryStatus::Sent => assert_eq!(c.action, Action::None, "{record:?}"),
+            DeliveryStatus::Expired => assert_eq!(c.reason, Reason::Expired, "{record:?}"),
+            DeliveryStatus::Deferred => assert_eq!(c.action, Action::Retry, "{record:?}"),
+            _ => assert_ne!(c.action, Action::None, "{record:?}"),
+        }
+    }
+    assert_eq!(got, want);
+    assert_eq!(
+        reader.lines_read(),
+        expected["lines"].as_u64().expect("lines")
+    );
+    assert_eq!(reader.lines_truncated(), 0);
+    assert_eq!(
+        recipients,
+        expected["recipients"].as_u64().expect("recipients")
+    );
+    let records: u64 = got.values().sum();
+    assert_eq!(records, expected["records"].as_u64().expect("records"));
+    // The sample is mostly noise, as real logs are, and has a spread of reasons.
+    assert!(records * 3 < reader.lines_read());
+    for reason in [
+        "delivered",
+        "user_unknown",
+        "host_unknown",
+        "mailbox_full",
+        "greylisted",
+        "rate_limited",
+        "service_unavailable",
+        "network_error",
+        "expired",
+        "blocked",
+        "auth_failure",
+        "spam_detected",
+        "relay_denied",
+    ] {
+        assert!(
+            by_reason.contains_key(reason),
+            "no {reason} in the sample: {by_reason:?}"
+        );
+    }
+}
+
+#[test]
+fn the_three_ways_to_read_agree() {
+    let log = fs::read(repo("examples/mail.log")).expect("examples/mail.log");
+    let mut borrowed = Counts::new();
+    let n = for_each_record(&log[..], |r| count(&mut borrowed, r)).expect("reads");
+    let mut owned = Counts::new();
+    for record in LogReader::new(&log[..]) {
+        count(&mut owned, &record.expect("reads").as_record());
+    }
+    let mut by_line = Counts::new();
+    for line in (&log[..]).lines() {
+        if let Some(r) = parse_line(&line.expect("utf-8")) {
+            count(&mut by_line, &r);
+        }
+    }
+    assert_eq!(borrowed, owned);
+    assert_eq!(borrowed, by_line);
+    assert_eq!(n, borrowed.values().sum::<u64>());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn detect_recognises_logs_by_content() {
+    let sample = fs::read(repo("examples/mail.log")).expect("examples/mail.log");
+    assert_eq!(
+        detect(&sample[..sample.len().min(64 * 1024)]),
+        Some(LogFormat::Postfix)
+    );
+    // Cut mid-line, as a fixed-size sample is.
+    assert_eq!(detect(&sample[..5000]), Some(LogFormat::Postfix));
+
+    let exim = "2026-11-23 04:26:01 SMTP connection from app3.example.com [192.0.2.53]:51234 (TCP/IP connection count = 1)\n2026-11-23 04:26:02 1rXyZa-000ABC-DE <= alerts@lists.example.org H=app3.example.com [192.0.2.53] P=esmtpsa S=4321\n2026-11-23 04:26:03 1rXyZa-000ABC-DE => bob@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.1] C=\"250 OK\"\n2026-11-23 04:26:03 1rXyZa-000ABC-DE Completed\n";
+    assert_eq!(detect(exim.as_bytes()), Some(LogFormat::Exim));
+
+    let sendmail = "Nov 23 04:26:01 relay sm-mta[1234]: 4ANBQ1xY012345: from=<orders@example.com>, size=1148, class=0, nrcpts=1, proto=ESMTP, daemon=MTA, relay=app4.example.com [192.0.2.54]\nNov 23 04:26:02 relay sm-mta[1234]: STARTTLS=client, relay=mx.example.org., version=TLSv1.3, verify=OK\nNov 23 04:26:02 relay sm-mta[1234]: 4ANBQ1xY012345: to=<bob@example.org>, delay=00:00:01, mailer=esmtp, pri=1, relay=mx.example.org. [192.0.2.1], dsn=2.0.0, stat=Sent (OK)\n";
+    assert_eq!(detect(sendmail.as_bytes()), Some(LogFormat::Sendmail));
+
+    // A system log in which only a few lines are Postfix's.
+    let syslog = "# rotated\nNov 23 04:26:01 host systemd[1]: Started Daily apt upgrade.\nNov 23 04:26:01 host CRON[99]: (root) CMD (run-parts /etc/cron.hourly)\nNov 23 04:26:01 host kernel: [123.456] eth0: link up\nNov 23 04:26:02 host postfix/pickup[5]: 4BXYZ12ABC: uid=0 from=<root>\n\n";
+    assert_eq!(detect(syslog.as_bytes()), Some(LogFormat::Postfix));
+
+    // Invalid UTF-8 in a log does not hide it.
+    let mut bytes = POSTFIX_SENT.as_bytes().to_vec();
+    bytes.extend_from_slice(
+        b"\nNov 23 04:26:01 mail postfix/smtpd[1]: connect from \xff\xfe[192.0.2.9]\n",
+    );
+    assert_eq!(detect(&bytes), Some(LogFormat::Postfix));
+}
+
+#[test]
+fn detect_refuses_what_is_not_a_mail_log() {
+    let email = "Return-Path: <>\r\nReceived: from mail.example.com (mail.example.com [198.51.100.25])\r\n\tby mx.example.org (Postfix) with ESMTPS id 4BXYZ12ABC\r\nFrom: MAILER-DAEMON@mail.example.com (Mail Delivery System)\r\nSubject: Undelivered Mail Returned to Sender\r\nTo: news@example.com\r\n\r\nThis is the mail system at host mail.example.com.\r\n\r\n<bob@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 User unknown\r\n";
+    let mbox = format!(
+        "From MAILER-DAEMON Mon Nov 23 04:26:01 2026\n{}",
+        email.replace("\r\n", "\n")
+    );
+    // A DSN that quotes one log line is still an email.
+    let quoting = format!("{email}\r\nThe log says:\r\n{POSTFIX_BOUNCED}\r\n");
+    let only_system = "Nov 23 04:26:01 host systemd[1]: Started Daily apt upgrade.\nNov 23 04:26:01 host CRON[99]: (root) CMD (run-parts /etc/cron.hourly)\n";
+    for (name, sample) in [
+        ("email", email.to_owned()),
+        ("mbox", mbox),
+        ("dsn quoting a log line", quoting),
+        ("system log without mail", only_system.to_owned()),
+        (
+            "json",
+            "{\"code\": 550, \"text\": \"5.1.1 User unknown\"}\n".to_owned(),
+        ),
+        ("empty", String::new()),
+        ("comments only", "# nothing\n# here\n".to_owned()),
+    ] {
+        assert_eq!(detect(sample.as_bytes()), None, "{name}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The enums and the JSON shape
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn enums_cross_as_snake_case_strings() {
+    let formats: Vec<&str> = LogFormat::ALL.iter().map(|f| f.as_str()).collect();
+    assert_eq!(formats, ["postfix", "exim", "sendmail"]);
+    let statuses: Vec<&str> = DeliveryStatus::ALL.iter().map(|s| s.as_str()).collect();
+    assert_eq!(
+        statuses,
+        [
+            "sent",
+            "deferred",
+            "bounced",
+            "expired",
+            "soft_bounce",
+            "deliverable",
+            "undeliverable"
+        ]
+    );
+    for &f in LogFormat::ALL {
+        assert_eq!(LogFormat::from_str(f.as_str()), Ok(f));
+        assert_eq!(
+            serde_json::to_value(f).expect("serialises"),
+            Value::from(f.as_str())
+        );
+        assert_eq!(f.to_string(), f.as_str());
+    }
+    for &s in DeliveryStatus::ALL {
+        assert_eq!(DeliveryStatus::from_str(s.as_str()), Ok(s));
+        assert_eq!(
+            serde_json::to_value(s).expect("serialises"),
+            Value::from(s.as_str())
+        );
+        assert_eq!(s.to_string(), s.as_str());
+    }
+    let err = DeliveryStatus::from_str("Bounced").expect_err("case matters");
+    assert_eq!(err.kind(), "invalid_name");
+    assert_eq!(
+        LogFormat::from_str("qmail").map_err(|e| e.kind()),
+        Err("invalid_name")
+    );
+}
+
+#[test]
+fn the_json_shape() {
+    let value = serde_json::to_value(parse(POSTFIX_BOUNCED)).expect("serialises");
+    let keys: Vec<&str> = value
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut want = vec![
+        "format",
+        "timestamp",
+        "queue_id",
+        "recipient",
+        "recipients",
+        "original_recipient",
+        "relay",
+        "status",
+        "dsn",
+        "text",
+    ];
+    want.sort_unstable();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(keys, want);
+    assert_eq!(value["dsn"], "5.1.1");
+    assert_eq!(value["recipients"], serde_json::json!(["bob@example.org"]));
+}

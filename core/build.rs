@@ -560,8 +560,20 @@ fn write_rules(out: &mut String, rules: &Rules, codes: &ReplyCodes, enhanced: &E
         )
         .ok();
     }
-    out.push_str("];\n\npub(crate) static PROVIDERS: &[ProviderEntry] = &[\n");
-    for (p, markers) in rules.provider.iter().zip(&marker_rows) {
+    // For each pattern, the first provider (in table order) that has it as a marker.
+    let mut marker_provider = vec![u8::MAX; patterns.list.len()];
+    for (i, markers) in marker_rows.iter().enumerate().rev() {
+        for &m in markers {
+            marker_provider[m] = u8::try_from(i).expect("fewer than 255 providers");
+        }
+    }
+    writeln!(
+        out,
+        "];\n\n/// For each pattern, the provider it marks (`u8::MAX`: none).\npub(crate) static MARKER_PROVIDER: &[u8] = &{marker_provider:?};\n"
+    )
+    .ok();
+    out.push_str("pub(crate) static PROVIDERS: &[ProviderEntry] = &[\n");
+    for p in &rules.provider {
         let hosts: Vec<String> = p
             .hosts
             .iter()
@@ -569,7 +581,7 @@ fn write_rules(out: &mut String, rules: &Rules, codes: &ReplyCodes, enhanced: &E
             .collect();
         writeln!(
             out,
-            "    ProviderEntry {{ id: {}, name: {}, markers: &{markers:?}, hosts: &[{}] }},",
+            "    ProviderEntry {{ id: {}, name: {}, hosts: &[{}] }},",
             lit(&p.id),
             lit(&p.name),
             hosts.join(", ")

@@ -559,10 +559,20 @@ fn describe(
                     }),
             };
             match (detail, enhanced) {
-                (Some(d), Some(e)) => (
-                    title,
-                    Cow::Owned(format!("{desc} {e} ({}): {}", d.title, d.description)),
-                ),
+                (Some(d), Some(e)) => {
+                    // `{desc} {e} ({title}): {description}`, without the formatting machinery.
+                    let mut text = String::with_capacity(
+                        desc.len() + d.title.len() + d.description.len() + 16,
+                    );
+                    text.push_str(desc);
+                    text.push(' ');
+                    e.push_to(&mut text);
+                    text.push_str(" (");
+                    text.push_str(d.title);
+                    text.push_str("): ");
+                    text.push_str(d.description);
+                    (title, Cow::Owned(text))
+                }
                 _ => (title, Cow::Borrowed(desc)),
             }
         }

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use std::sync::LazyLock;
+
 use memchr::memmem;
 
 use crate::types::Command;
@@ -23,27 +25,32 @@ pub struct Enhanced {
 impl Enhanced {
     /// Reads `5.1.1`, `#5.1.1`, `(#5.1.1)`, `[5.1.1]` or `X.1.1` (class given as `X` reads as 0).
     pub fn parse(input: &str) -> Option<Enhanced> {
-        let token = input.trim();
-        let token = token.trim_start_matches(['#', '(', '[', '<', '\'', '"', ':']);
-        let token = token.trim_end_matches(|c| {
-            matches!(c, ')' | ']' | '>' | ',' | ';' | ':' | '\'' | '"' | '.')
-        });
-        let mut parts = token.split('.');
-        let class = parts.next()?;
-        let subject = parts.next()?;
-        let detail = parts.next()?;
-        if parts.next().is_some() {
+        let b = input.trim_ascii().as_bytes();
+        let start = b
+            .iter()
+            .position(|c| !matches!(c, b'#' | b'(' | b'[' | b'<' | b'\'' | b'"' | b':'))?;
+        let end = b.iter().rposition(|c| {
+            !matches!(
+                c,
+                b')' | b']' | b'>' | b',' | b';' | b':' | b'\'' | b'"' | b'.'
+            )
+        })? + 1;
+        let b = b.get(start..end)?;
+        // class '.' subject '.' detail: at least five bytes, the second a dot.
+        if b.len() < 5 || b[1] != b'.' {
             return None;
         }
-        let class = match class {
-            "2" => 2,
-            "4" => 4,
-            "5" => 5,
-            "X" | "x" => 0,
+        let class = match b[0] {
+            b'2' => 2,
+            b'4' => 4,
+            b'5' => 5,
+            b'X' | b'x' => 0,
             _ => return None,
         };
-        let subject = small_number(subject)?;
-        let detail = small_number(detail)?;
+        let rest = &b[2..];
+        let dot = rest.iter().position(|&c| c == b'.')?;
+        let subject = small_number(&rest[..dot])?;
+        let detail = small_number(&rest[dot + 1..])?;
         // Registered subjects are 0..=7; `4.16.1` (a Yahoo error number) is not a status code.
         if subject > 7 {
             return None;
@@ -58,6 +65,27 @@ impl Enhanced {
     /// The class digit as the basic code's class (`5` for `5.1.1`).
     pub const fn class(self) -> u8 {
         self.class
+    }
+}
+
+impl Enhanced {
+    /// Appends the code as text (`5.1.1`, `X.7.26`) without the formatting machinery.
+    pub(crate) fn push_to(self, out: &mut String) {
+        out.push(if self.class == 0 {
+            'X'
+        } else {
+            char::from(b'0' + self.class)
+        });
+        for n in [self.subject, self.detail] {
+            out.push('.');
+            if n >= 100 {
+                out.push(char::from(b'0' + u8::try_from(n / 100 % 10).unwrap_or(0)));
+            }
+            if n >= 10 {
+                out.push(char::from(b'0' + u8::try_from(n / 10 % 10).unwrap_or(0)));
+            }
+            out.push(char::from(b'0' + u8::try_from(n % 10).unwrap_or(0)));
+        }
     }
 }
 
@@ -78,11 +106,11 @@ impl serde::Serialize for Enhanced {
 }
 
 /// One to three ASCII digits.
-fn small_number(s: &str) -> Option<u16> {
-    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) {
+fn small_number(s: &[u8]) -> Option<u16> {
+    if s.is_empty() || s.len() > 3 || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    s.parse().ok()
+    Some(s.iter().fold(0, |n, &d| n * 10 + u16::from(d - b'0')))
 }
 
 /// A basic reply code at the start of a token: `550`, `550-...`, `550:`.
@@ -142,6 +170,79 @@ struct Unwrapped<'a> {
     host: Option<&'a str>,
 }
 
+/// Parts of the phrases wrappers start with, as the MTAs write them: a reply that holds none of
+/// them is read as it stands, without looking for each wrapper in turn. They are searched
+/// case-sensitively (SIMD `memmem`, an order of magnitude cheaper than a case-insensitive
+/// automaton), so each is a part that MTAs write in lower case: `SMTP error from remote mail
+/// server` and `Remote host said:` are found by `rror from remote` and ` said:`.
+static CUES: LazyLock<Vec<memmem::Finder<'static>>> = LazyLock::new(|| {
+    [
+        " said:",
+        " refused to talk to me:",
+        "rror from remote ",
+        "RROR FROM REMOTE ",
+        " returned was:",
+        "remote server was:",
+        " returned '",
+        " SAID:",
+    ]
+    .into_iter()
+    .map(|c| memmem::Finder::new(c).into_owned())
+    .collect()
+});
+
+/// Every needle searched for in a lower-cased window, with its searcher built once: building
+/// a searcher per call cost more than the search itself.
+static FINDERS: LazyLock<
+    Vec<(
+        &'static str,
+        memmem::Finder<'static>,
+        memmem::FinderRev<'static>,
+    )>,
+> = LazyLock::new(|| {
+    [
+        "remote host said:",
+        "does not like recipient",
+        "sender was rejected",
+        "failed after i sent the message",
+        "greeting failed",
+        "my name was rejected",
+        "smtp error from remote mail server after ",
+        "host ",
+        "] said:",
+        " said:",
+        " refused to talk to me:",
+        "smtp error from remote server for ",
+        "reason:",
+        " command",
+        "the error that the other server returned was:",
+        "the response from the remote server was:",
+        " returned '",
+        ": ",
+        "giving up on ",
+        "i'm not going to try again",
+    ]
+    .into_iter()
+    .map(|n| {
+        (
+            n,
+            memmem::Finder::new(n).into_owned(),
+            memmem::FinderRev::new(n).into_owned(),
+        )
+    })
+    .collect()
+});
+
+fn finder(
+    needle: &str,
+) -> Option<&'static (
+    &'static str,
+    memmem::Finder<'static>,
+    memmem::FinderRev<'static>,
+)> {
+    FINDERS.iter().find(|(n, _, _)| *n == needle)
+}
+
 /// Case-insensitive (ASCII) search in the first [`WRAPPER_WINDOW`] bytes.
 struct Window {
     lower: Vec<u8>,
@@ -156,15 +257,31 @@ impl Window {
     }
 
     fn find(&self, needle: &str) -> Option<usize> {
-        memmem::find(&self.lower, needle.as_bytes())
+        self.find_from(0, needle)
     }
 
     fn find_from(&self, from: usize, needle: &str) -> Option<usize> {
-        memmem::find(self.lower.get(from..)?, needle.as_bytes()).map(|i| i + from)
+        let hay = self.lower.get(from..)?;
+        let at = match finder(needle) {
+            Some((_, f, _)) => f.find(hay),
+            None => memmem::find(hay, needle.as_bytes()),
+        };
+        at.map(|i| i + from)
     }
 
     fn rfind(&self, needle: &str) -> Option<usize> {
-        memmem::rfind(&self.lower, needle.as_bytes())
+        match finder(needle) {
+            Some((_, _, r)) => r.rfind(&self.lower),
+            None => memmem::rfind(&self.lower, needle.as_bytes()),
+        }
+    }
+
+    /// Whether `before` (a part of the window) holds `needle`.
+    fn holds(before: &[u8], needle: &str) -> bool {
+        match finder(needle) {
+            Some((_, f, _)) => f.find(before).is_some(),
+            None => memmem::find(before, needle.as_bytes()).is_some(),
+        }
     }
 }
 
@@ -197,20 +314,28 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
     }
     s = strip_diagnostic_type(s);
 
+    let window = &s.as_bytes()[..s.len().min(WRAPPER_WINDOW)];
+    if !CUES.iter().any(|c| c.find(window).is_some()) {
+        return Unwrapped {
+            reply: s,
+            command,
+            host,
+        };
+    }
     let w = Window::new(s);
 
     // qmail: `192.0.2.1 does not like recipient.\nRemote host said: 550 ...\nGiving up on 192.0.2.1.`
     if let Some(at) = w.find("remote host said:") {
         let before = &w.lower[..at];
-        command = if memmem::find(before, b"does not like recipient").is_some() {
+        command = if Window::holds(before, "does not like recipient") {
             Some(Command::Rcpt)
-        } else if memmem::find(before, b"sender was rejected").is_some() {
+        } else if Window::holds(before, "sender was rejected") {
             Some(Command::Mail)
-        } else if memmem::find(before, b"failed after i sent the message").is_some() {
+        } else if Window::holds(before, "failed after i sent the message") {
             Some(Command::Data)
-        } else if memmem::find(before, b"greeting failed").is_some() {
+        } else if Window::holds(before, "greeting failed") {
             Some(Command::Connect)
-        } else if memmem::find(before, b"my name was rejected").is_some() {
+        } else if Window::holds(before, "my name was rejected") {
             Some(Command::Helo)
         } else {
             None
@@ -410,7 +535,7 @@ fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
     let mut code = None;
     let mut enhanced = None;
     let mut out = String::with_capacity(reply.len().min(1 << 16));
-    for (index, line) in reply.lines().enumerate() {
+    for (index, line) in lines(reply).enumerate() {
         let mut tokens = line.split_ascii_whitespace().peekable();
         if index == 0 {
             // The leading code, and an enhanced code right after it (`550 5.1.1`, `550-5.1.1`, `550 #5.1.1`).
@@ -480,6 +605,30 @@ fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
         }
     }
     (code, enhanced, out)
+}
+
+/// The lines of a text (LF, CRLF or CR breaks), found with `memchr`.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match memchr::memchr2(b'\n', b'\r', rest.as_bytes()) {
+            Some(i) => {
+                let line = &rest[..i];
+                let skip =
+                    if rest.as_bytes()[i] == b'\r' && rest.as_bytes().get(i + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                rest = &rest[i + skip..];
+                Some(line)
+            }
+            None => Some(std::mem::take(&mut rest)),
+        }
+    })
 }
 
 /// True when the token is an enhanced code and nothing else (not `5.1.1.1`, not `x5.1.1`).

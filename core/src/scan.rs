@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::tables::{PATTERNS, PATTERN_COUNT, PROVIDERS};
+use crate::tables::{MARKER_PROVIDER, PATTERNS, PATTERN_COUNT, PROVIDERS};
 
 const WORDS: usize = PATTERN_COUNT.div_ceil(64);
 
@@ -81,17 +81,30 @@ pub(crate) fn scan(text: &str) -> Hits {
     hits
 }
 
+/// The first provider, in table order, that one of these patterns marks.
+fn marked_provider(found: &[u16]) -> Option<usize> {
+    found
+        .iter()
+        .filter_map(|&p| MARKER_PROVIDER.get(usize::from(p)).copied())
+        .filter(|&i| i != u8::MAX)
+        .min()
+        .map(usize::from)
+}
+
 /// The provider named by markers in the text, else by the host hint (a host name or a
 /// recipient domain, matched on whole labels: `mx.gmail.com` and `gmail.com`, not `notgmail.com`).
 pub(crate) fn provider(hits: &Hits, host: Option<&str>) -> Option<usize> {
-    if let Some(i) = PROVIDERS.iter().position(|p| hits.any(p.markers)) {
+    if let Some(i) = marked_provider(hits.found()) {
         return Some(i);
     }
     let host = host?.trim().trim_end_matches('.');
     // The host may carry a marker itself (`us-smtp-inbound-1.mimecast.com`, `ironport.example.org`).
     if !host.is_empty() && host.len() <= 255 {
-        let host_hits = scan(host);
-        if let Some(i) = PROVIDERS.iter().position(|p| host_hits.any(p.markers)) {
+        let mut found = Vec::new();
+        for m in AUTOMATON.find_overlapping_iter(host) {
+            found.push(u16::try_from(m.pattern().as_usize()).unwrap_or(u16::MAX));
+        }
+        if let Some(i) = marked_provider(&found) {
             return Some(i);
         }
     }

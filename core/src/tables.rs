@@ -61,7 +61,6 @@ pub(crate) struct ProviderEntry {
     pub id: &'static str,
     #[allow(dead_code)]
     pub name: &'static str,
-    pub markers: &'static [usize],
     pub hosts: &'static [&'static str],
 }
 

@@ -426,42 +426,62 @@ impl Command {
     /// Unlike [`FromStr`], which accepts only the exact wire names, this is lenient about
     /// case, arguments and surrounding words, and returns `None` when it recognises nothing.
     pub fn recognize(input: &str) -> Option<Command> {
-        let lower = input.trim().to_ascii_lowercase();
-        let s = lower.as_str();
+        let s = input.trim().as_bytes();
         if s.is_empty() {
             return None;
         }
-        if let Ok(exact) = s.parse::<Command>() {
+        // Commands and their phrases are short: look at the first 96 bytes, lower-cased on the
+        // stack (called once per wrapped reply, so no allocation).
+        let mut buf = [0u8; 96];
+        let n = s.len().min(buf.len());
+        for (b, c) in buf.iter_mut().zip(&s[..n]) {
+            *b = c.to_ascii_lowercase();
+        }
+        let s = &buf[..n];
+        if let Some(exact) = std::str::from_utf8(s)
+            .ok()
+            .and_then(|t| t.parse::<Command>().ok())
+        {
             return Some(exact);
         }
-        let has_word = |w: &str| {
-            s.split(|c: char| !c.is_ascii_alphanumeric())
+        let has_word = |w: &[u8]| {
+            s.split(|c| !c.is_ascii_alphanumeric())
                 .any(|part| part == w)
         };
-        if s.contains("end of data")
-            || has_word("data")
-            || has_word("bdat")
-            || s.contains("after sending message")
+        let contains = |p: &[u8]| s.windows(p.len()).any(|x| x == p);
+        if contains(b"end of data")
+            || has_word(b"data")
+            || has_word(b"bdat")
+            || contains(b"after sending message")
         {
             Some(Command::Data)
-        } else if has_word("rcpt") || s.contains("rcpt to") || s.contains("recipient") {
+        } else if has_word(b"rcpt") || contains(b"rcpt to") || contains(b"recipient") {
             Some(Command::Rcpt)
-        } else if has_word("mail") || s.contains("mail from") {
+        } else if has_word(b"mail") || contains(b"mail from") {
             Some(Command::Mail)
-        } else if has_word("helo") || has_word("ehlo") || has_word("lhlo") {
+        } else if has_word(b"helo") || has_word(b"ehlo") || has_word(b"lhlo") {
             Some(Command::Helo)
-        } else if has_word("starttls") || has_word("tls") {
+        } else if has_word(b"starttls") || has_word(b"tls") {
             Some(Command::Starttls)
-        } else if has_word("auth") {
+        } else if has_word(b"auth") {
             Some(Command::Auth)
-        } else if has_word("connect")
-            || has_word("connection")
-            || has_word("greeting")
-            || has_word("banner")
+        } else if has_word(b"connect")
+            || has_word(b"connection")
+            || has_word(b"greeting")
+            || has_word(b"banner")
         {
             Some(Command::Connect)
         } else if [
-            "rset", "vrfy", "expn", "noop", "quit", "help", "etrn", "atrn", "burl", "turn",
+            &b"rset"[..],
+            b"vrfy",
+            b"expn",
+            b"noop",
+            b"quit",
+            b"help",
+            b"etrn",
+            b"atrn",
+            b"burl",
+            b"turn",
         ]
         .iter()
         .any(|w| has_word(w))

@@ -28,6 +28,15 @@ export type ErrorKind = 'invalid_code' | 'code_out_of_range' | 'invalid_command'
 /** Why a retry decision is what it is. */
 export type RetryWhy = 'nothing_failed' | 'not_retryable' | 'max_attempts' | 'max_age' | 'stated_wait' | 'backoff' | 'final_attempt'
 
+/** What the reporting MTA did for a recipient of a bounce (RFC 3464 `Action:`). */
+export type DsnAction = 'failed' | 'delayed' | 'delivered' | 'relayed' | 'expanded'
+
+/** Where `parseBounce` read the recipients from: a `message/delivery-status` part, an Amazon SES notification, or the bounce's human-readable text. */
+export type BounceFormat = 'dsn' | 'ses' | 'text'
+
+/** What a message given to `parseBounce` is when it is not a bounce (the `what` of a `not_a_bounce` error). */
+export type NotABounceWhat = 'not_an_email' | 'auto_reply' | 'feedback_report' | 'no_delivery_failure'
+
 /** A basic reply code: a number (`550`), a string holding one (`'550'`, `' 550 '`), or none. */
 export type Code = number | string | bigint | null | undefined
 
@@ -113,6 +122,46 @@ export interface Explanation {
 /** The reference entry of a basic (`'421'`, `421`) or an enhanced (`'5.1.1'`) code. */
 export declare function explain(code: string | number | bigint): Explanation
 
+/** One recipient a bounce reports on. */
+export interface BouncedRecipient {
+  /** The address the report is about (`Final-Recipient`), without angle brackets. */
+  recipient: string
+  /** The address as the sender wrote it, when the report gives it (`Original-Recipient`). */
+  originalRecipient: string | null
+  /** What the reporting MTA did. */
+  action: DsnAction
+  /** The enhanced status code the report gives (`Status:`), else the one in the diagnostic: `'5.1.1'`. */
+  status: string | null
+  /** The host that answered (`Remote-MTA`), when known. */
+  remoteMta: string | null
+  /** The server's words, or what the bounce says in their place. */
+  diagnostic: string
+  /** When the message arrived at the reporting MTA (`Arrival-Date`), as written. */
+  arrivalDate: string | null
+  /** When delivery was last tried (`Last-Attempt-Date`), as written. */
+  lastAttemptDate: string | null
+  /** The classification of the diagnostic, as `classify` returns one (a failed recipient is never retried: the MTA gave up). */
+  classification: Classification
+}
+
+/** What `parseBounce` read from a bounce email. */
+export interface BounceReport {
+  format: BounceFormat
+  /** The MTA that wrote the report (`Reporting-MTA`), when known. */
+  reportingMta: string | null
+  /** The `Message-ID` of the message that bounced, when the bounce includes its headers. */
+  originalMessageId: string | null
+  /** One entry per recipient (at least one), in the order the report gives them. */
+  recipients: BouncedRecipient[]
+}
+
+/**
+ * Reads a bounce email (raw bytes; a string is read as UTF-8): one classified entry per
+ * recipient. Throws a `SmtpcodesError` of kind `not_a_bounce`, with `what`, for an auto-reply,
+ * a complaint report, an ordinary email or not an email; a `TypeError` for other types.
+ */
+export declare function parseBounce(message: Uint8Array | string): BounceReport
+
 /** The settings of a retry policy; seconds unless the name says otherwise. */
 export interface RetryPolicySettings {
   /** First delay for reasons without a delay of their own: 900. */
@@ -185,6 +234,8 @@ export interface SmtpcodesError extends Error {
   index?: number
   /** `invalid_policy`: the setting at fault, in JS's spelling. */
   field?: string
+  /** `not_a_bounce`: what the message is instead. */
+  what?: NotABounceWhat
 }
 
 /** The package's version, which is the Rust core's. */
@@ -202,5 +253,6 @@ export declare const COMMANDS: readonly Command[]
 export declare const PROVIDERS: readonly Provider[]
 export declare const ERROR_KINDS: readonly ErrorKind[]
 export declare const RETRY_WHYS: readonly RetryWhy[]
+export declare const DSN_ACTIONS: readonly DsnAction[]
 /** The core's default retry policy settings. */
 export declare const POLICY_DEFAULTS: Readonly<RetryPolicySettings>

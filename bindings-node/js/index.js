@@ -5,7 +5,8 @@
 // index the core's name tables, handed over once below, and one string holding a result's
 // strings end to end), because creating a JS object from native code costs ~2 us while JS
 // builds one in well under 0.1 us (docs/node.md, "How a call crosses"). This file only
-// checks argument types, calls the addon and assembles plain objects.
+// checks argument types, calls the addon and assembles plain objects (parseBounce's
+// classifications too, from the same encoding as classify's).
 
 const native = require('../native/index.js')
 
@@ -26,6 +27,7 @@ const COMMANDS = Object.freeze(tables.commands)
 const PROVIDERS = Object.freeze(tables.providers)
 const ERROR_KINDS = Object.freeze(tables.errorKinds)
 const RETRY_WHYS = Object.freeze(tables.retryWhys)
+const DSN_ACTIONS = Object.freeze(tables.dsnActions)
 const VERSION = tables.version
 
 // One output buffer for single calls, reused: a Float64Array for JS and a Buffer view of
@@ -226,6 +228,40 @@ function explain (code) {
   }
 }
 
+/**
+ * Reads a bounce email (an RFC 3464 DSN, another MTA's text bounce, an Amazon SES
+ * notification): one entry per recipient it reports on, each classified as `classify` would.
+ * Not a bounce (an auto-reply, a complaint report, an ordinary email, not an email) throws
+ * an `InvalidArg` error of kind `not_a_bounce` whose `what` says what it is instead.
+ * @param {Buffer|Uint8Array|string} message the raw email; a string is read as UTF-8
+ */
+function parseBounce (message) {
+  if (typeof message !== 'string' && !(message instanceof Uint8Array)) {
+    throw typeError(`message must be a Buffer, a Uint8Array or a string, not ${describe(message)}`)
+  }
+  const r = native.parseBounce(message)
+  // The classifications come encoded as classify's (SLOTS numbers each, strings end to end),
+  // and are built by the same code.
+  const at = { pos: 0 }
+  const recipients = r.recipients.map((p, i) => ({
+    recipient: p.recipient,
+    originalRecipient: p.originalRecipient ?? null,
+    action: p.action,
+    status: p.status ?? null,
+    remoteMta: p.remoteMta ?? null,
+    diagnostic: p.diagnostic,
+    arrivalDate: p.arrivalDate ?? null,
+    lastAttemptDate: p.lastAttemptDate ?? null,
+    classification: build(r.classifications, i * SLOTS, r.strings, at)
+  }))
+  return {
+    format: r.format,
+    reportingMta: r.reportingMta ?? null,
+    originalMessageId: r.originalMessageId ?? null,
+    recipients
+  }
+}
+
 const defaults = tables.policyDefaults
 /** The core's RetryPolicy::DEFAULT, in JS's names (seed as a number). */
 const POLICY_DEFAULTS = Object.freeze({
@@ -335,6 +371,7 @@ module.exports = {
   classify,
   classifyMany,
   explain,
+  parseBounce,
   RetryPolicy,
   version,
   warmUp,
@@ -347,5 +384,6 @@ module.exports = {
   PROVIDERS,
   ERROR_KINDS,
   RETRY_WHYS,
+  DSN_ACTIONS,
   POLICY_DEFAULTS
 }

@@ -9,6 +9,7 @@ export const {
   classify,
   classifyMany,
   explain,
+  parseBounce,
   RetryPolicy,
   version,
   warmUp,
@@ -21,6 +22,7 @@ export const {
   PROVIDERS,
   ERROR_KINDS,
   RETRY_WHYS,
+  DSN_ACTIONS,
   POLICY_DEFAULTS
 } = smtpcodes
 

@@ -23,6 +23,50 @@ export declare class Policy {
 }
 
 /**
+ * One recipient of a bounce, as `smtpcodes::BouncedRecipient` without its classification,
+ * which travels in [`BounceParts::classifications`] and [`BounceParts::strings`].
+ */
+export interface BouncedRecipientParts {
+  /** `BouncedRecipient::recipient`. */
+  recipient: string
+  /** `BouncedRecipient::original_recipient`. */
+  originalRecipient?: string
+  /** `BouncedRecipient::action`, as a string of `DsnAction::ALL`. */
+  action: string
+  /** `BouncedRecipient::status`, normalised (`"5.1.1"`). */
+  status?: string
+  /** `BouncedRecipient::remote_mta`. */
+  remoteMta?: string
+  /** `BouncedRecipient::diagnostic`. */
+  diagnostic: string
+  /** `BouncedRecipient::arrival_date`. */
+  arrivalDate?: string
+  /** `BouncedRecipient::last_attempt_date`. */
+  lastAttemptDate?: string
+}
+
+/**
+ * `smtpcodes::BounceReport` for the JS layer: the recipients' classifications are encoded
+ * as `classify` encodes one ([`SLOTS`] numbers each in `classifications`, their strings end
+ * to end in `strings`, in recipient order), so that the JS layer builds them with the same
+ * code as `classify`'s results.
+ */
+export interface BounceParts {
+  /** `BounceReport::format`: `dsn`, `ses` or `text`. */
+  format: string
+  /** `BounceReport::reporting_mta`. */
+  reportingMta?: string
+  /** `BounceReport::original_message_id`. */
+  originalMessageId?: string
+  /** `BounceReport::recipients`, without their classifications. */
+  recipients: Array<BouncedRecipientParts>
+  /** [`SLOTS`] numbers per recipient: its classification, laid out as `classify` writes one. */
+  classifications: Float64Array
+  /** The strings of the classifications, end to end, as `classify` returns them. */
+  strings: string
+}
+
+/**
  * The naive design the compact one is measured against (`npm run bench`), and the oracle
  * of the vector tests: the whole classification as a JS object built natively.
  */
@@ -113,6 +157,13 @@ export interface Explanation {
   registered: boolean
 }
 
+/**
+ * `smtpcodes::parse_bounce` over the raw bytes of an email (a string is read as its UTF-8).
+ * Not a bounce throws `not_a_bounce` with `what`. Not a per-reply hot path: the recipients
+ * cross as a natively built object, their classifications compactly.
+ */
+export declare function parseBounce(message: string | Uint8Array): BounceParts
+
 /** The settings of a retry policy, in JS's camelCase. */
 export interface PolicySettings {
   /** See `RetryPolicy::first_delay`. */
@@ -168,6 +219,8 @@ export interface Tables {
   errorKinds: Array<string>
   /** `RetryWhy::ALL`. */
   retryWhys: Array<string>
+  /** `DsnAction::ALL`. */
+  dsnActions: Array<string>
   /** `RetryPolicy::DEFAULT`. */
   policyDefaults: PolicySettings
 }

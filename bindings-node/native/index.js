@@ -840,5 +840,6 @@ module.exports.classify = nativeBinding.classify
 module.exports.classifyMany = nativeBinding.classifyMany
 module.exports.classifyObject = nativeBinding.classifyObject
 module.exports.explain = nativeBinding.explain
+module.exports.parseBounce = nativeBinding.parseBounce
 module.exports.tables = nativeBinding.tables
 module.exports.warmUp = nativeBinding.warmUp

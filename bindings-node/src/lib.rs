@@ -15,12 +15,14 @@
 
 use std::borrow::Cow;
 
-use napi::bindgen_prelude::{BufferSlice, Either, Env, Float64ArraySlice, JsObjectValue};
+use napi::bindgen_prelude::{
+    BufferSlice, Either, Env, Float64Array, Float64ArraySlice, JsObjectValue, Uint8ArraySlice,
+};
 use napi::{Error as NapiError, Result, Status};
 use napi_derive::napi;
 use smtpcodes::{
-    Action, Bounce, Classification, Command, Enhanced, Error as CoreError, Fault, Reason, Reply,
-    RetryPolicy, RetryWhy, Severity,
+    Action, Bounce, BounceReport, BouncedRecipient, Classification, Command, DsnAction, Enhanced,
+    Error as CoreError, Fault, Reason, Reply, RetryPolicy, RetryWhy, Severity,
 };
 
 /// Numbers per classification in the output array. Slot order, shared with
@@ -63,6 +65,8 @@ pub struct Tables {
     pub error_kinds: Vec<&'static str>,
     /// `RetryWhy::ALL`.
     pub retry_whys: Vec<&'static str>,
+    /// `DsnAction::ALL`.
+    pub dsn_actions: Vec<&'static str>,
     /// `RetryPolicy::DEFAULT`.
     pub policy_defaults: PolicySettings,
 }
@@ -116,6 +120,7 @@ pub fn tables() -> Tables {
         providers: smtpcodes::providers().collect(),
         error_kinds: CoreError::KINDS.to_vec(),
         retry_whys: names(RetryWhy::ALL, RetryWhy::as_str),
+        dsn_actions: names(DsnAction::ALL, DsnAction::as_str),
         policy_defaults: PolicySettings {
             first_delay: f64::from(d.first_delay),
             backoff: d.backoff,
@@ -135,8 +140,8 @@ pub fn tables() -> Tables {
 }
 
 /// Throws a core error as a JS `Error` with `code: 'InvalidArg'` and `kind` (and, for a
-/// batch, the `index` of the reply at fault), and returns the value that tells napi-rs an
-/// exception is already pending.
+/// batch, the `index` of the reply at fault; for `not_a_bounce`, `what` the message is
+/// instead), and returns the value that tells napi-rs an exception is already pending.
 fn throw_at(env: Env, e: &CoreError, index: Option<usize>) -> NapiError {
     let thrown = env
         .create_error(NapiError::new(Status::InvalidArg, e.to_string()))
@@ -144,6 +149,9 @@ fn throw_at(env: Env, e: &CoreError, index: Option<usize>) -> NapiError {
             error.set_named_property("kind", e.kind())?;
             if let CoreError::InvalidPolicy { field, .. } = e {
                 error.set_named_property("field", camel_case(field))?;
+            }
+            if let CoreError::NotABounce { what } = e {
+                error.set_named_property("what", *what)?;
             }
             if let Some(i) = index {
                 error.set_named_property("index", u32::try_from(i).unwrap_or(u32::MAX))?;
@@ -260,6 +268,13 @@ fn opt_f64(v: Option<u32>) -> f64 {
 /// Writes one classification's numbers into `out` (native-endian `f64`s, read by a
 /// `Float64Array` over the same memory) and appends its strings to `strings`.
 fn encode(c: &Classification, out: &mut [u8], strings: &mut String) {
+    for (slot, n) in out.chunks_exact_mut(8).zip(slots(c, strings)) {
+        slot.copy_from_slice(&n.to_ne_bytes());
+    }
+}
+
+/// One classification's [`SLOTS`] numbers; appends its strings to `strings`.
+fn slots(c: &Classification, strings: &mut String) -> [f64; SLOTS] {
     let enhanced = c.enhanced.map(|e: Enhanced| e.to_string());
     let provider = c
         .provider
@@ -282,9 +297,6 @@ fn encode(c: &Classification, out: &mut [u8], strings: &mut String) {
         utf16_len(c.advice),
         utf16_len(&c.matched),
     ];
-    for (slot, n) in out.chunks_exact_mut(8).zip(nums) {
-        slot.copy_from_slice(&n.to_ne_bytes());
-    }
     for s in [
         c.text.as_str(),
         enhanced.as_deref().unwrap_or(""),
@@ -295,6 +307,7 @@ fn encode(c: &Classification, out: &mut [u8], strings: &mut String) {
     ] {
         strings.push_str(s);
     }
+    nums
 }
 
 /// The bytes of one classification in the output buffer.
@@ -672,6 +685,91 @@ impl Policy {
         c.bounce = bounce;
         Ok(self.inner.should_suppress(&c, n))
     }
+}
+
+/// One recipient of a bounce, as `smtpcodes::BouncedRecipient` without its classification,
+/// which travels in [`BounceParts::classifications`] and [`BounceParts::strings`].
+#[napi(object, object_from_js = false)]
+pub struct BouncedRecipientParts {
+    /// `BouncedRecipient::recipient`.
+    pub recipient: String,
+    /// `BouncedRecipient::original_recipient`.
+    pub original_recipient: Option<String>,
+    /// `BouncedRecipient::action`, as a string of `DsnAction::ALL`.
+    pub action: &'static str,
+    /// `BouncedRecipient::status`, normalised (`"5.1.1"`).
+    pub status: Option<String>,
+    /// `BouncedRecipient::remote_mta`.
+    pub remote_mta: Option<String>,
+    /// `BouncedRecipient::diagnostic`.
+    pub diagnostic: String,
+    /// `BouncedRecipient::arrival_date`.
+    pub arrival_date: Option<String>,
+    /// `BouncedRecipient::last_attempt_date`.
+    pub last_attempt_date: Option<String>,
+}
+
+/// `smtpcodes::BounceReport` for the JS layer: the recipients' classifications are encoded
+/// as `classify` encodes one ([`SLOTS`] numbers each in `classifications`, their strings end
+/// to end in `strings`, in recipient order), so that the JS layer builds them with the same
+/// code as `classify`'s results.
+#[napi(object, object_from_js = false)]
+pub struct BounceParts {
+    /// `BounceReport::format`: `dsn`, `ses` or `text`.
+    pub format: &'static str,
+    /// `BounceReport::reporting_mta`.
+    pub reporting_mta: Option<String>,
+    /// `BounceReport::original_message_id`.
+    pub original_message_id: Option<String>,
+    /// `BounceReport::recipients`, without their classifications.
+    pub recipients: Vec<BouncedRecipientParts>,
+    /// [`SLOTS`] numbers per recipient: its classification, laid out as `classify` writes one.
+    pub classifications: Float64Array,
+    /// The strings of the classifications, end to end, as `classify` returns them.
+    pub strings: String,
+}
+
+fn bounce_parts(report: BounceReport) -> BounceParts {
+    let mut numbers = Vec::with_capacity(report.recipients.len() * SLOTS);
+    let mut strings = String::new();
+    let recipients = report
+        .recipients
+        .into_iter()
+        .map(|r: BouncedRecipient| {
+            numbers.extend_from_slice(&slots(&r.classification, &mut strings));
+            BouncedRecipientParts {
+                recipient: r.recipient,
+                original_recipient: r.original_recipient,
+                action: r.action.as_str(),
+                status: r.status.map(|s| s.to_string()),
+                remote_mta: r.remote_mta,
+                diagnostic: r.diagnostic,
+                arrival_date: r.arrival_date,
+                last_attempt_date: r.last_attempt_date,
+            }
+        })
+        .collect();
+    BounceParts {
+        format: report.format,
+        reporting_mta: report.reporting_mta,
+        original_message_id: report.original_message_id,
+        recipients,
+        classifications: Float64Array::new(numbers),
+        strings,
+    }
+}
+
+/// `smtpcodes::parse_bounce` over the raw bytes of an email (a string is read as its UTF-8).
+/// Not a bounce throws `not_a_bounce` with `what`. Not a per-reply hot path: the recipients
+/// cross as a natively built object, their classifications compactly.
+#[napi]
+pub fn parse_bounce(env: Env, message: Either<String, Uint8ArraySlice>) -> Result<BounceParts> {
+    let report = match &message {
+        Either::A(s) => smtpcodes::parse_bounce(s.as_bytes()),
+        Either::B(bytes) => smtpcodes::parse_bounce(bytes),
+    }
+    .map_err(|e| throw(env, &e))?;
+    Ok(bounce_parts(report))
 }
 
 /// `smtpcodes::warm_up`: builds the rule automaton now rather than on the first call.

@@ -276,10 +276,10 @@ test('the enum lists are the core lists, frozen', () => {
   assert.ok(smtpcodes.REASONS.includes('user_unknown'))
   assert.deepEqual(smtpcodes.SEVERITIES, ['success', 'intermediate', 'transient', 'permanent', 'unknown'])
   assert.deepEqual(smtpcodes.ACTIONS, ['none', 'retry', 'bounce'])
-  for (const kind of ['invalid_code', 'code_out_of_range', 'invalid_command', 'invalid_name', 'invalid_policy']) {
+  for (const kind of ['invalid_code', 'code_out_of_range', 'invalid_command', 'invalid_name', 'invalid_policy', 'not_a_bounce']) {
     assert.ok(smtpcodes.ERROR_KINDS.includes(kind), kind)
   }
-  for (const list of ['SEVERITIES', 'REASONS', 'BOUNCES', 'ACTIONS', 'FAULTS', 'COMMANDS', 'PROVIDERS', 'ERROR_KINDS', 'RETRY_WHYS']) {
+  for (const list of ['SEVERITIES', 'REASONS', 'BOUNCES', 'ACTIONS', 'FAULTS', 'COMMANDS', 'PROVIDERS', 'ERROR_KINDS', 'RETRY_WHYS', 'DSN_ACTIONS']) {
     assert.ok(Object.isFrozen(smtpcodes[list]), list)
   }
   assert.throws(() => { 'use strict'; smtpcodes.REASONS.push('x') }, TypeError)

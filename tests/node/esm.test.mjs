@@ -2,7 +2,7 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import smtpcodes, { classify, classifyMany, explain, RetryPolicy, version, REASONS } from 'smtpcodes'
+import smtpcodes, { classify, classifyMany, explain, parseBounce, RetryPolicy, version, REASONS, DSN_ACTIONS } from 'smtpcodes'
 
 const require = createRequire(import.meta.url)
 
@@ -13,6 +13,8 @@ test('named and default imports', () => {
   assert.equal(explain('421').title, 'Service Not Available')
   assert.equal(new RetryPolicy().firstDelay, 900)
   assert.ok(REASONS.includes('greylisted'))
+  assert.ok(DSN_ACTIONS.includes('failed'))
+  assert.equal(parseBounce('From: MAILER-DAEMON@mx.example.net\nSubject: failure notice\n\n<bob@example.org>:\nSorry, no mailbox here by that name. (#5.1.1)\n').recipients[0].classification.reason, 'user_unknown')
   assert.equal(smtpcodes.version(), version())
 })
 

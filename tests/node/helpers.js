@@ -3,7 +3,7 @@
 
 const fs = require('node:fs')
 const path = require('node:path')
-const { execFileSync } = require('node:child_process')
+const { execFileSync, spawnSync } = require('node:child_process')
 
 const root = path.join(__dirname, '..', '..')
 
@@ -48,17 +48,39 @@ function fromJson (json) {
 
 /**
  * Runs inputs through the Rust CLI (`smtpcodes classify`, JSON Lines on stdin); one parsed
- * answer per input. Builds the CLI first, so it is never older than the core under test.
+ * answer per input.
  */
 function rustClassify (inputs) {
-  const cargo = process.env.CARGO || 'cargo'
-  execFileSync(cargo, ['build', '--quiet', '-p', 'smtpcodes-cli'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
-  const exe = path.join(process.env.CARGO_TARGET_DIR || path.join(root, 'target'), 'debug', process.platform === 'win32' ? 'smtpcodes.exe' : 'smtpcodes')
+  const exe = rustCli()
   const stdin = inputs.map((i) => JSON.stringify(i)).join('\n') + '\n'
   const stdout = execFileSync(exe, ['classify'], { input: stdin, maxBuffer: 256 * 1024 * 1024 }).toString('utf8')
   const lines = stdout.split('\n').filter((l) => l !== '')
   if (lines.length !== inputs.length) throw new Error(`the CLI answered ${lines.length} lines for ${inputs.length} inputs`)
   return lines.map((l) => JSON.parse(l))
+}
+
+let cliPath = null
+
+/** The Rust CLI (target/debug/smtpcodes), built first (once per process) so that it is never older than the core under test. */
+function rustCli () {
+  if (cliPath !== null) return cliPath
+  const cargo = process.env.CARGO || 'cargo'
+  execFileSync(cargo, ['build', '--quiet', '-p', 'smtpcodes-cli'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  cliPath = path.join(process.env.CARGO_TARGET_DIR || path.join(root, 'target'), 'debug', process.platform === 'win32' ? 'smtpcodes.exe' : 'smtpcodes')
+  return cliPath
+}
+
+/**
+ * `smtpcodes bounce FILE` through the Rust CLI: `{ report }` with its JSON (snake_case keys)
+ * when it reads a bounce, else `{ status, message }` with its exit status and the error
+ * message it prints (without the `smtpcodes: FILE: ` prefix).
+ */
+function rustBounce (file) {
+  const r = spawnSync(rustCli(), ['bounce', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+  if (r.status === 0) return { report: JSON.parse(r.stdout) }
+  const prefix = `smtpcodes: ${file}: `
+  const line = r.stderr.trimEnd()
+  return { status: r.status, message: line.startsWith(prefix) ? line.slice(prefix.length) : line }
 }
 
 /** The ```js blocks of a Markdown file, with the line each starts on. */
@@ -74,4 +96,4 @@ function jsBlocks (file) {
   return blocks
 }
 
-module.exports = { root, JSON_TO_JS, JS_KEYS, vectors, fromJson, rustClassify, jsBlocks }
+module.exports = { root, JSON_TO_JS, JS_KEYS, vectors, fromJson, rustCli, rustClassify, rustBounce, jsBlocks }

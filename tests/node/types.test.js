@@ -24,7 +24,8 @@ const UNIONS = {
   Command: 'COMMANDS',
   Provider: 'PROVIDERS',
   ErrorKind: 'ERROR_KINDS',
-  RetryWhy: 'RETRY_WHYS'
+  RetryWhy: 'RETRY_WHYS',
+  DsnAction: 'DSN_ACTIONS'
 }
 
 function union (name) {

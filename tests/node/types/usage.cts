@@ -1,9 +1,9 @@
 // Type-checked by tests/node/types.test.js (tsc --noEmit): every export, as a CommonJS user
 // writes it. `@ts-expect-error` lines prove that the types refuse what they should.
 import smtpcodes = require('smtpcodes')
-import type { Action, Classification, Explanation, Reason, RetryDecision, SmtpcodesError } from 'smtpcodes'
+import type { Action, BounceFormat, BounceReport, BouncedRecipient, Classification, DsnAction, Explanation, NotABounceWhat, Reason, RetryDecision, SmtpcodesError } from 'smtpcodes'
 
-const { classify, classifyMany, explain, RetryPolicy } = smtpcodes
+const { classify, classifyMany, explain, parseBounce, RetryPolicy } = smtpcodes
 
 const c: Classification = classify(550, '5.1.1 User unknown', { command: 'RCPT TO', host: 'mx.example.org' })
 const reason: Reason = c.reason
@@ -47,9 +47,50 @@ try {
   console.log(error.code === 'InvalidArg', kind, error.index, error.field)
 }
 
-const lists: ReadonlyArray<string>[] = [smtpcodes.SEVERITIES, smtpcodes.REASONS, smtpcodes.BOUNCES, smtpcodes.ACTIONS, smtpcodes.FAULTS, smtpcodes.COMMANDS, smtpcodes.PROVIDERS, smtpcodes.ERROR_KINDS, smtpcodes.RETRY_WHYS]
+const report: BounceReport = parseBounce('From: MAILER-DAEMON@mx.example.net\n\n')
+parseBounce(new Uint8Array(0))
+const format: BounceFormat = report.format
+const reportingMta: string | null = report.reportingMta
+const messageId: string | null = report.originalMessageId
+const bounced: BouncedRecipient | undefined = report.recipients[0]
+if (bounced) {
+  const dsnAction: DsnAction = bounced.action
+  const status: string | null = bounced.status
+  const remoteMta: string | null = bounced.remoteMta
+  const dates: (string | null)[] = [bounced.arrivalDate, bounced.lastAttemptDate, bounced.originalRecipient]
+  const bc: Classification = bounced.classification
+  const bouncedReason: Reason = bounced.classification.reason
+  policy.decide(bounced.classification, 1, 0)
+  console.log(dsnAction, status, remoteMta, dates, bc, bouncedReason, bounced.recipient.toLowerCase(), bounced.diagnostic.length)
+  // @ts-expect-error: 'bounced' is not a DSN action
+  if (bounced.action === 'bounced') console.log('never')
+  // @ts-expect-error: the classification's fields are camelCase
+  console.log(bounced.classification.retry_after)
+  // @ts-expect-error: camelCase, not snake_case
+  console.log(bounced.remote_mta)
+}
+// @ts-expect-error: 'mime' is not a format
+if (report.format === 'mime') console.log('never')
+// @ts-expect-error: a number is not an email
+parseBounce(5)
+// @ts-expect-error: an ArrayBuffer is not accepted
+parseBounce(new ArrayBuffer(8))
+
+try {
+  parseBounce('hello')
+} catch (err) {
+  const error = err as SmtpcodesError
+  if (error.kind === 'not_a_bounce') {
+    const what: NotABounceWhat | undefined = error.what
+    console.log(what === 'auto_reply')
+    // @ts-expect-error: not a what
+    console.log(what === 'spam')
+  }
+}
+
+const lists: ReadonlyArray<string>[] = [smtpcodes.SEVERITIES, smtpcodes.REASONS, smtpcodes.BOUNCES, smtpcodes.ACTIONS, smtpcodes.FAULTS, smtpcodes.COMMANDS, smtpcodes.PROVIDERS, smtpcodes.ERROR_KINDS, smtpcodes.RETRY_WHYS, smtpcodes.DSN_ACTIONS]
 const version: string = smtpcodes.version()
 smtpcodes.warmUp()
 const defaults: number = smtpcodes.POLICY_DEFAULTS.firstDelay
 
-export { reason, retryAfter, code, wrong, many, title, classTitle, next, suppress, first, lists, version, defaults }
+export { reason, retryAfter, code, wrong, many, title, classTitle, next, suppress, first, lists, version, defaults, format, reportingMta, messageId }

@@ -1,12 +1,16 @@
 // Type-checked by tests/node/types.test.js: the ES module entry, named and default imports.
-import smtpcodes, { classify, RetryPolicy, REASONS, type Classification, type Reason } from 'smtpcodes'
+import smtpcodes, { classify, parseBounce, RetryPolicy, REASONS, DSN_ACTIONS, type BounceReport, type Classification, type DsnAction, type Reason } from 'smtpcodes'
 
 const c: Classification = classify(421, '4.7.0 Try again later')
 const r: Reason = c.reason
 const again: Classification = smtpcodes.classify(c.code, c.text)
 const next = new RetryPolicy().decide(c, 1, 0)
 const first: Reason | undefined = REASONS[0]
+const report: BounceReport = parseBounce(new TextEncoder().encode('From: a@b\n\n'))
+const bounced: Classification | undefined = report.recipients[0]?.classification
+const failed: DsnAction | undefined = DSN_ACTIONS[0]
+const same: BounceReport = smtpcodes.parseBounce('')
 // @ts-expect-error: not an export
 smtpcodes.classifyOne
 
-export { r, again, next, first }
+export { r, again, next, first, bounced, failed, same }

@@ -240,9 +240,7 @@ fn code_of(value: &Value) -> Result<Option<u16>, smtpcodes::Error> {
         Value::String(s) => smtpcodes::parse_code(s),
         Value::Number(n) => match n.as_i64() {
             Some(i) => smtpcodes::check_code(i).map(Some),
-            None => Err(smtpcodes::Error::InvalidCode {
-                input: n.to_string(),
-            }),
+            None => smtpcodes::check_code_number(n.as_f64().unwrap_or(f64::NAN)).map(Some),
         },
         other => Err(smtpcodes::Error::InvalidCode {
             input: other.to_string(),

@@ -54,6 +54,11 @@ pub struct BounceReport {
     pub recipients: Vec<BouncedRecipient>,
 }
 
+impl BounceReport {
+    /// Every value `format` takes.
+    pub const FORMATS: &'static [&'static str] = &["dsn", "ses", "text"];
+}
+
 /// The longest diagnostic kept per recipient; a bounce that quotes a whole session transcript
 /// or a whole message does not need more to be understood.
 const MAX_DIAGNOSTIC: usize = 4096;

@@ -188,6 +188,25 @@ pub fn parse_code(input: &str) -> Result<Option<u16>, Error> {
     }
 }
 
+/// Checks a code that arrived as a floating-point number (JSON, JavaScript): a whole number
+/// must be within 200..=599 (`code_out_of_range`), anything else (`550.5`, NaN, infinity) is
+/// `invalid_code`.
+pub fn check_code_number(code: f64) -> Result<u16, Error> {
+    if !code.is_finite() || code.fract() != 0.0 {
+        return Err(Error::InvalidCode {
+            input: code.to_string(),
+        });
+    }
+    if (200.0..=599.0).contains(&code) {
+        // Whole and within range, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        return Ok(code as u16);
+    }
+    Err(Error::CodeOutOfRange {
+        input: code.to_string(),
+    })
+}
+
 /// Checks that a whole number is a reply code (200..=599).
 pub fn check_code(code: i64) -> Result<u16, Error> {
     match u16::try_from(code) {

@@ -63,6 +63,14 @@ impl Error {
         }
     }
 
+    /// Every `what` of [`Error::NotABounce`], for bindings that mirror them as typed lists.
+    pub const NOT_A_BOUNCE: &'static [&'static str] = &[
+        "not_an_email",
+        "auto_reply",
+        "feedback_report",
+        "no_delivery_failure",
+    ];
+
     /// Every kind slug, for bindings that mirror them as typed lists.
     pub const KINDS: &'static [&'static str] = &[
         "invalid_code",

@@ -13,7 +13,9 @@ mod tables;
 mod types;
 
 pub use bounce::{parse_bounce, BounceReport, BouncedRecipient};
-pub use classify::{check_code, classify, deciding_rule, parse_code, Classification, Reply};
+pub use classify::{
+    check_code, check_code_number, classify, deciding_rule, parse_code, Classification, Reply,
+};
 pub use error::Error;
 pub use parse::Enhanced;
 pub use reference::{explain, explain_basic, Explanation};

@@ -217,3 +217,26 @@ fn broken_and_huge_input_is_bounded() {
     let r = parse_bounce(latin).expect("a bounce");
     assert_eq!(r.recipients[0].classification.reason, Reason::UserUnknown);
 }
+
+#[test]
+fn the_value_lists_cover_what_parse_bounce_gives() {
+    for name in [
+        "dsn-postfix-user-unknown.eml",
+        "exim-text.eml",
+        "ses-notification.eml",
+    ] {
+        assert!(
+            BounceReport::FORMATS.contains(&report(name).format),
+            "{name}"
+        );
+    }
+    for name in ["auto-reply.eml", "complaint-arf.eml", "ordinary.eml"] {
+        match parse_bounce(&read(name)) {
+            Err(smtpcodes::Error::NotABounce { what }) => {
+                assert!(smtpcodes::Error::NOT_A_BOUNCE.contains(&what))
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    assert!(smtpcodes::Error::NOT_A_BOUNCE.contains(&"not_an_email"));
+}

@@ -40,10 +40,13 @@ fn run(input: &Map<String, Value>) -> Result<Value, String> {
     let code = match input.get("code") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => parse_code(s).map_err(|e| e.kind().to_owned())?,
-        Some(Value::Number(n)) => {
-            let n = n.as_i64().ok_or_else(|| "code_out_of_range".to_owned())?;
-            Some(check_code(n).map_err(|e| e.kind().to_owned())?)
-        }
+        Some(Value::Number(n)) => Some(
+            match n.as_i64() {
+                Some(i) => check_code(i),
+                None => smtpcodes::check_code_number(n.as_f64().unwrap_or(f64::NAN)),
+            }
+            .map_err(|e| e.kind().to_owned())?,
+        ),
         Some(other) => panic!("vector input code must be a number, a string or null, not {other}"),
     };
     let text = input.get("text").and_then(Value::as_str).unwrap_or("");

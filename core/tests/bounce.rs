@@ -233,7 +233,7 @@ fn the_value_lists_cover_what_parse_bounce_gives() {
     for name in ["auto-reply.eml", "complaint-arf.eml", "ordinary.eml"] {
         match parse_bounce(&read(name)) {
             Err(smtpcodes::Error::NotABounce { what }) => {
-                assert!(smtpcodes::Error::NOT_A_BOUNCE.contains(&what))
+                assert!(smtpcodes::Error::NOT_A_BOUNCE.contains(&what));
             }
             other => panic!("{name}: {other:?}"),
         }

@@ -26,6 +26,29 @@ lint: ## Formatting and lints (cargo fmt, clippy -D warnings)
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
+.PHONY: bench
+bench: bench-rust bench-bounces bench-python bench-node ## Every benchmark, each against its baselines in the same run
+
+.PHONY: bench-rust
+bench-rust: ## Rust core: replies/s on bench/replies.jsonl and ns by text length (criterion), as ratios
+	$(CARGO) bench --locked -p smtpcodes --bench classify -- --warm-up-time 2 --measurement-time 5
+	python3 bench/criterion_report.py
+
+.PHONY: bench-bounces
+bench-bounces: ## Bounce emails against Perl Sisimai, and log scanning MB/s and memory
+	$(CARGO) build --quiet --release --locked -p smtpcodes-cli
+	python3 bench/run_bounces.py --emails $(dir $(CORPUS))emails
+
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS (needs cargo-fuzz; RUSTC_BOOTSTRAP for sanitizers)
+	command -v cargo-fuzz >/dev/null || $(CARGO) install --locked cargo-fuzz
+	for target in classify parse_bounce log_line; do \
+		mkdir -p fuzz/corpus/$$target && cp -n fuzz/seeds/$$target/* fuzz/corpus/$$target/ 2>/dev/null; \
+		(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $$target corpus/$$target -- \
+			-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -max_len=200000) || exit 1; \
+	done
+
 .PHONY: agreement
 agreement: ## Agreement with the Sisimai-labelled corpus: its replies, and its bounce emails (CORPUS=path)
 	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- measure $(CORPUS)

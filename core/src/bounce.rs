@@ -1046,8 +1046,12 @@ fn header_in(headers: &str, name: &str) -> Option<String> {
     let prefix = format!("{}:", name.to_ascii_lowercase());
     headers.lines().find_map(|line| {
         let trimmed = line.trim_start();
-        (trimmed.len() > prefix.len() && trimmed[..prefix.len()].eq_ignore_ascii_case(&prefix))
-            .then(|| trimmed[prefix.len()..].trim().to_owned())
+        // Compared as bytes: the line may hold any UTF-8 at that offset.
+        let named = trimmed
+            .as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()));
+        named.then(|| trimmed.get(prefix.len()..).unwrap_or("").trim().to_owned())
     })
 }
 

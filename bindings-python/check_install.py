@@ -18,6 +18,20 @@ assert (c.reason, c.action, c.suppress, c.retry_after) == ("user_unknown", "boun
 assert smtpcodes.explain("421").title == "Service Not Available"
 assert smtpcodes.__version__ == importlib.metadata.version("smtpcodes")
 
+bounce = b"From: MAILER-DAEMON@example.net\nSubject: failure notice\n\n<bob@example.org>:\n" + (
+    b"Sorry, no mailbox here by that name. (#5.1.1)\n"
+)
+report = smtpcodes.parse_bounce(bounce)
+assert [(r.recipient, r.classification.reason) for r in report.recipients] == [
+    ("bob@example.org", "user_unknown")
+]
+refusal = None
+try:
+    smtpcodes.parse_bounce(b"")
+except smtpcodes.NotABounceError as e:
+    refusal = (e.kind, e.what)
+assert refusal == ("not_a_bounce", "not_an_email"), refusal
+
 # The type information ships with the package.
 for name in ("py.typed", "_smtpcodes.pyi", "_types.py"):
     assert (package / name).is_file(), f"the wheel lacks {name}"

@@ -12,8 +12,12 @@ use pyo3::create_exception;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use smtpcodes::{Action, Bounce, Command, Error, Fault, Reason, Reply, RetryWhy, Severity};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple,
+};
+use smtpcodes::{
+    Action, Bounce, Command, DsnAction, Enhanced, Error, Fault, Reason, Reply, RetryWhy, Severity,
+};
 
 create_exception!(
     smtpcodes,
@@ -22,6 +26,15 @@ create_exception!(
     "Malformed input: a reply code outside 200..599 or not a number, an unknown command hint, or \
      a retry policy setting that cannot work. `.kind` is the core's stable slug: one of \
      `smtpcodes.error_kinds()`."
+);
+
+create_exception!(
+    smtpcodes,
+    NotABounceError,
+    PyValueError,
+    "The email given to `parse_bounce()` is not a bounce. `.kind` is always `not_a_bounce`; \
+     `.what` says what the email is instead: `not_an_email`, `auto_reply`, `feedback_report` \
+     (a complaint) or `no_delivery_failure` (an ordinary message)."
 );
 
 /// Texts longer than this are classified with the GIL released, so that other Python threads
@@ -51,7 +64,7 @@ macro_rules! named {
     )*};
 }
 
-named!(Severity, Reason, Bounce, Action, Fault, RetryWhy);
+named!(Severity, Reason, Bounce, Action, Fault, RetryWhy, DsnAction);
 
 /// An enum value as its Python `str` (the same object every time).
 fn py_name<T: Named>(py: Python<'_>, value: T) -> Bound<'_, PyString> {
@@ -858,6 +871,386 @@ impl PyRetryPolicy {
     }
 }
 
+/// One recipient a bounce reports on: an item of `BounceReport.recipients`.
+#[pyclass(frozen, eq, hash, module = "smtpcodes", name = "BouncedRecipient")]
+pub struct PyBouncedRecipient {
+    recipient: String,
+    original_recipient: Option<String>,
+    action: DsnAction,
+    status: Option<Enhanced>,
+    remote_mta: Option<String>,
+    diagnostic: String,
+    arrival_date: Option<String>,
+    last_attempt_date: Option<String>,
+    /// Made once, so that `r.classification is r.classification`.
+    classification: Py<PyClassification>,
+}
+
+impl PartialEq for PyBouncedRecipient {
+    fn eq(&self, other: &Self) -> bool {
+        self.recipient == other.recipient
+            && self.original_recipient == other.original_recipient
+            && self.action == other.action
+            && self.status == other.status
+            && self.remote_mta == other.remote_mta
+            && self.diagnostic == other.diagnostic
+            && self.arrival_date == other.arrival_date
+            && self.last_attempt_date == other.last_attempt_date
+            && self.classification.get() == other.classification.get()
+    }
+}
+
+impl Eq for PyBouncedRecipient {}
+
+impl Hash for PyBouncedRecipient {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.recipient.hash(state);
+        self.original_recipient.hash(state);
+        self.action.hash(state);
+        self.status.hash(state);
+        self.remote_mta.hash(state);
+        self.diagnostic.hash(state);
+        self.arrival_date.hash(state);
+        self.last_attempt_date.hash(state);
+        self.classification.get().hash(state);
+    }
+}
+
+impl PyBouncedRecipient {
+    fn new(py: Python<'_>, r: smtpcodes::BouncedRecipient) -> PyResult<Self> {
+        // Every field by name: a field added to the core fails to compile here until the
+        // package has it too.
+        let smtpcodes::BouncedRecipient {
+            recipient,
+            original_recipient,
+            action,
+            status,
+            remote_mta,
+            diagnostic,
+            arrival_date,
+            last_attempt_date,
+            classification,
+        } = r;
+        Ok(PyBouncedRecipient {
+            recipient,
+            original_recipient,
+            action,
+            status,
+            remote_mta,
+            diagnostic,
+            arrival_date,
+            last_attempt_date,
+            classification: Py::new(py, PyClassification(classification))?,
+        })
+    }
+
+    /// The fields in the core's order; `dicts`: the classification as its `to_dict()`.
+    fn fields<'py>(
+        &self,
+        py: Python<'py>,
+        dicts: bool,
+    ) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+        let text = |s: &Option<String>| s.as_deref().into_pyobject(py).map(Bound::into_any);
+        let classification = if dicts {
+            self.classification.get().to_dict(py)?.into_any()
+        } else {
+            self.classification.bind(py).clone().into_any()
+        };
+        Ok(vec![
+            ("recipient", PyString::new(py, &self.recipient).into_any()),
+            ("original_recipient", text(&self.original_recipient)?),
+            ("action", py_name(py, self.action).into_any()),
+            ("status", self.status().into_pyobject(py)?.into_any()),
+            ("remote_mta", text(&self.remote_mta)?),
+            ("diagnostic", PyString::new(py, &self.diagnostic).into_any()),
+            ("arrival_date", text(&self.arrival_date)?),
+            ("last_attempt_date", text(&self.last_attempt_date)?),
+            ("classification", classification),
+        ])
+    }
+}
+
+#[pymethods]
+impl PyBouncedRecipient {
+    /// The address the report is about (`Final-Recipient`), without angle brackets.
+    #[getter]
+    fn recipient(&self) -> &str {
+        &self.recipient
+    }
+
+    /// The address as the sender wrote it (`Original-Recipient`), when the report gives it.
+    #[getter]
+    fn original_recipient(&self) -> Option<&str> {
+        self.original_recipient.as_deref()
+    }
+
+    /// What the reporting MTA did: `failed`, `delayed`, `delivered`, `relayed` or `expanded`.
+    #[getter]
+    fn action<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        py_name(py, self.action)
+    }
+
+    /// The enhanced status code (`Status:`, else the diagnostic's), normalised: `5.1.1`.
+    #[getter]
+    fn status(&self) -> Option<String> {
+        self.status.map(|e| e.to_string())
+    }
+
+    /// The host that answered (`Remote-MTA`), when known.
+    #[getter]
+    fn remote_mta(&self) -> Option<&str> {
+        self.remote_mta.as_deref()
+    }
+
+    /// The server's words, or what the bounce says in their place.
+    #[getter]
+    fn diagnostic(&self) -> &str {
+        &self.diagnostic
+    }
+
+    /// When the message arrived at the reporting MTA (`Arrival-Date`), as written.
+    #[getter]
+    fn arrival_date(&self) -> Option<&str> {
+        self.arrival_date.as_deref()
+    }
+
+    /// When delivery was last tried (`Last-Attempt-Date`), as written.
+    #[getter]
+    fn last_attempt_date(&self) -> Option<&str> {
+        self.last_attempt_date.as_deref()
+    }
+
+    /// The classification of the diagnostic, as `classify()` gives it.
+    #[getter]
+    fn classification(&self, py: Python<'_>) -> Py<PyClassification> {
+        self.classification.clone_ref(py)
+    }
+
+    /// The JSON shape: a new `dict` with every field, the classification as a `dict` too.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+        dict_of(py, &KEYS, &self.fields(py, true)?)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        repr_of("BouncedRecipient", &self.fields(py, false)?)
+    }
+}
+
+/// What `parse_bounce()` read from a bounce email.
+#[pyclass(frozen, eq, hash, module = "smtpcodes", name = "BounceReport")]
+pub struct PyBounceReport {
+    format: &'static str,
+    reporting_mta: Option<String>,
+    original_message_id: Option<String>,
+    recipients: Vec<Py<PyBouncedRecipient>>,
+}
+
+impl PartialEq for PyBounceReport {
+    fn eq(&self, other: &Self) -> bool {
+        self.format == other.format
+            && self.reporting_mta == other.reporting_mta
+            && self.original_message_id == other.original_message_id
+            && self.recipients.len() == other.recipients.len()
+            && self
+                .recipients
+                .iter()
+                .zip(&other.recipients)
+                .all(|(a, b)| a.get() == b.get())
+    }
+}
+
+impl Eq for PyBounceReport {}
+
+impl Hash for PyBounceReport {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.format.hash(state);
+        self.reporting_mta.hash(state);
+        self.original_message_id.hash(state);
+        self.recipients.len().hash(state);
+        for r in &self.recipients {
+            r.get().hash(state);
+        }
+    }
+}
+
+impl PyBounceReport {
+    fn new(py: Python<'_>, report: smtpcodes::BounceReport) -> PyResult<Self> {
+        let smtpcodes::BounceReport {
+            format,
+            reporting_mta,
+            original_message_id,
+            recipients,
+        } = report;
+        let recipients = recipients
+            .into_iter()
+            .map(|r| Py::new(py, PyBouncedRecipient::new(py, r)?))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(PyBounceReport {
+            format,
+            reporting_mta,
+            original_message_id,
+            recipients,
+        })
+    }
+
+    /// The fields in the core's order; `dicts`: the recipients as a list of their `to_dict()`.
+    fn fields<'py>(
+        &self,
+        py: Python<'py>,
+        dicts: bool,
+    ) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+        let recipients = if dicts {
+            let items = self
+                .recipients
+                .iter()
+                .map(|r| r.get().to_dict(py))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, items)?.into_any()
+        } else {
+            self.recipients(py)?.into_any()
+        };
+        Ok(vec![
+            ("format", PyString::intern(py, self.format).into_any()),
+            (
+                "reporting_mta",
+                self.reporting_mta.as_deref().into_pyobject(py)?.into_any(),
+            ),
+            (
+                "original_message_id",
+                self.original_message_id
+                    .as_deref()
+                    .into_pyobject(py)?
+                    .into_any(),
+            ),
+            ("recipients", recipients),
+        ])
+    }
+}
+
+#[pymethods]
+impl PyBounceReport {
+    /// `dsn` (a `message/delivery-status` part), `ses` (an Amazon SES notification) or `text`
+    /// (read from the bounce's human-readable text).
+    #[getter]
+    fn format<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        PyString::intern(py, self.format)
+    }
+
+    /// The MTA that wrote the report (`Reporting-MTA`), when known.
+    #[getter]
+    fn reporting_mta(&self) -> Option<&str> {
+        self.reporting_mta.as_deref()
+    }
+
+    /// The `Message-ID` of the message that bounced, when the bounce includes its headers.
+    #[getter]
+    fn original_message_id(&self) -> Option<&str> {
+        self.original_message_id.as_deref()
+    }
+
+    /// One `BouncedRecipient` per recipient, in the order the report gives them.
+    #[getter]
+    fn recipients<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.recipients.iter().map(|r| r.bind(py)))
+    }
+
+    /// The JSON shape the Rust CLI prints: a new `dict`, the recipients a list of `dict`s.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+        dict_of(py, &KEYS, &self.fields(py, true)?)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        repr_of("BounceReport", &self.fields(py, false)?)
+    }
+}
+
+/// The raw bytes of an email, as given: borrowed from a `bytes` or a `str`, else a copy.
+enum EmailBytes<'a, 'py> {
+    Bytes(Bound<'py, PyBytes>),
+    Text(Cow<'a, str>),
+    Copied(Vec<u8>),
+}
+
+impl EmailBytes<'_, '_> {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            EmailBytes::Bytes(b) => b.as_bytes(),
+            EmailBytes::Text(s) => s.as_bytes(),
+            EmailBytes::Copied(v) => v,
+        }
+    }
+}
+
+/// The `message` argument of `parse_bounce`. A `bytearray` or a `memoryview` could change
+/// while the GIL is released, so the core reads a copy of it. A `str` is encoded as UTF-8;
+/// lone surrogates of `surrogateescape` (how `email` keeps undecodable bytes) turn back into
+/// their bytes, any other lone surrogate into U+FFFD.
+fn email_arg<'a, 'py>(obj: &'a Bound<'py, PyAny>) -> PyResult<EmailBytes<'a, 'py>> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(EmailBytes::Bytes(b.clone()));
+    }
+    if let Ok(b) = obj.cast::<PyByteArray>() {
+        return Ok(EmailBytes::Copied(b.to_vec()));
+    }
+    if obj.is_instance_of::<PyMemoryView>() {
+        let b = obj.call_method0("tobytes")?;
+        return match b.cast_into::<PyBytes>() {
+            Ok(b) => Ok(EmailBytes::Bytes(b)),
+            Err(_) => Err(wrong_type(
+                "message",
+                "bytes, bytearray, memoryview or str",
+                obj,
+            )),
+        };
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        if let Ok(text) = s.to_cow() {
+            return Ok(EmailBytes::Text(text));
+        }
+        if let Ok(b) = s.call_method1("encode", ("utf-8", "surrogateescape")) {
+            if let Ok(b) = b.cast_into::<PyBytes>() {
+                return Ok(EmailBytes::Bytes(b));
+            }
+        }
+        return Ok(EmailBytes::Copied(
+            s.to_string_lossy().into_owned().into_bytes(),
+        ));
+    }
+    Err(wrong_type(
+        "message",
+        "bytes, bytearray, memoryview or str",
+        obj,
+    ))
+}
+
+/// The core's refusal of an email as a `NotABounceError` whose `what` says what it is instead.
+fn not_a_bounce(py: Python<'_>, e: &Error) -> PyErr {
+    let Error::NotABounce { what } = e else {
+        return invalid(py, e);
+    };
+    let err = NotABounceError::new_err(e.to_string());
+    if let Err(failed) = err.value(py).setattr("what", *what) {
+        return failed;
+    }
+    err
+}
+
+/// Reads a bounce email (a DSN, another MTA's text bounce, an Amazon SES notification): one
+/// entry per recipient it reports on, each classified. `message`: the raw email as `bytes`,
+/// `bytearray` or `memoryview`, or a `str` (encoded as UTF-8). The GIL is released while the
+/// core reads it. An email that is no bounce raises `NotABounceError`.
+#[pyfunction]
+fn parse_bounce(py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<PyBounceReport> {
+    let email = email_arg(message)?;
+    let bytes = email.as_slice();
+    let report = py
+        .detach(|| smtpcodes::parse_bounce(bytes))
+        .map_err(|e| not_a_bounce(py, &e))?;
+    PyBounceReport::new(py, report)
+}
+
 /// Classifies one reply. `code`: an `int`, a numeric `str` or `None` (then read from the
 /// text); `text`: a `str`, or `bytes` decoded as UTF-8 with replacement.
 #[pyfunction]
@@ -1018,7 +1411,25 @@ fn retry_whys(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
     names(py, RetryWhy::ALL.iter().map(|v| v.as_str()))
 }
 
-/// Every `InvalidReplyError.kind` value.
+/// Every DSN `action` value (`BouncedRecipient.action`), in RFC 3464's order.
+#[pyfunction]
+fn dsn_actions(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, DsnAction::ALL.iter().map(|v| v.as_str()))
+}
+
+/// Every `BounceReport.format` value.
+#[pyfunction]
+fn bounce_formats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, smtpcodes::BounceReport::FORMATS.iter().copied())
+}
+
+/// Every `NotABounceError.what` value.
+#[pyfunction]
+fn not_a_bounce_whats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, Error::NOT_A_BOUNCE.iter().copied())
+}
+
+/// Every error `kind` value: those of `InvalidReplyError`, and `NotABounceError`'s.
 #[pyfunction]
 fn error_kinds(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
     names(py, Error::KINDS.iter().copied())
@@ -1035,13 +1446,20 @@ fn providers(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
 fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", smtpcodes::VERSION)?;
     m.add("InvalidReplyError", m.py().get_type::<InvalidReplyError>())?;
+    // `kind` is the same for every NotABounceError: a class attribute, the core's slug.
+    let not_a_bounce = m.py().get_type::<NotABounceError>();
+    not_a_bounce.setattr("kind", Error::NotABounce { what: "" }.kind())?;
+    m.add("NotABounceError", not_a_bounce)?;
     m.add_class::<PyClassification>()?;
     m.add_class::<PyExplanation>()?;
     m.add_class::<PyRetryDecision>()?;
     m.add_class::<PyRetryPolicy>()?;
+    m.add_class::<PyBounceReport>()?;
+    m.add_class::<PyBouncedRecipient>()?;
     m.add_function(wrap_pyfunction!(classify, m)?)?;
     m.add_function(wrap_pyfunction!(classify_many, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_bounce, m)?)?;
     m.add_function(wrap_pyfunction!(warm_up, m)?)?;
     m.add_function(wrap_pyfunction!(severities, m)?)?;
     m.add_function(wrap_pyfunction!(reasons, m)?)?;
@@ -1050,6 +1468,9 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(faults, m)?)?;
     m.add_function(wrap_pyfunction!(commands, m)?)?;
     m.add_function(wrap_pyfunction!(retry_whys, m)?)?;
+    m.add_function(wrap_pyfunction!(dsn_actions, m)?)?;
+    m.add_function(wrap_pyfunction!(bounce_formats, m)?)?;
+    m.add_function(wrap_pyfunction!(not_a_bounce_whats, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(providers, m)?)?;
     Ok(())

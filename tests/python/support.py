@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ import smtpcodes
 
 REPO = Path(__file__).resolve().parents[2]
 VECTORS = REPO / "tests" / "vectors"
+EMAILS = REPO / "tests" / "emails"
 
 
 @dataclass(frozen=True)
@@ -93,3 +96,42 @@ def strip_messages(answers: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             yield {"error": {"kind": a["error"]["kind"]}}
         else:
             yield a
+
+
+def rust_bounce(path: Path) -> tuple[dict[str, Any] | None, str]:
+    """`smtpcodes bounce FILE` of the Rust CLI: the report it prints (None when it refuses the
+    email) and what it writes to stderr."""
+    cli = cli_path()
+    if not cli.is_file():
+        pytest.fail(f"{cli} is missing: run `cargo build -p smtpcodes-cli` (make test-python does)")
+    proc = subprocess.run(
+        [str(cli), "bounce", str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert proc.returncode in (0, 2), proc.stderr
+    report = json.loads(proc.stdout) if proc.returncode == 0 else None
+    return report, proc.stderr
+
+
+def steps_of_another_thread_during(call: Callable[[], object]) -> int:
+    """How far a pure-Python thread gets while `call` runs: ~0 when the GIL is held."""
+    steps = 0
+    stop = False
+
+    def spin() -> None:
+        nonlocal steps
+        while not stop:
+            steps += 1
+
+    t = threading.Thread(target=spin)
+    t.start()
+    time.sleep(0.05)  # let it spin up
+    before = steps
+    call()
+    during = steps - before
+    stop = True
+    t.join()
+    return during

@@ -6,7 +6,6 @@ from __future__ import annotations
 import enum
 import json
 import random
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +13,7 @@ from functools import partial
 from typing import Any
 
 import pytest
+from support import steps_of_another_thread_during
 
 import smtpcodes
 from smtpcodes import Classification, InvalidReplyError, RetryPolicy
@@ -511,35 +511,14 @@ def test_classify_many_errors_name_the_item() -> None:
             smtpcodes.classify_many(not_iterable)  # type: ignore[arg-type]
 
 
-def _steps_of_another_thread_during(call: Callable[[], object]) -> int:
-    """How far a pure-Python thread gets while `call` runs: ~0 when the GIL is held."""
-    steps = 0
-    stop = False
-
-    def spin() -> None:
-        nonlocal steps
-        while not stop:
-            steps += 1
-
-    t = threading.Thread(target=spin)
-    t.start()
-    time.sleep(0.05)  # let it spin up
-    before = steps
-    call()
-    during = steps - before
-    stop = True
-    t.join()
-    return during
-
-
 def test_classify_many_releases_the_gil() -> None:
     batch = [(None, MAILBOX_FULL * 4)] * 5_000
-    assert _steps_of_another_thread_during(lambda: smtpcodes.classify_many(batch)) > 1000
+    assert steps_of_another_thread_during(lambda: smtpcodes.classify_many(batch)) > 1000
 
 
 def test_a_long_text_is_classified_without_the_gil() -> None:
     text = "550 5.1.1 user unknown " + "x" * 5_000_000
-    assert _steps_of_another_thread_during(lambda: smtpcodes.classify(None, text)) > 1000
+    assert steps_of_another_thread_during(lambda: smtpcodes.classify(None, text)) > 1000
 
 
 def test_threads_calling_at_once() -> None:

@@ -25,6 +25,9 @@ DRIFT = [
     ("Command", smtpcodes.Command, smtpcodes.commands),
     ("RetryWhy", smtpcodes.RetryWhy, smtpcodes.retry_whys),
     ("ErrorKind", smtpcodes.ErrorKind, smtpcodes.error_kinds),
+    ("DsnAction", smtpcodes.DsnAction, smtpcodes.dsn_actions),
+    ("BounceFormat", smtpcodes.BounceFormat, smtpcodes.bounce_formats),
+    ("NotABounceWhat", smtpcodes.NotABounceWhat, smtpcodes.not_a_bounce_whats),
 ]
 
 
@@ -89,6 +92,29 @@ GOOD = """
     except smtpcodes.InvalidReplyError as e:
         assert_type(e.kind, smtpcodes.ErrorKind)
     reason: Literal["user_unknown", "host_unknown"] | str = c.reason
+
+    raw = b"From: MAILER-DAEMON@example.net"
+    for message in (raw, bytearray(raw), memoryview(raw), raw.decode()):
+        try:
+            report = smtpcodes.parse_bounce(message)
+        except smtpcodes.NotABounceError as e:
+            assert_type(e.kind, Literal["not_a_bounce"])
+            assert_type(e.what, smtpcodes.NotABounceWhat)
+            if e.what == "auto_reply":
+                continue
+            raise
+        assert_type(report, smtpcodes.BounceReport)
+        assert_type(report.format, smtpcodes.BounceFormat)
+        assert_type(report.reporting_mta, str | None)
+        assert_type(report.recipients, tuple[smtpcodes.BouncedRecipient, ...])
+        for r in report.recipients:
+            assert_type(r.action, smtpcodes.DsnAction)
+            assert_type(r.status, str | None)
+            assert_type(r.classification, smtpcodes.Classification)
+            if r.action == "failed" and r.classification.suppress:
+                pass
+            d = smtpcodes.RetryPolicy().decide(r.classification, attempts=1, elapsed=0)
+    assert_type(smtpcodes.dsn_actions(), tuple[smtpcodes.DsnAction, ...])
 """
 
 BAD = {
@@ -98,6 +124,14 @@ BAD = {
     "an assignment to a field": 'smtpcodes.classify(550).reason = "delivered"',
     "a misspelt policy setting": "smtpcodes.RetryPolicy(max_ages=1)",
     "a dict for a classification": "smtpcodes.RetryPolicy().decide({}, 1, 0)",
+    "an int email": "smtpcodes.parse_bounce(42)",
+    "a list of lines for an email": 'smtpcodes.parse_bounce([b"From: a@b"])',
+    "a misspelt DSN action": 'smtpcodes.parse_bounce(b"").recipients[0].action == "failled"',
+    "a classification action for a DSN action": (
+        'smtpcodes.parse_bounce(b"").recipients[0].action == "bounce"'
+    ),
+    "a misspelt refusal": 'smtpcodes.NotABounceError().what == "autoreply"',
+    "an assignment to a report": 'smtpcodes.parse_bounce(b"").format = "dsn"',
 }
 
 

@@ -9,25 +9,35 @@ stop mailing this address, and whose problem it is::
     >>> c.reason, c.action, c.suppress
     ('user_unknown', 'bounce', True)
 
+`parse_bounce` reads a whole bounce email (a DSN, an MTA's text bounce) and classifies each
+recipient it reports on.
+
 The work is done by the Rust crate `smtpcodes`; this package is a thin layer over it, so it
 gives the same answer as the Rust and Node packages. See docs/python.md for the whole API.
 """
 
 from smtpcodes._smtpcodes import (
+    BouncedRecipient,
+    BounceReport,
     Classification,
     Explanation,
     InvalidReplyError,
+    NotABounceError,
     RetryDecision,
     RetryPolicy,
     __version__,
     actions,
+    bounce_formats,
     bounces,
     classify,
     classify_many,
     commands,
+    dsn_actions,
     error_kinds,
     explain,
     faults,
+    not_a_bounce_whats,
+    parse_bounce,
     providers,
     reasons,
     retry_whys,
@@ -37,10 +47,13 @@ from smtpcodes._smtpcodes import (
 from smtpcodes._types import (
     Action,
     Bounce,
+    BounceFormat,
     Command,
+    DsnAction,
     ErrorKind,
     ExplanationKind,
     Fault,
+    NotABounceWhat,
     Reason,
     RetryWhy,
     Severity,
@@ -49,13 +62,19 @@ from smtpcodes._types import (
 __all__ = [
     "Action",
     "Bounce",
+    "BounceFormat",
+    "BounceReport",
+    "BouncedRecipient",
     "Classification",
     "Command",
+    "DsnAction",
     "ErrorKind",
     "Explanation",
     "ExplanationKind",
     "Fault",
     "InvalidReplyError",
+    "NotABounceError",
+    "NotABounceWhat",
     "Reason",
     "RetryDecision",
     "RetryPolicy",
@@ -63,13 +82,17 @@ __all__ = [
     "Severity",
     "__version__",
     "actions",
+    "bounce_formats",
     "bounces",
     "classify",
     "classify_many",
     "commands",
+    "dsn_actions",
     "error_kinds",
     "explain",
     "faults",
+    "not_a_bounce_whats",
+    "parse_bounce",
     "providers",
     "reasons",
     "retry_whys",

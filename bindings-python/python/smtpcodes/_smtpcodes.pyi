@@ -1,35 +1,45 @@
 """Type stub of the native module (bindings-python/src/lib.rs); `mypy.stubtest` checks it."""
 
 from collections.abc import Iterable
-from typing import Any, TypeAlias, final
+from typing import Any, Literal, TypeAlias, final
 
 from smtpcodes._types import (
     Action,
     Bounce,
+    BounceFormat,
     Command,
+    DsnAction,
     ErrorKind,
     ExplanationKind,
     Fault,
+    NotABounceWhat,
     Reason,
     RetryWhy,
     Severity,
 )
 
 __all__ = [
+    "BounceReport",
+    "BouncedRecipient",
     "Classification",
     "Explanation",
     "InvalidReplyError",
+    "NotABounceError",
     "RetryDecision",
     "RetryPolicy",
     "__version__",
     "actions",
+    "bounce_formats",
     "bounces",
     "classify",
     "classify_many",
     "commands",
+    "dsn_actions",
     "error_kinds",
     "explain",
     "faults",
+    "not_a_bounce_whats",
+    "parse_bounce",
     "providers",
     "reasons",
     "retry_whys",
@@ -43,6 +53,12 @@ class InvalidReplyError(ValueError):
     """Malformed input; `kind` is the core's stable slug."""
 
     kind: ErrorKind
+
+class NotABounceError(ValueError):
+    """The email given to `parse_bounce()` is not a bounce; `what` says what it is instead."""
+
+    kind: Literal["not_a_bounce"]
+    what: NotABounceWhat
 
 @final
 class Classification:
@@ -180,6 +196,48 @@ class RetryPolicy:
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: None  # type: ignore[assignment]
 
+@final
+class BouncedRecipient:
+    """One recipient a bounce reports on: an item of `BounceReport.recipients`."""
+
+    @property
+    def recipient(self) -> str: ...
+    @property
+    def original_recipient(self) -> str | None: ...
+    @property
+    def action(self) -> DsnAction: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def remote_mta(self) -> str | None: ...
+    @property
+    def diagnostic(self) -> str: ...
+    @property
+    def arrival_date(self) -> str | None: ...
+    @property
+    def last_attempt_date(self) -> str | None: ...
+    @property
+    def classification(self) -> Classification: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class BounceReport:
+    """What `parse_bounce()` read from a bounce email."""
+
+    @property
+    def format(self) -> BounceFormat: ...
+    @property
+    def reporting_mta(self) -> str | None: ...
+    @property
+    def original_message_id(self) -> str | None: ...
+    @property
+    def recipients(self) -> tuple[BouncedRecipient, ...]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
 def classify(
     code: int | str | None,
     text: str | bytes = "",
@@ -198,6 +256,7 @@ _Item: TypeAlias = (
 
 def classify_many(items: Iterable[_Item]) -> list[Classification]: ...
 def explain(code: int | str) -> Explanation: ...
+def parse_bounce(message: bytes | bytearray | memoryview | str) -> BounceReport: ...
 def warm_up() -> None: ...
 def severities() -> tuple[Severity, ...]: ...
 def reasons() -> tuple[Reason, ...]: ...
@@ -206,5 +265,8 @@ def actions() -> tuple[Action, ...]: ...
 def faults() -> tuple[Fault, ...]: ...
 def commands() -> tuple[Command, ...]: ...
 def retry_whys() -> tuple[RetryWhy, ...]: ...
+def dsn_actions() -> tuple[DsnAction, ...]: ...
+def bounce_formats() -> tuple[BounceFormat, ...]: ...
+def not_a_bounce_whats() -> tuple[NotABounceWhat, ...]: ...
 def error_kinds() -> tuple[ErrorKind, ...]: ...
 def providers() -> tuple[str, ...]: ...

@@ -73,3 +73,11 @@ ErrorKind: TypeAlias = Literal[
 ]
 
 ExplanationKind: TypeAlias = Literal["basic", "enhanced"]
+
+DsnAction: TypeAlias = Literal["failed", "delayed", "delivered", "relayed", "expanded"]
+
+BounceFormat: TypeAlias = Literal["dsn", "ses", "text"]
+
+NotABounceWhat: TypeAlias = Literal[
+    "not_an_email", "auto_reply", "feedback_report", "no_delivery_failure"
+]

@@ -44,61 +44,15 @@
 //! | Exim | `ID == addr [<orig>] R=.. T=.. defer (N) H=..: MESSAGE` | deferred | the message |
 //! | Sendmail | `QID: to=<..>[,<..>], .., relay=host. [ip], dsn=X.Y.Z, stat=TEXT` | `Sent (..)`, `Deferred: ..`, else from the `dsn` class (bounced without one) | what follows `stat=` |
 
-use std::fmt;
 use std::io::{self, BufRead};
-use std::str::FromStr;
 
 use memchr::{memchr, memmem};
 use serde::Serialize;
 
-use crate::{Classification, Enhanced, Error, Reply};
+use crate::types::string_enum;
+use crate::{Classification, Enhanced, Reply};
 
-/// Declares a small public enum whose values are `snake_case` strings on the wire, with
-/// `ALL`, `as_str()`, `FromStr` and `Display`, as the crate's other enums have.
-macro_rules! wire_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident as $what:literal {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[derive(serde::Serialize, serde::Deserialize)]
-        pub enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[ $( $name::$variant, )+ ];
-
-            /// The value's name on the wire (JSON, Python, JavaScript).
-            pub const fn as_str(self) -> &'static str {
-                match self { $( $name::$variant => $text, )+ }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = Error;
-
-            fn from_str(s: &str) -> Result<Self, Error> {
-                match s {
-                    $( $text => Ok($name::$variant), )+
-                    _ => Err(Error::InvalidName { what: $what, input: s.to_owned() }),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-wire_enum! {
+string_enum! {
     /// The mail server that wrote a log line.
     pub enum LogFormat as "log_format" {
         /// Postfix (`postfix/smtp`, `postfix/lmtp`, `postfix-out/smtp`, ...), through syslog.
@@ -110,7 +64,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+string_enum! {
     /// How a delivery attempt ended, as the log line says it (not what the reply text means:
     /// that is [`LogRecord::classify`]'s job).
     pub enum DeliveryStatus as "delivery_status" {

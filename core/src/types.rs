@@ -1,9 +1,6 @@
 //! The enums of the public contract: every value crosses into Python and JavaScript as its
 //! `snake_case` string, so each enum has `as_str()`, `FromStr` and an `ALL` list.
 
-use std::fmt;
-use std::str::FromStr;
-
 use crate::Error;
 
 /// Declares a public enum whose values are `snake_case` strings on the wire.
@@ -22,7 +19,7 @@ macro_rules! string_enum {
         }
 
         impl $name {
-            /// Every value, in the order of the contract's table.
+            /// Every value, in declaration order (the contract's table order).
             pub const ALL: &'static [$name] = &[ $( $name::$variant, )+ ];
 
             /// The value's name on the wire (JSON, Python, JavaScript).
@@ -36,24 +33,27 @@ macro_rules! string_enum {
             }
         }
 
-        impl FromStr for $name {
-            type Err = Error;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::Error;
 
-            fn from_str(s: &str) -> Result<Self, Error> {
+            fn from_str(s: &str) -> Result<Self, $crate::Error> {
                 match s {
                     $( $text => Ok($name::$variant), )+
-                    _ => Err(Error::InvalidName { what: $what, input: s.to_owned() }),
+                    _ => Err($crate::Error::InvalidName { what: $what, input: s.to_owned() }),
                 }
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
+
+/// The same declaration for the enums of other modules (`logs`).
+pub(crate) use string_enum;
 
 string_enum! {
     /// How far the reply got, from its basic code (else from the enhanced code's class).

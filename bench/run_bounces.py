@@ -85,7 +85,8 @@ def logs(megabytes):
         size_big = build_log(big, megabytes)
         secs, _, out = run([CLI, "scan", "--format", "json", big])
         mb = size_big / 1024 / 1024
-        print(f"mail log: {mb:.0f} MB synthetic log ({out.count(b'\n')} recipient results)")
+        results = out.count(b"\n")
+        print(f"mail log: {mb:.0f} MB synthetic log ({results} recipient results)")
         print(f"  smtpcodes scan   {secs:8.3f} s  {mb / secs:8.1f} MB/s  (1 GB in about {1024 / (mb / secs):.0f} s)")
         rss_small = peak_rss_mb([CLI, "scan", small])
         rss_big = peak_rss_mb([CLI, "scan", big])

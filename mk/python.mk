@@ -16,7 +16,10 @@ PY_RUST_INPUTS := $(shell find core/src core/data core/build.rs core/Cargo.toml 
 	bindings-python/src bindings-python/Cargo.toml -type f 2>/dev/null) Cargo.toml Cargo.lock pyproject.toml
 PY_PACKAGE_INPUTS := $(shell find bindings-python/python -type f \
 	-not -name '*.so' -not -path '*/__pycache__/*' -not -path '*.dist-info/*' -not -name '*.pth' 2>/dev/null)
-PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python
+PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python bench/python_bench.py
+# The benchmark's own venv, with the release wheel installed (not editable), and that wheel.
+PY_BENCH_VENV := $(PY_OUT)/bench-venv
+PY_WHEELS := $(PY_OUT)/wheels
 
 .PHONY: test-python
 test-python: $(PY_OUT)/develop.stamp python-cli test-python-install ## Python: build into .venv, stubtest, mypy, pytest (vectors, identity with Rust, docs, Django), pip install .
@@ -34,6 +37,10 @@ lint-python: $(VENV)/.deps.stamp ## Python: ruff check and ruff format --check
 
 # `make lint` covers the Python code too.
 lint: lint-python
+
+.PHONY: bench-python
+bench-python: $(PY_OUT)/bench.stamp ## Python: classify against the crossing floor and Perl Sisimai, classify_many, RSS over 10M calls, import time, wheel size
+	$(PY_BENCH_VENV)/bin/python bench/python_bench.py --wheel-dir $(PY_WHEELS)
 
 .PHONY: python-develop
 python-develop: $(PY_OUT)/develop.stamp ## Python: build the package into .venv (maturin develop), for trying it out
@@ -70,4 +77,16 @@ $(PY_OUT)/install.stamp: $(PY_RUST_INPUTS) $(PY_PACKAGE_INPUTS) README.md NOTICE
 	cd $(PY_OUT)/checkout && CARGO_TARGET_DIR=$(abspath $(PY_OUT)/install-target) \
 		../install-venv/bin/python -m pip install --quiet --disable-pip-version-check .
 	cd $(PY_OUT) && install-venv/bin/python -I -W error $(abspath bindings-python/check_install.py)
+	touch $@
+
+# The benchmark measures what `pip install` gives: a release wheel, built by `maturin build`
+# in its own target directory (so that it does not rebuild the debug one `maturin develop`
+# uses), installed into its own venv. .venv and its editable debug build stay as they are.
+$(PY_OUT)/bench.stamp: $(VENV)/.deps.stamp $(PY_RUST_INPUTS) $(PY_PACKAGE_INPUTS) README.md NOTICE
+	rm -rf $(PY_WHEELS)
+	CARGO_TARGET_DIR=$(abspath $(PY_OUT)/bench-target) $(VENV)/bin/maturin build --release \
+		--locked --quiet --interpreter $(VPY) --out $(PY_WHEELS)
+	test -x $(PY_BENCH_VENV)/bin/python || $(PYTHON) -m venv $(PY_BENCH_VENV)
+	$(PY_BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-index \
+		--force-reinstall $(PY_WHEELS)/*.whl
 	touch $@

@@ -28,9 +28,12 @@ test-node: $(NODE_STAMP) ## Node: npm install, build the addon, run node --test 
 node-generated: ## Node: copy the freshly generated addon declarations into bindings-node/native/index.d.ts (commit it)
 	cp target/napi/index.d.ts bindings-node/native/index.d.ts
 
+# NODE_BENCH_CALLS: classify() calls of the memory measurement (10 million; about 1-2 minutes on 2 cores).
+NODE_BENCH_CALLS ?= 10000000
+
 .PHONY: bench-node
-bench-node: node-build ## Node: cost of a classify() call, naive native object against the compact crossing
-	$(NODE) bindings-node/bench/crossing.js
+bench-node: node-build ## Node: classify() against the crossing floor, the naive native object and pure JS; RSS over 10M calls; require time; addon size
+	CALLS=$(NODE_BENCH_CALLS) $(NODE) --expose-gc bindings-node/bench/crossing.js
 
 .PHONY: sync-version
 sync-version: ## Copy the workspace version (Cargo.toml) into package.json and package-lock.json

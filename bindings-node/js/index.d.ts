@@ -254,5 +254,9 @@ export declare const PROVIDERS: readonly Provider[]
 export declare const ERROR_KINDS: readonly ErrorKind[]
 export declare const RETRY_WHYS: readonly RetryWhy[]
 export declare const DSN_ACTIONS: readonly DsnAction[]
+/** Every `format` of a `BounceReport`. */
+export declare const BOUNCE_FORMATS: readonly BounceFormat[]
+/** Every `what` of a `not_a_bounce` error. */
+export declare const NOT_A_BOUNCE_WHATS: readonly NotABounceWhat[]
 /** The core's default retry policy settings. */
 export declare const POLICY_DEFAULTS: Readonly<RetryPolicySettings>

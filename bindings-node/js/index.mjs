@@ -23,6 +23,8 @@ export const {
   ERROR_KINDS,
   RETRY_WHYS,
   DSN_ACTIONS,
+  BOUNCE_FORMATS,
+  NOT_A_BOUNCE_WHATS,
   POLICY_DEFAULTS
 } = smtpcodes
 

@@ -23,6 +23,14 @@ export declare class Policy {
 }
 
 /**
+ * Takes what [`classify`] takes and does nothing: the crossing floor, which
+ * `bindings-node/bench/crossing.js` measures in the same run as `classify` (the cost of
+ * the call and of converting its arguments, with no classification and no result). Not
+ * part of the public JS API.
+ */
+export declare function _noop(code: number | string | undefined | null, text: string, command: string | undefined | null, host: string | undefined | null, out: Buffer): void
+
+/**
  * One recipient of a bounce, as `smtpcodes::BouncedRecipient` without its classification,
  * which travels in [`BounceParts::classifications`] and [`BounceParts::strings`].
  */
@@ -221,6 +229,10 @@ export interface Tables {
   retryWhys: Array<string>
   /** `DsnAction::ALL`. */
   dsnActions: Array<string>
+  /** `BounceReport::FORMATS`. */
+  bounceFormats: Array<string>
+  /** `Error::NOT_A_BOUNCE`: the `what` of a `not_a_bounce` error. */
+  notABounceWhats: Array<string>
   /** `RetryPolicy::DEFAULT`. */
   policyDefaults: PolicySettings
 }

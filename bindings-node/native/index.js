@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Policy = nativeBinding.Policy
+module.exports._noop = nativeBinding._noop
 module.exports.classify = nativeBinding.classify
 module.exports.classifyMany = nativeBinding.classifyMany
 module.exports.classifyObject = nativeBinding.classifyObject

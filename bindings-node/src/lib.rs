@@ -67,6 +67,10 @@ pub struct Tables {
     pub retry_whys: Vec<&'static str>,
     /// `DsnAction::ALL`.
     pub dsn_actions: Vec<&'static str>,
+    /// `BounceReport::FORMATS`.
+    pub bounce_formats: Vec<&'static str>,
+    /// `Error::NOT_A_BOUNCE`: the `what` of a `not_a_bounce` error.
+    pub not_a_bounce_whats: Vec<&'static str>,
     /// `RetryPolicy::DEFAULT`.
     pub policy_defaults: PolicySettings,
 }
@@ -121,6 +125,8 @@ pub fn tables() -> Tables {
         error_kinds: CoreError::KINDS.to_vec(),
         retry_whys: names(RetryWhy::ALL, RetryWhy::as_str),
         dsn_actions: names(DsnAction::ALL, DsnAction::as_str),
+        bounce_formats: BounceReport::FORMATS.to_vec(),
+        not_a_bounce_whats: CoreError::NOT_A_BOUNCE.to_vec(),
         policy_defaults: PolicySettings {
             first_delay: f64::from(d.first_delay),
             backoff: d.backoff,
@@ -253,12 +259,15 @@ fn index_f64(i: usize) -> f64 {
     i as f64
 }
 
+/// The length of `s` in UTF-16 units, as JS counts it: one per character, two for those
+/// beyond U+FFFF. Counted over the bytes without branching: every byte but a continuation
+/// byte starts a character, and a 4-byte one needs a surrogate pair.
 fn utf16_len(s: &str) -> f64 {
-    if s.is_ascii() {
-        index_f64(s.len())
-    } else {
-        index_f64(s.chars().map(char::len_utf16).sum())
-    }
+    index_f64(
+        s.bytes()
+            .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+            .sum(),
+    )
 }
 
 fn opt_f64(v: Option<u32>) -> f64 {
@@ -341,6 +350,22 @@ pub fn classify(
         String::with_capacity(c.text.len() + c.description.len() + c.advice.len() + 64);
     encode(&c, &mut out, &mut strings);
     Ok(strings)
+}
+
+/// Takes what [`classify`] takes and does nothing: the crossing floor, which
+/// `bindings-node/bench/crossing.js` measures in the same run as `classify` (the cost of
+/// the call and of converting its arguments, with no classification and no result). Not
+/// part of the public JS API.
+#[napi(js_name = "_noop")]
+pub fn noop(
+    code: Option<Either<f64, String>>,
+    text: String,
+    command: Option<String>,
+    host: Option<String>,
+    out: BufferSlice,
+) {
+    // napi-rs has converted every argument before the body runs, as for `classify`.
+    let _ = (code, text, command, host, out);
 }
 
 /// How `classifyMany`'s JS layer describes each reply: six numbers per reply in `meta`,

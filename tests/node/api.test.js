@@ -279,7 +279,7 @@ test('the enum lists are the core lists, frozen', () => {
   for (const kind of ['invalid_code', 'code_out_of_range', 'invalid_command', 'invalid_name', 'invalid_policy', 'not_a_bounce']) {
     assert.ok(smtpcodes.ERROR_KINDS.includes(kind), kind)
   }
-  for (const list of ['SEVERITIES', 'REASONS', 'BOUNCES', 'ACTIONS', 'FAULTS', 'COMMANDS', 'PROVIDERS', 'ERROR_KINDS', 'RETRY_WHYS', 'DSN_ACTIONS']) {
+  for (const list of ['SEVERITIES', 'REASONS', 'BOUNCES', 'ACTIONS', 'FAULTS', 'COMMANDS', 'PROVIDERS', 'ERROR_KINDS', 'RETRY_WHYS', 'DSN_ACTIONS', 'BOUNCE_FORMATS', 'NOT_A_BOUNCE_WHATS']) {
     assert.ok(Object.isFrozen(smtpcodes[list]), list)
   }
   assert.throws(() => { 'use strict'; smtpcodes.REASONS.push('x') }, TypeError)

@@ -25,7 +25,9 @@ const UNIONS = {
   Provider: 'PROVIDERS',
   ErrorKind: 'ERROR_KINDS',
   RetryWhy: 'RETRY_WHYS',
-  DsnAction: 'DSN_ACTIONS'
+  DsnAction: 'DSN_ACTIONS',
+  BounceFormat: 'BOUNCE_FORMATS',
+  NotABounceWhat: 'NOT_A_BOUNCE_WHATS'
 }
 
 function union (name) {

@@ -88,7 +88,7 @@ try {
   }
 }
 
-const lists: ReadonlyArray<string>[] = [smtpcodes.SEVERITIES, smtpcodes.REASONS, smtpcodes.BOUNCES, smtpcodes.ACTIONS, smtpcodes.FAULTS, smtpcodes.COMMANDS, smtpcodes.PROVIDERS, smtpcodes.ERROR_KINDS, smtpcodes.RETRY_WHYS, smtpcodes.DSN_ACTIONS]
+const lists: ReadonlyArray<string>[] = [smtpcodes.SEVERITIES, smtpcodes.REASONS, smtpcodes.BOUNCES, smtpcodes.ACTIONS, smtpcodes.FAULTS, smtpcodes.COMMANDS, smtpcodes.PROVIDERS, smtpcodes.ERROR_KINDS, smtpcodes.RETRY_WHYS, smtpcodes.DSN_ACTIONS, smtpcodes.BOUNCE_FORMATS, smtpcodes.NOT_A_BOUNCE_WHATS]
 const version: string = smtpcodes.version()
 smtpcodes.warmUp()
 const defaults: number = smtpcodes.POLICY_DEFAULTS.firstDelay

@@ -351,7 +351,7 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
     // or `host mx [192.0.2.1] SMTP error from remote mail server after MAIL FROM:<a@b> SIZE=1: 550 ...`.
     if let Some(at) = w.find("smtp error from remote mail server after ") {
         if let Some(h) = w.find("host ").filter(|&h| h < at) {
-            host = remote_host(&s[h + 5..at]);
+            host = s.get(h + 5..at).and_then(remote_host);
         }
         let after = at + "smtp error from remote mail server after ".len();
         if let Some((cmd_end, reply_start)) = exim_command_end(&w, after) {
@@ -360,7 +360,7 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
             // `host mx.example.com [192.0.2.1]: ` before the reply.
             if rest.len() > 5 && rest.as_bytes()[..5].eq_ignore_ascii_case(b"host ") {
                 if let Some(colon) = rest.find("]:") {
-                    host = remote_host(&rest[5..=colon]);
+                    host = rest.get(5..=colon).and_then(remote_host);
                     rest = &rest[colon + 2..];
                 }
             }
@@ -376,13 +376,15 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
         // `host NAME[IP]` or `host NAME [IP]`: one or two words between `host` and `said:`.
         let h = w.lower[..at].windows(5).rposition(|x| x == b"host ");
         let is_host = |h: usize| {
-            let between = &w.lower[h + 5..=at];
+            let Some(between) = w.lower.get(h + 5..=at) else {
+                return false;
+            };
             between.contains(&b'[')
                 && !between.iter().any(|&b| b == b'\n' || b == b'\r')
                 && memchr::memchr_iter(b' ', between).count() <= 1
         };
         if let Some(h) = h.filter(|&h| is_host(h)) {
-            host = remote_host(&s[h + 5..=at]);
+            host = s.get(h + 5..=at).and_then(remote_host);
             let (reply, cmd) =
                 strip_in_reply_to(tail(s, at + if s.as_bytes()[at] == b']' { 7 } else { 6 }));
             return Unwrapped {
@@ -395,7 +397,7 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
     // Postfix, greeting refused: `host mx[192.0.2.1] refused to talk to me: 554 ...`.
     if let Some(at) = w.find(" refused to talk to me:") {
         if let Some(h) = w.find("host ").filter(|&h| h < at) {
-            host = remote_host(&s[h + 5..at]);
+            host = s.get(h + 5..at).and_then(remote_host);
         }
         return Unwrapped {
             reply: tail(s, at + " refused to talk to me:".len()),

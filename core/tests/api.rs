@@ -398,3 +398,19 @@ fn retry_policy_validation_and_suppression() {
         "a block never suppresses"
     );
 }
+
+/// Inputs the fuzzer found to crash earlier versions.
+#[test]
+fn fuzz_regressions() {
+    for text in [
+        "Remote host refused to talk to me:6.",
+        "host refused to talk to me: 421 busy",
+        "host said: 550 x",
+        "host [ said:",
+        "451 try again in 99999999999999999999:00:00",
+    ] {
+        for code in [None, Some(550)] {
+            assert!(classify(code, text).is_ok(), "{text}");
+        }
+    }
+}

@@ -704,11 +704,7 @@ impl Policy {
     ) -> Result<bool> {
         let bounce: Bounce = bounce.parse().map_err(|e| throw(env, &e))?;
         let n = arg_u32("consecutiveSoftBounces", consecutive_soft_bounces)?;
-        // The core decides from a whole classification; only these two fields matter to it.
-        let mut c = Reply::new("").classify();
-        c.suppress = suppress;
-        c.bounce = bounce;
-        Ok(self.inner.should_suppress(&c, n))
+        Ok(self.inner.should_suppress_parts(suppress, bounce, n))
     }
 }
 

@@ -245,8 +245,18 @@ impl RetryPolicy {
     /// Whether to stop mailing an address: a hard bounce, or a soft bounce that makes more than
     /// `soft_bounce_limit` consecutive soft bounces (`consecutive_soft_bounces` counts this one).
     pub fn should_suppress(&self, c: &Classification, consecutive_soft_bounces: u32) -> bool {
-        c.suppress
-            || (c.bounce == Bounce::Soft && consecutive_soft_bounces > self.soft_bounce_limit)
+        self.should_suppress_parts(c.suppress, c.bounce, consecutive_soft_bounces)
+    }
+
+    /// [`should_suppress`](Self::should_suppress) from the two fields of a classification it
+    /// reads, for callers that hold the fields rather than the classification (bindings).
+    pub fn should_suppress_parts(
+        &self,
+        suppress: bool,
+        bounce: Bounce,
+        consecutive_soft_bounces: u32,
+    ) -> bool {
+        suppress || (bounce == Bounce::Soft && consecutive_soft_bounces > self.soft_bounce_limit)
     }
 }
 

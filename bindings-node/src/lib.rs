@@ -198,41 +198,14 @@ fn camel_case(snake: &str) -> String {
 /// `number | string`.
 type CodeArg = Either<f64, String>;
 
-/// The code as the core reads it: numbers through `check_code`, strings through
-/// `parse_code`. A number that is not a whole number (`550.5`, `NaN`, `Infinity`) is an
-/// `invalid_code`, as the CLI reads JSON numbers.
+/// The code as the core reads it: numbers through `check_code_number` (a number that is not
+/// whole, `550.5`, `NaN`, `Infinity`, is an `invalid_code`; a whole one out of range a
+/// `code_out_of_range`), strings through `parse_code`.
 fn code_of(code: Option<&CodeArg>) -> std::result::Result<Option<u16>, CoreError> {
     match code {
         None => Ok(None),
         Some(Either::B(s)) => smtpcodes::parse_code(s),
-        Some(Either::A(n)) => {
-            let n = *n;
-            if !n.is_finite() || n.fract() != 0.0 {
-                return Err(CoreError::InvalidCode {
-                    input: js_number(n),
-                });
-            }
-            // Whole numbers beyond the i64 range are out of range, like the core's strings.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-            if n.abs() < 9.2e18 {
-                smtpcodes::check_code(n as i64).map(Some)
-            } else {
-                Err(CoreError::CodeOutOfRange {
-                    input: js_number(n),
-                })
-            }
-        }
-    }
-}
-
-/// A number as JS would print it in an error message (`550.5`, `NaN`, `1e+21`).
-fn js_number(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".to_owned()
-    } else if n.is_infinite() {
-        if n > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-    } else {
-        n.to_string()
+        Some(Either::A(n)) => smtpcodes::check_code_number(*n).map(Some),
     }
 }
 

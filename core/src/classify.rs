@@ -192,19 +192,25 @@ pub fn parse_code(input: &str) -> Result<Option<u16>, Error> {
 /// must be within 200..=599 (`code_out_of_range`), anything else (`550.5`, NaN, infinity) is
 /// `invalid_code`.
 pub fn check_code_number(code: f64) -> Result<u16, Error> {
+    // Echoed as JSON and JavaScript write numbers: `NaN`, `Infinity`, `550.5`.
+    let input = || {
+        if code.is_nan() {
+            "NaN".to_owned()
+        } else if code.is_infinite() {
+            if code > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+        } else {
+            code.to_string()
+        }
+    };
     if !code.is_finite() || code.fract() != 0.0 {
-        return Err(Error::InvalidCode {
-            input: code.to_string(),
-        });
+        return Err(Error::InvalidCode { input: input() });
     }
     if (200.0..=599.0).contains(&code) {
         // Whole and within range, so the cast is exact.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         return Ok(code as u16);
     }
-    Err(Error::CodeOutOfRange {
-        input: code.to_string(),
-    })
+    Err(Error::CodeOutOfRange { input: input() })
 }
 
 /// Checks that a whole number is a reply code (200..=599).

@@ -61,11 +61,6 @@ impl Enhanced {
             detail,
         })
     }
-
-    /// The class digit as the basic code's class (`5` for `5.1.1`).
-    pub const fn class(self) -> u8 {
-        self.class
-    }
 }
 
 impl Enhanced {

@@ -75,4 +75,11 @@ fn numbers_as_codes() {
         check_code_number(-550.0).map_err(|e| e.kind()),
         Err("code_out_of_range")
     );
+    let message = check_code_number(f64::NEG_INFINITY)
+        .expect_err("not a code")
+        .to_string();
+    assert!(
+        message.contains("\"-Infinity\""),
+        "echoed as JavaScript writes it: {message}"
+    );
 }

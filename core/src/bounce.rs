@@ -8,6 +8,7 @@
 //! write.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
@@ -59,6 +60,63 @@ impl BounceReport {
     pub const FORMATS: &'static [&'static str] = &["dsn", "ses", "text"];
 }
 
+/// How much work one input may ask for. Every bound has its own [`Error::TooLarge`] naming the
+/// field, never a silent cut: an email over a limit is refused whole, and raising the limit
+/// reads it.
+///
+/// The defaults hold every real bounce seen (the largest real DSNs are a few hundred KiB with
+/// a few hundred recipients) with a wide margin, and keep the worst case of one call to well
+/// under a second: every step of [`parse_bounce`] is linear in the size of the email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// The largest email read (64 MiB; Postfix's default `message_size_limit` is 10 MB, and a
+    /// bounce that returns the whole original stays below either).
+    pub max_email_bytes: usize,
+    /// The largest header block of the email itself (1 MiB).
+    pub max_header_bytes: usize,
+    /// The most MIME parts in the email, nested ones included (1,000).
+    pub max_parts: usize,
+    /// The deepest nesting of multiparts and attached messages (32).
+    pub max_depth: usize,
+    /// The most recipients one report may name (10,000).
+    pub max_recipients: usize,
+    /// The longest line of a mailbox or log file that `smtpcodes scan` reads (1 MiB); a longer
+    /// line is skipped and reported, never cut.
+    pub max_line_bytes: usize,
+}
+
+impl Limits {
+    /// The defaults, as documented on each field.
+    pub const DEFAULT: Limits = Limits {
+        max_email_bytes: 64 * 1024 * 1024,
+        max_header_bytes: 1024 * 1024,
+        max_parts: 1000,
+        max_depth: 32,
+        max_recipients: 10_000,
+        max_line_bytes: 1024 * 1024,
+    };
+
+    /// The names of the fields, in order, for bindings and docs.
+    pub const FIELDS: &'static [&'static str] = &[
+        "max_email_bytes",
+        "max_header_bytes",
+        "max_parts",
+        "max_depth",
+        "max_recipients",
+        "max_line_bytes",
+    ];
+
+    fn over(limit: &'static str, max: usize) -> Error {
+        Error::TooLarge { limit, max }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits::DEFAULT
+    }
+}
+
 /// The longest diagnostic kept per recipient; a bounce that quotes a whole session transcript
 /// or a whole message does not need more to be understood.
 const MAX_DIAGNOSTIC: usize = 4096;
@@ -81,15 +139,32 @@ const MAX_DIAGNOSTIC: usize = 4096;
 /// assert_eq!(report.recipients[0].classification.reason, smtpcodes::Reason::UserUnknown);
 /// # Ok::<(), smtpcodes::Error>(())
 /// ```
-#[allow(clippy::too_many_lines)] // the two paths (report fields, then text) read best together
 pub fn parse_bounce(message: &[u8]) -> Result<BounceReport, Error> {
+    parse_bounce_with(message, &Limits::DEFAULT)
+}
+
+/// [`parse_bounce`] with other [`Limits`] than the defaults.
+///
+/// ```
+/// let limits = smtpcodes::Limits { max_email_bytes: 16, ..smtpcodes::Limits::DEFAULT };
+/// let err = smtpcodes::parse_bounce_with(b"Subject: a message longer than 16 bytes\r\n\r\n", &limits)
+///     .unwrap_err();
+/// assert_eq!(err.kind(), "too_large");
+/// ```
+#[allow(clippy::too_many_lines)] // the two paths (report fields, then text) read best together
+pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport, Error> {
     let not = |what| Err(Error::NotABounce { what });
+    if message.len() > limits.max_email_bytes {
+        return Err(Limits::over("max_email_bytes", limits.max_email_bytes));
+    }
     if !looks_like_email(message) {
         return not("not_an_email");
     }
+    check_shape(message, limits)?;
     let Some(email) = MessageParser::default().parse(message) else {
         return not("not_an_email");
     };
+    check_parts(&email, limits)?;
     let parts = Parts::of(&email);
     if parts.feedback_report {
         return not("feedback_report");
@@ -102,17 +177,22 @@ pub fn parse_bounce(message: &[u8]) -> Result<BounceReport, Error> {
         .as_deref()
         .map(read_dsn)
         .unwrap_or_default();
-    if reporting.recipients.is_empty()
-        && memchr::memmem::find(raw.to_ascii_lowercase().as_bytes(), b"final-recipient:").is_some()
+    if reporting.recipients.is_empty() && contains_ignore_case(raw.as_bytes(), b"final-recipient:")
     {
         reporting = read_dsn(&raw);
     }
+    if reporting.recipients.len() > limits.max_recipients {
+        return Err(Limits::over("max_recipients", limits.max_recipients));
+    }
     let mut human = human_text(&email, &parts);
-    if let Some(report) = ses_notification(if human.trim().is_empty() {
-        &raw
-    } else {
-        &human
-    }) {
+    if let Some(report) = ses_notification(
+        if human.trim().is_empty() {
+            &raw
+        } else {
+            &human
+        },
+        limits,
+    ) {
         return report;
     }
     if human.trim().is_empty() {
@@ -126,14 +206,25 @@ pub fn parse_bounce(message: &[u8]) -> Result<BounceReport, Error> {
     } else {
         "dsn"
     };
+    // What the text says, read once for all the recipients whose report fields say nothing.
+    let mut blocks: Option<TextBlocks> = None;
+    let mut all_text: Option<String> = None;
     for r in reporting.recipients {
         let diagnostic = match r.diagnostic {
             Some(d) if !d.trim().is_empty() => clip(&d),
             // No Diagnostic-Code: what the text says about this recipient, else all it says.
-            _ => text_blocks(&human)
-                .into_iter()
-                .find(|b| b.recipient.eq_ignore_ascii_case(&r.recipient))
-                .map_or_else(|| clip(&failure_text(&human)), |b| b.text),
+            _ => {
+                let blocks = match &mut blocks {
+                    Some(b) => b,
+                    None => blocks.insert(text_blocks(&human, limits.max_recipients)?),
+                };
+                match blocks.about(&r.recipient) {
+                    Some(text) => text.to_owned(),
+                    None => all_text
+                        .get_or_insert_with(|| clip(&failure_text(&human)))
+                        .clone(),
+                }
+            }
         };
         recipients.push(entry(
             r.recipient,
@@ -156,7 +247,7 @@ pub fn parse_bounce(message: &[u8]) -> Result<BounceReport, Error> {
                 "no_delivery_failure"
             });
         }
-        for block in text_blocks(&human) {
+        for block in text_blocks(&human, limits.max_recipients)?.blocks {
             let status = Enhanced::parse_in(&block.text);
             recipients.push(entry(
                 block.recipient,
@@ -180,9 +271,12 @@ pub fn parse_bounce(message: &[u8]) -> Result<BounceReport, Error> {
                 })
                 .or_else(|| original_recipient(&email, &parts, &human).map(|a| vec![a]))
                 .unwrap_or_default();
+            if fallback.len() > limits.max_recipients {
+                return Err(Limits::over("max_recipients", limits.max_recipients));
+            }
             let text = clip(&failure_text(&human));
+            let status = Enhanced::parse_in(&text);
             for address in fallback.into_iter().filter(|a| is_address(a)) {
-                let status = Enhanced::parse_in(&text);
                 recipients.push(entry(
                     address,
                     None,
@@ -207,9 +301,112 @@ pub fn parse_bounce(message: &[u8]) -> Result<BounceReport, Error> {
     })
 }
 
+/// Bounds checked before the MIME parser runs, in one pass over the bytes: the header block's
+/// size, and the number of MIME part delimiters (a line `--boundary` for a boundary the email
+/// declares), so that an email of a million tiny parts is refused before it is parsed.
+fn check_shape(message: &[u8], limits: &Limits) -> Result<(), Error> {
+    let header_end = memchr::memmem::find(message, b"\n\r\n")
+        .into_iter()
+        .chain(memchr::memmem::find(message, b"\n\n"))
+        .min()
+        .unwrap_or(message.len());
+    if header_end > limits.max_header_bytes {
+        return Err(Limits::over("max_header_bytes", limits.max_header_bytes));
+    }
+    // Every multipart declares its boundary once, in a `boundary=` parameter.
+    let mut boundaries: Vec<Vec<u8>> = Vec::new();
+    let finder = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([b"boundary="])
+        .map_err(|e| Error::Internal {
+            message: e.to_string(),
+        })?;
+    for m in finder.find_iter(message) {
+        let rest = &message[m.end()..];
+        let value: &[u8] = if let Some(quoted) = rest.strip_prefix(b"\"") {
+            let end = memchr::memchr2(b'"', b'\n', quoted).unwrap_or(quoted.len());
+            &quoted[..end]
+        } else {
+            let end = rest
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b';' || b == b'"')
+                .unwrap_or(rest.len());
+            &rest[..end]
+        };
+        if !value.is_empty() {
+            boundaries.push(value.to_vec());
+        }
+        if boundaries.len() > limits.max_parts {
+            return Err(Limits::over("max_parts", limits.max_parts));
+        }
+    }
+    if boundaries.is_empty() {
+        return Ok(());
+    }
+    let delimiters = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(boundaries.iter().map(|b| [b"\n--".as_slice(), b].concat()))
+        .map_err(|e| Error::Internal {
+            message: e.to_string(),
+        })?;
+    // Each delimiter opens a part (the closing `--boundary--` one is counted too: a margin).
+    if delimiters
+        .find_iter(message)
+        .nth(limits.max_parts)
+        .is_some()
+    {
+        return Err(Limits::over("max_parts", limits.max_parts));
+    }
+    Ok(())
+}
+
+/// The exact part count and nesting depth of the parsed email, the returned messages inside it
+/// included.
+fn check_parts(email: &Message<'_>, limits: &Limits) -> Result<(), Error> {
+    let mut count = 0usize;
+    // (message, depth) still to visit; each part's children are ids into its message's parts.
+    let mut messages: Vec<(&Message<'_>, usize)> = vec![(email, 0)];
+    while let Some((message, base)) = messages.pop() {
+        count += message.parts.len();
+        if count > limits.max_parts {
+            return Err(Limits::over("max_parts", limits.max_parts));
+        }
+        let mut depth = vec![0usize; message.parts.len()];
+        if let Some(first) = depth.first_mut() {
+            *first = base;
+        }
+        // A part's children always come after it in mail-parser's flat list.
+        for (i, part) in message.parts.iter().enumerate() {
+            let d = depth[i];
+            if d > limits.max_depth {
+                return Err(Limits::over("max_depth", limits.max_depth));
+            }
+            match &part.body {
+                PartType::Multipart(children) => {
+                    for &c in children {
+                        if let Some(slot) = depth.get_mut(c as usize) {
+                            *slot = d + 1;
+                        }
+                    }
+                }
+                PartType::Message(inner) => messages.push((inner, d + 1)),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `needle` (lower case) occurs in `haystack` in any ASCII case, without a copy.
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// Amazon SES bounce, complaint and delivery notifications (JSON, often inside an SNS
 /// envelope) as they arrive by email.
-fn ses_notification(body: &str) -> Option<Result<BounceReport, Error>> {
+fn ses_notification(body: &str, limits: &Limits) -> Option<Result<BounceReport, Error>> {
     use serde_json::Value;
     let body = body.trim();
     if !body.starts_with('{') {
@@ -302,6 +499,9 @@ fn ses_notification(body: &str) -> Option<Result<BounceReport, Error>> {
     if recipients.is_empty() {
         return None;
     }
+    if recipients.len() > limits.max_recipients {
+        return Some(Err(Limits::over("max_recipients", limits.max_recipients)));
+    }
     Some(Ok(BounceReport {
         format: "ses",
         reporting_mta,
@@ -373,14 +573,13 @@ fn clip(s: &str) -> String {
     s[..end].to_owned()
 }
 
-/// The text after the header block, as at most 256 KiB of lossy UTF-8.
+/// The text after the header block, as lossy UTF-8.
 fn raw_body(message: &[u8]) -> Cow<'_, str> {
     let start = memchr::memmem::find(message, b"\r\n\r\n")
         .map(|i| i + 4)
         .or_else(|| memchr::memmem::find(message, b"\n\n").map(|i| i + 2))
         .unwrap_or(message.len());
-    let end = message.len().min(start + 256 * 1024);
-    String::from_utf8_lossy(&message[start..end])
+    String::from_utf8_lossy(&message[start..])
 }
 
 /// Cheap check before MIME parsing: an email starts with header fields.
@@ -659,9 +858,6 @@ fn human_text(email: &Message<'_>, parts: &Parts) -> String {
         };
         text.push_str(&body);
         text.push('\n');
-        if text.len() > 256 * 1024 {
-            break;
-        }
     }
     cut_original(text)
 }
@@ -827,11 +1023,29 @@ struct Block {
     text: String,
 }
 
+/// The recipients a bounce's text names, in order, with an index by address.
+struct TextBlocks {
+    blocks: Vec<Block>,
+    /// Lower-cased address -> index into `blocks`.
+    by_address: HashMap<String, usize>,
+}
+
+impl TextBlocks {
+    /// What the text says about `recipient`, compared without regard to ASCII case.
+    fn about(&self, recipient: &str) -> Option<&str> {
+        self.by_address
+            .get(&recipient.to_ascii_lowercase())
+            .map(|&i| self.blocks[i].text.as_str())
+    }
+}
+
 /// Finds the recipients in a bounce's text: lines that start with an address (`<bob@x>:`,
 /// `bob@x`, `<bob@x>: host ... said: ...`, `<bob@x>... User unknown`), each followed by the
-/// lines about it, up to the next such line.
-fn text_blocks(human: &str) -> Vec<Block> {
+/// lines about it, up to the next such line. Linear in the text: each line is looked at once,
+/// each address looked up in a map, and each block stops growing at [`MAX_DIAGNOSTIC`].
+fn text_blocks(human: &str, max_recipients: usize) -> Result<TextBlocks, Error> {
     let mut blocks: Vec<Block> = Vec::new();
+    let mut by_address: HashMap<String, usize> = HashMap::new();
     let mut current: Option<usize> = None;
     let mut preamble = String::new();
     let mut after_block = false;
@@ -847,16 +1061,16 @@ fn text_blocks(human: &str) -> Vec<Block> {
             continue;
         }
         if let Some((address, rest)) = head_address(trimmed) {
-            if let Some(i) = blocks
-                .iter()
-                .position(|b| b.recipient.eq_ignore_ascii_case(&address))
-            {
+            let key = address.to_ascii_lowercase();
+            if let Some(&i) = by_address.get(&key) {
                 current = Some(i);
                 // Transcripts repeat the recipient's reply; keep each text once.
-                if !blocks[i].text.contains(rest) {
-                    push_line(&mut blocks[i].text, rest);
-                }
+                push_new_line(&mut blocks[i].text, rest);
             } else {
+                if blocks.len() == max_recipients {
+                    return Err(Limits::over("max_recipients", max_recipients));
+                }
+                by_address.insert(key, blocks.len());
                 blocks.push(Block {
                     recipient: address,
                     text: rest.to_owned(),
@@ -867,9 +1081,7 @@ fn text_blocks(human: &str) -> Vec<Block> {
         }
         if let Some(i) = current {
             // Bounces in two languages, and transcripts, repeat lines; keep each once.
-            if !blocks[i].text.contains(trimmed) {
-                push_line(&mut blocks[i].text, trimmed);
-            }
+            push_new_line(&mut blocks[i].text, trimmed);
         } else if !after_block {
             push_line(&mut preamble, trimmed);
         }
@@ -885,7 +1097,15 @@ fn text_blocks(human: &str) -> Vec<Block> {
         }
         b.text = clip(&b.text);
     }
-    blocks
+    Ok(TextBlocks { blocks, by_address })
+}
+
+/// [`push_line`], unless the text already holds the line (looked for only while the text is
+/// still short enough to grow, so each call costs at most [`MAX_DIAGNOSTIC`] plus the line).
+fn push_new_line(text: &mut String, line: &str) {
+    if text.len() <= MAX_DIAGNOSTIC && !text.contains(line) {
+        push_line(text, line);
+    }
 }
 
 fn has_failure_words(text: &str) -> bool {

@@ -38,6 +38,22 @@ pub enum Error {
         /// `no_delivery_failure`.
         what: &'static str,
     },
+    /// An input is over one of the documented [`Limits`](crate::Limits): an email larger than
+    /// `max_email_bytes`, more MIME parts than `max_parts`, and so on. Nothing was read from it;
+    /// raise the limit to read it.
+    TooLarge {
+        /// Which limit: the name of the [`Limits`](crate::Limits) field (`max_email_bytes`,
+        /// `max_parts`, `max_depth`, `max_recipients`, `max_header_bytes`, `max_line_bytes`).
+        limit: &'static str,
+        /// The limit's value.
+        max: usize,
+    },
+    /// A bug in this crate: a panic contained at a language boundary (see
+    /// [`contain`](crate::contain)). The input is not at fault; please report it.
+    Internal {
+        /// What the panic said.
+        message: String,
+    },
     /// A [`RetryPolicy`](crate::RetryPolicy) setting that cannot work (a zero backoff factor,
     /// a cap below the first delay, ...).
     InvalidPolicy {
@@ -51,7 +67,7 @@ pub enum Error {
 impl Error {
     /// A stable, `snake_case` slug naming the kind of error: `invalid_code`,
     /// `code_out_of_range`, `invalid_command`, `invalid_name`, `invalid_policy` or
-    /// `not_a_bounce`.
+    /// `not_a_bounce`, `too_large` or `internal`.
     pub const fn kind(&self) -> &'static str {
         match self {
             Error::InvalidCode { .. } => "invalid_code",
@@ -60,6 +76,8 @@ impl Error {
             Error::InvalidName { .. } => "invalid_name",
             Error::InvalidPolicy { .. } => "invalid_policy",
             Error::NotABounce { .. } => "not_a_bounce",
+            Error::TooLarge { .. } => "too_large",
+            Error::Internal { .. } => "internal",
         }
     }
 
@@ -79,6 +97,8 @@ impl Error {
         "invalid_name",
         "invalid_policy",
         "not_a_bounce",
+        "too_large",
+        "internal",
     ];
 }
 
@@ -126,8 +146,35 @@ impl fmt::Display for Error {
                 };
                 write!(f, "not a bounce: {what}")
             }
+            Error::TooLarge { limit, max } => write!(
+                f,
+                "input too large: it is over the {limit} limit of {max}; nothing was read (raise the limit to read it)"
+            ),
+            Error::Internal { message } => write!(
+                f,
+                "internal error in smtpcodes (a bug; the input is not at fault): {}",
+                shown(message)
+            ),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+/// Runs `f`, turning a panic inside it into [`Error::Internal`] instead of unwinding further.
+///
+/// The Python and Node bindings wrap every exported function in this: a bug must become a
+/// typed, catchable error, never an abort of the caller's process.
+pub fn contain<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".to_owned());
+            Err(Error::Internal { message })
+        }
+    }
+}

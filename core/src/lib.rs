@@ -12,11 +12,11 @@ mod scan;
 mod tables;
 mod types;
 
-pub use bounce::{parse_bounce, BounceReport, BouncedRecipient};
+pub use bounce::{parse_bounce, parse_bounce_with, BounceReport, BouncedRecipient, Limits};
 pub use classify::{
     check_code, check_code_number, classify, deciding_rule, parse_code, Classification, Reply,
 };
-pub use error::Error;
+pub use error::{contain, Error};
 pub use parse::Enhanced;
 pub use reference::{explain, explain_basic, Explanation};
 pub use retry::{RetryDecision, RetryPolicy, RetryWhy};

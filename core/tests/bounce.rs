@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use smtpcodes::{parse_bounce, Action, BounceReport, DsnAction, Reason};
+use smtpcodes::{
+    parse_bounce, parse_bounce_with, Action, BounceReport, DsnAction, Error, Limits, Reason,
+};
 
 fn read(name: &str) -> Vec<u8> {
     std::fs::read(
@@ -210,7 +212,13 @@ fn broken_and_huge_input_is_bounded() {
     }
     nested
         .push_str("--b1999\nContent-Type: text/plain\n\n<x@example.org>: 550 5.1.1 User unknown\n");
-    let _ = parse_bounce(nested.as_bytes());
+    assert_eq!(
+        parse_bounce(nested.as_bytes()),
+        Err(smtpcodes::Error::TooLarge {
+            limit: "max_parts",
+            max: 1000
+        })
+    );
 
     // A text in a charset it does not declare, and invalid UTF-8.
     let latin = b"From: MAILER-DAEMON@example.net\nSubject: Undelivered Mail\nContent-Type: text/plain; charset=utf-8\n\n<lea@example.org>: 550 5.1.1 Utilisateur inconnu \xe9\xe8 user unknown\n";
@@ -249,4 +257,140 @@ fn fuzz_regressions() {
         let bytes = std::fs::read(entry.expect("an entry").path()).expect("readable");
         let _ = parse_bounce(&bytes);
     }
+}
+
+fn too_large(limit: &'static str, max: usize) -> Result<BounceReport, Error> {
+    Err(Error::TooLarge { limit, max })
+}
+
+/// Each bound is its own `too_large` error naming the limit, and an email just within a bound
+/// is read whole: nothing is ever cut.
+#[test]
+fn every_limit_refuses_with_its_own_error() {
+    let dsn = read("dsn-postfix-user-unknown.eml");
+    let with = |limits: Limits| parse_bounce_with(&dsn, &limits);
+    let d = Limits::DEFAULT;
+    assert_eq!(
+        with(Limits {
+            max_email_bytes: dsn.len() - 1,
+            ..d
+        }),
+        too_large("max_email_bytes", dsn.len() - 1)
+    );
+    assert!(with(Limits {
+        max_email_bytes: dsn.len(),
+        ..d
+    })
+    .is_ok());
+    assert_eq!(
+        with(Limits {
+            max_header_bytes: 100,
+            ..d
+        }),
+        too_large("max_header_bytes", 100)
+    );
+    // The report has a multipart and three parts in it.
+    assert_eq!(
+        with(Limits { max_parts: 2, ..d }),
+        too_large("max_parts", 2)
+    );
+    assert!(with(Limits { max_parts: 4, ..d }).is_ok());
+    assert_eq!(
+        with(Limits { max_depth: 0, ..d }),
+        too_large("max_depth", 0)
+    );
+    assert!(with(Limits { max_depth: 1, ..d }).is_ok());
+    assert_eq!(
+        with(Limits {
+            max_recipients: 1,
+            ..d
+        }),
+        too_large("max_recipients", 1)
+    );
+    assert!(with(Limits {
+        max_recipients: 2,
+        ..d
+    })
+    .is_ok());
+
+    // Text bounces, SES notifications and the failed-recipients header count recipients too.
+    let text = read("qmail-text.eml");
+    let n = parse_bounce(&text).expect("a bounce").recipients.len();
+    assert_eq!(
+        parse_bounce_with(
+            &text,
+            &Limits {
+                max_recipients: n - 1,
+                ..d
+            }
+        ),
+        too_large("max_recipients", n - 1)
+    );
+    let ses = read("ses-notification.eml");
+    let n = parse_bounce(&ses).expect("a bounce").recipients.len();
+    assert_eq!(
+        parse_bounce_with(
+            &ses,
+            &Limits {
+                max_recipients: n - 1,
+                ..d
+            }
+        ),
+        too_large("max_recipients", n - 1)
+    );
+
+    // Over the default size: refused whole, with the limit named, before anything is parsed.
+    let mut huge = dsn.clone();
+    huge.resize(Limits::DEFAULT.max_email_bytes + 1, b'x');
+    assert_eq!(
+        parse_bounce(&huge),
+        too_large("max_email_bytes", Limits::DEFAULT.max_email_bytes)
+    );
+    let message = parse_bounce(&huge).expect_err("too large").to_string();
+    assert!(message.contains("max_email_bytes"), "{message}");
+}
+
+/// A recipient named in a second text part after 256 KiB of text is still found: the
+/// human-readable parts are read whole (they were once cut there without a word).
+#[test]
+fn nothing_after_a_long_text_is_lost() {
+    let mut first = String::from("This is the mail system at host mx.example.net.\n\n");
+    while first.len() < 300 * 1024 {
+        first.push_str("The mail system tried hard and could not deliver your message today.\n");
+    }
+    let email = format!(
+        "From: MAILER-DAEMON@example.net\nSubject: Undelivered Mail Returned to Sender\n\
+         Content-Type: multipart/mixed; boundary=\"b\"\n\n\
+         --b\nContent-Type: text/plain\n\n{first}\n\
+         --b\nContent-Type: text/plain\n\n\
+         <late@example.org>: host mx.example.org said: 550 5.1.1 User unknown\n--b--\n"
+    );
+    let r = parse_bounce(email.as_bytes()).expect("a bounce");
+    assert_eq!(r.recipients.len(), 1);
+    assert_eq!(r.recipients[0].recipient, "late@example.org");
+    assert_eq!(r.recipients[0].classification.reason, Reason::UserUnknown);
+}
+
+/// A DSN whose recipients have no Diagnostic-Code takes each one's words from the text, and
+/// falls back to the whole text for those it does not name.
+#[test]
+fn dsn_recipients_without_diagnostics_read_the_text() {
+    let email = "From: MAILER-DAEMON@example.net\r\nSubject: Undelivered Mail\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\n\
+         <ann@example.org>: host mx.example.org said: 552 5.2.2 Mailbox full\r\n\r\n\
+         <BOB@example.org>: host mx.example.org said: 550 5.1.1 User unknown\r\n\r\n\
+         --b\r\nContent-Type: message/delivery-status\r\n\r\n\
+         Reporting-MTA: dns; mx.example.net\r\n\r\n\
+         Final-Recipient: rfc822; ann@example.org\r\nAction: failed\r\n\r\n\
+         Final-Recipient: rfc822; bob@example.org\r\nAction: failed\r\n\r\n\
+         Final-Recipient: rfc822; cy@example.org\r\nAction: failed\r\n\r\n--b--\r\n";
+    let r = parse_bounce(email.as_bytes()).expect("a bounce");
+    let reasons: Vec<Reason> = r
+        .recipients
+        .iter()
+        .map(|x| x.classification.reason)
+        .collect();
+    assert_eq!(reasons[..2], [Reason::MailboxFull, Reason::UserUnknown]);
+    assert!(r.recipients[2].diagnostic.contains("Mailbox full"));
 }

@@ -40,13 +40,17 @@ bench-bounces: ## Bounce emails against Perl Sisimai, and log scanning MB/s and 
 	python3 bench/run_bounces.py --emails $(dir $(CORPUS))emails
 
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= classify parse_bounce log_line
 .PHONY: fuzz
-fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS (needs cargo-fuzz; RUSTC_BOOTSTRAP for sanitizers)
+fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS, 5 s per input at most (needs cargo-fuzz; RUSTC_BOOTSTRAP for sanitizers)
 	command -v cargo-fuzz >/dev/null || $(CARGO) install --locked cargo-fuzz
-	for target in classify parse_bounce log_line; do \
+	python3 fuzz/make_seeds.py fuzz/generated
+	for target in $(FUZZ_TARGETS); do \
 		mkdir -p fuzz/corpus/$$target && cp -n fuzz/seeds/$$target/* fuzz/corpus/$$target/ 2>/dev/null; \
+		cp -n fuzz/generated/$$target/* fuzz/corpus/$$target/ 2>/dev/null; \
 		(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $$target corpus/$$target -- \
-			-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -max_len=200000) || exit 1; \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=4096 -max_len=400000 \
+			-dict=dict/bounce.dict -print_final_stats=1) || exit 1; \
 	done
 
 .PHONY: agreement

@@ -54,7 +54,8 @@ fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS, 5 s per input at most (nee
 	done
 
 .PHONY: agreement
-agreement: ## Agreement with the Sisimai-labelled corpus: its replies, and its bounce emails (CORPUS=path)
+agreement: ## Agreement with the labelled corpora: tests/corpus per source (open and blind halves), and the Sisimai-labelled replies and emails (CORPUS=path)
+	$(CARGO) run --quiet --release --locked -p smtpcodes --example agreement -- tests/corpus
 	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- measure $(CORPUS)
 	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- measure $(CORPUS) --emails $(dir $(CORPUS))emails
 

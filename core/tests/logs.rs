@@ -10,7 +10,8 @@ use std::str::FromStr;
 
 use serde_json::Value;
 use smtpcodes::logs::{
-    detect, for_each_record, parse_line, DeliveryStatus, LogFormat, LogReader, LogRecord,
+    detect, for_each_record, parse_line, read_line_capped, DeliveryStatus, LogEvent, LogFormat,
+    LogReader, LogRecord, LongLines,
 };
 use smtpcodes::{Action, Enhanced, Reason, Severity};
 
@@ -468,6 +469,194 @@ fn a_one_megabyte_line() {
     let mut reader = LogReader::new(input.as_bytes()).max_line(200);
     let first = reader.next().expect("a record").expect("reads");
     assert!(first.text.len() < 200);
+}
+
+/// Gives `len` bytes of `byte` without ever holding them: a line of any length for the cost
+/// of nothing.
+struct Endless {
+    byte: u8,
+    left: u64,
+}
+
+impl Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        buf[..n].fill(self.byte);
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_line_of_any_length_costs_at_most_the_cap() {
+    // 256 MiB of zeros with no line end, read with a 1 MiB cap: all of it consumed and
+    // counted, at most the cap kept.
+    let len = 256u64 << 20;
+    let cap = 1 << 20;
+    let mut input = BufReader::with_capacity(
+        64 * 1024,
+        Endless { byte: 0, left: len }.chain(&b"\nnext\n"[..]),
+    );
+    let mut buf = Vec::new();
+    let first = read_line_capped(&mut input, &mut buf, cap).expect("reads");
+    assert_eq!(
+        (first.bytes, first.cut, first.newline),
+        (len + 1, true, true)
+    );
+    assert_eq!(buf.len(), cap);
+    assert!(buf.capacity() <= 2 * cap, "{} bytes held", buf.capacity());
+    buf.clear();
+    let second = read_line_capped(&mut input, &mut buf, cap).expect("reads");
+    assert_eq!((buf.as_slice(), second.cut), (&b"next"[..], false));
+    buf.clear();
+    assert_eq!(
+        read_line_capped(&mut input, &mut buf, cap)
+            .expect("reads")
+            .bytes,
+        0
+    );
+
+    // A last line without a line end, exactly at the cap, is not cut.
+    let mut input = &b"abcd"[..];
+    let mut buf = Vec::new();
+    let read = read_line_capped(&mut input, &mut buf, 4).expect("reads");
+    assert_eq!((read.bytes, read.cut, read.newline), (4, false, false));
+}
+
+#[test]
+fn long_lines_can_be_skipped_and_reported_instead_of_cut() {
+    let spam = postfix_line_with_text(&format!("Message rejected as spam {}", "x".repeat(3000)));
+    let log = format!(
+        "{POSTFIX_BOUNCED}\n{spam}\r\n{POSTFIX_SENT}\n{}",
+        "y".repeat(5000)
+    );
+    let mut reader = LogReader::new(BufReader::with_capacity(512, log.as_bytes()))
+        .max_line(1024)
+        .long_lines(LongLines::Skip);
+    let mut events = Vec::new();
+    while let Some(event) = reader.next_event().expect("reads") {
+        events.push(match event {
+            LogEvent::Record { line, record } => (line, Some(record.status), 0),
+            LogEvent::LongLine { line, bytes } => (line, None, bytes),
+        });
+    }
+    assert_eq!(
+        events,
+        [
+            (1, Some(DeliveryStatus::Bounced), 0),
+            (2, None, spam.len() as u64 + 2),
+            (3, Some(DeliveryStatus::Sent), 0),
+            (4, None, 5000),
+        ]
+    );
+    assert_eq!(
+        (
+            reader.lines_read(),
+            reader.lines_skipped(),
+            reader.lines_truncated()
+        ),
+        (4, 2, 0)
+    );
+
+    // The record readers pass over skipped lines, and count them.
+    let mut reader = LogReader::new(log.as_bytes())
+        .max_line(1024)
+        .long_lines(LongLines::Skip);
+    let mut numbers = Vec::new();
+    while let Some((line, _)) = reader.next_numbered_record().expect("reads") {
+        numbers.push(line);
+    }
+    assert_eq!(numbers, [1, 3]);
+    assert_eq!(reader.lines_skipped(), 2);
+
+    // The default cuts them instead, and says how many.
+    let mut reader = LogReader::new(log.as_bytes()).max_line(1024);
+    let mut events = 0;
+    while let Some(event) = reader.next_event().expect("reads") {
+        assert!(matches!(event, LogEvent::Record { .. }), "{event:?}");
+        events += 1;
+    }
+    assert_eq!(events, 3, "the cut spam line is still a record");
+    assert_eq!((reader.lines_truncated(), reader.lines_skipped()), (2, 0));
+}
+
+#[test]
+fn a_skipped_line_of_any_length_is_drained_not_stored() {
+    // A record, 256 MiB of one line, a record: the long line is skipped in one step.
+    let data = format!("{POSTFIX_BOUNCED}\n").into_bytes();
+    let after = format!("\n{POSTFIX_SENT}\n").into_bytes();
+    let long = 256u64 << 20;
+    let input = (&data[..])
+        .chain(Endless {
+            byte: b'x',
+            left: long,
+        })
+        .chain(&after[..]);
+    let mut reader = LogReader::new(BufReader::new(input))
+        .max_line(1 << 20)
+        .long_lines(LongLines::Skip);
+    let mut seen = Vec::new();
+    while let Some(event) = reader.next_event().expect("reads") {
+        seen.push(match event {
+            LogEvent::Record { line, .. } => (line, 0),
+            LogEvent::LongLine { line, bytes } => (line, bytes),
+        });
+    }
+    assert_eq!(seen, [(1, 0), (2, long + 1), (3, 0)]);
+}
+
+/// The time to read a log grows with the bytes read, not with the length of its lines: the
+/// same shape at n and 8n takes at most 20 times as long (linear is 8), the least of 5 runs.
+#[test]
+fn reading_long_lines_is_linear() {
+    fn least(f: &dyn Fn() -> u64) -> f64 {
+        (0..5)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                std::hint::black_box(f());
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    }
+    // Lines of n KiB: read whole (under the cap), cut, and skipped.
+    let shape = |kib: usize| {
+        let filler = "x".repeat(kib * 1024);
+        let line = postfix_line_with_text(&format!("Message rejected as spam {filler}"));
+        format!("{line}\n").repeat(8)
+    };
+    let run = |log: &str, cap: usize, policy: LongLines| {
+        let mut reader = LogReader::new(BufReader::with_capacity(8192, log.as_bytes()))
+            .max_line(cap)
+            .long_lines(policy);
+        let mut n = 0;
+        while reader.next_event().expect("reads").is_some() {
+            n += 1;
+        }
+        n
+    };
+    for (cap, policy) in [
+        (usize::MAX, LongLines::Cut),
+        (1024, LongLines::Cut),
+        (1024, LongLines::Skip),
+    ] {
+        let (small, large) = (shape(16), shape(128));
+        run(&small, cap, policy);
+        let mut ratio = f64::INFINITY;
+        for _ in 0..2 {
+            let t_small = least(&|| run(&small, cap, policy));
+            let t_large = least(&|| run(&large, cap, policy));
+            ratio = t_large / t_small.max(1e-9);
+            if ratio <= 20.0 {
+                break;
+            }
+        }
+        assert!(
+            ratio <= 20.0,
+            "cap {cap}, {policy:?}: 8x the line length took {ratio:.1}x as long"
+        );
+    }
 }
 
 #[test]

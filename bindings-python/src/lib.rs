@@ -1,22 +1,25 @@
 //! `smtpcodes._smtpcodes`, the native module of the Python package `smtpcodes`.
 //!
 //! Every function here converts its arguments, calls the core crate and converts the result or
-//! the error: the rules, tables and defaults all live in `core/`. Nothing may panic across the
-//! boundary, so there is no `unwrap` here; every failure is a typed Python exception.
+//! the error: the rules, tables and defaults all live in `core/`. There is no `unwrap` here, and
+//! every exported function runs inside [`guard`] (and its calls into the core inside
+//! `smtpcodes::contain`), so that even a bug is a typed Python exception (`InternalError`), never
+//! pyo3's `PanicException`, which derives from `BaseException` and escapes `except Exception`.
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
 use pyo3::conversion::FromPyObjectOwned;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMemoryView, PyString, PyTuple,
 };
 use smtpcodes::{
-    Action, Bounce, Command, DsnAction, Enhanced, Error, Fault, Reason, Reply, RetryWhy, Severity,
+    Action, Bounce, Command, DsnAction, Enhanced, Error, Fault, Limits, Reason, Reply, RetryWhy,
+    Severity,
 };
 
 create_exception!(
@@ -35,6 +38,23 @@ create_exception!(
     "The email given to `parse_bounce()` is not a bounce. `.kind` is always `not_a_bounce`; \
      `.what` says what the email is instead: `not_an_email`, `auto_reply`, `feedback_report` \
      (a complaint) or `no_delivery_failure` (an ordinary message)."
+);
+
+create_exception!(
+    smtpcodes,
+    TooLargeError,
+    PyValueError,
+    "The input is over one of `parse_bounce()`'s limits; nothing was read from it. `.kind` is \
+     always `too_large`; `.limit` names the limit (the keyword of `parse_bounce`, such as \
+     `max_parts`) and `.max` is its value. Raise that limit to read the input."
+);
+
+create_exception!(
+    smtpcodes,
+    InternalError,
+    PyRuntimeError,
+    "A bug in smtpcodes, not a fault of the input: the Rust code panicked, and the panic was \
+     stopped at the boundary. `.kind` is always `internal`. Please report it, with the input."
 );
 
 /// Texts longer than this are classified with the GIL released, so that other Python threads
@@ -100,18 +120,56 @@ fn dict_of<'py>(
     Ok(d)
 }
 
-/// The core's error as an `InvalidReplyError` carrying the core's `kind()`.
-fn invalid(py: Python<'_>, e: &Error) -> PyErr {
-    invalid_with(py, e, "")
+/// The core's error as the Python exception of its kind: `NotABounceError` (with `what`),
+/// `TooLargeError` (with `limit` and `max`), `InternalError`, and for every other kind an
+/// `InvalidReplyError` carrying the core's `kind()`.
+fn py_err(py: Python<'_>, e: &Error) -> PyErr {
+    py_err_with(py, e, "")
 }
 
-/// Like [`invalid`], with a prefix to the message (`item 3: `) for batch calls.
-fn invalid_with(py: Python<'_>, e: &Error, prefix: &str) -> PyErr {
-    let err = InvalidReplyError::new_err(format!("{prefix}{e}"));
-    if let Err(failed) = err.value(py).setattr("kind", e.kind()) {
-        return failed;
+/// Like [`py_err`], with a prefix to the message (`item 3: `) for batch calls.
+fn py_err_with(py: Python<'_>, e: &Error, prefix: &str) -> PyErr {
+    let message = format!("{prefix}{e}");
+    let (err, attrs): (PyErr, Vec<(&str, Bound<'_, PyAny>)>) = match e {
+        // `kind` is a class attribute of these three: the same for every instance.
+        Error::NotABounce { what } => (
+            NotABounceError::new_err(message),
+            vec![("what", PyString::new(py, what).into_any())],
+        ),
+        Error::TooLarge { limit, max } => {
+            let Ok(max) = max.into_pyobject(py);
+            (
+                TooLargeError::new_err(message),
+                vec![
+                    ("limit", PyString::new(py, limit).into_any()),
+                    ("max", max.into_any()),
+                ],
+            )
+        }
+        Error::Internal { .. } => (InternalError::new_err(message), vec![]),
+        _ => (
+            InvalidReplyError::new_err(message),
+            vec![("kind", PyString::new(py, e.kind()).into_any())],
+        ),
+    };
+    for (name, value) in attrs {
+        if let Err(failed) = err.value(py).setattr(name, value) {
+            return failed;
+        }
     }
     err
+}
+
+/// Runs the body of an exported function with its panics contained: a panic anywhere in it,
+/// in the binding's code or the core's, becomes an `InternalError` instead of unwinding into
+/// pyo3 (which would raise `PanicException`, a `BaseException`).
+fn guard<T>(py: Python<'_>, body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    smtpcodes::contain(|| Ok(body())).unwrap_or_else(|e| Err(py_err(py, &e)))
+}
+
+/// A call into the core, its panics contained and its error raised as [`py_err`] says.
+fn core<T>(py: Python<'_>, call: impl FnOnce() -> Result<T, Error>) -> PyResult<T> {
+    smtpcodes::contain(call).map_err(|e| py_err(py, &e))
 }
 
 /// The name of an object's type, for `TypeError` messages.
@@ -296,7 +354,7 @@ impl PyClassification {
         let c = &self.0;
         Ok(vec![
             ("code", c.code.into_pyobject(py)?.into_any()),
-            ("enhanced", self.enhanced().into_pyobject(py)?.into_any()),
+            ("enhanced", self.enhanced(py)?.into_pyobject(py)?.into_any()),
             ("severity", py_name(py, c.severity).into_any()),
             ("reason", py_name(py, c.reason).into_any()),
             ("bounce", py_name(py, c.bounce).into_any()),
@@ -327,8 +385,8 @@ impl PyClassification {
 
     /// The enhanced status code (RFC 3463), normalised: `5.1.1`.
     #[getter]
-    fn enhanced(&self) -> Option<String> {
-        self.0.enhanced.map(|e| e.to_string())
+    fn enhanced(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        core(py, || Ok(self.0.enhanced.map(|e| e.to_string())))
     }
 
     /// `success`, `intermediate`, `transient`, `permanent` or `unknown`.
@@ -412,17 +470,19 @@ impl PyClassification {
     /// The contract's JSON shape: a new `dict` with every field, in the contract's order.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
-        dict_of(py, &KEYS, &self.fields(py)?)
+        guard(py, || dict_of(py, &KEYS, &self.fields(py)?))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        // The reference prose (description, advice) is left out: to_dict() has it.
-        let fields: Vec<_> = self
-            .fields(py)?
-            .into_iter()
-            .filter(|(k, _)| !matches!(*k, "description" | "advice"))
-            .collect();
-        repr_of("Classification", &fields)
+        guard(py, || {
+            // The reference prose (description, advice) is left out: to_dict() has it.
+            let fields: Vec<_> = self
+                .fields(py)?
+                .into_iter()
+                .filter(|(k, _)| !matches!(*k, "description" | "advice"))
+                .collect();
+            repr_of("Classification", &fields)
+        })
     }
 }
 
@@ -562,16 +622,18 @@ impl PyExplanation {
     /// The JSON shape of the entry (lists for `basic` and `classes`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
-        dict_of(py, &KEYS, &self.fields(py, true)?)
+        guard(py, || dict_of(py, &KEYS, &self.fields(py, true)?))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let fields: Vec<_> = self
-            .fields(py, false)?
-            .into_iter()
-            .filter(|(k, _)| !matches!(*k, "description" | "when" | "fix"))
-            .collect();
-        repr_of("Explanation", &fields)
+        guard(py, || {
+            let fields: Vec<_> = self
+                .fields(py, false)?
+                .into_iter()
+                .filter(|(k, _)| !matches!(*k, "description" | "when" | "fix"))
+                .collect();
+            repr_of("Explanation", &fields)
+        })
     }
 }
 
@@ -615,11 +677,11 @@ impl PyRetryDecision {
     /// `{"action": ..., "retry_after": ..., "why": ...}`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
-        dict_of(py, &KEYS, &self.fields(py)?)
+        guard(py, || dict_of(py, &KEYS, &self.fields(py)?))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("RetryDecision", &self.fields(py)?)
+        guard(py, || repr_of("RetryDecision", &self.fields(py)?))
     }
 }
 
@@ -634,7 +696,7 @@ fn whole<'py, T: FromPyObjectOwned<'py>>(
         return Err(wrong_type(field, "an int", obj));
     }
     obj.extract::<T>()
-        .map_err(|_| invalid(py, &Error::InvalidPolicy { field, why }))
+        .map_err(|_| py_err(py, &Error::InvalidPolicy { field, why }))
 }
 
 /// A policy setting given as a factor: a `float` or an `int`, not a `bool`.
@@ -739,48 +801,50 @@ impl PyRetryPolicy {
         jitter: Option<&Bound<'_, PyAny>>,
         seed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        fn given<'a, 'py>(o: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
-            o.filter(|o| !o.is_none())
-        }
-        let mut p = smtpcodes::RetryPolicy::DEFAULT;
-        if let Some(o) = given(first_delay) {
-            p.first_delay = whole(py, "first_delay", U32_WHY, o)?;
-        }
-        if let Some(o) = given(backoff) {
-            p.backoff = factor("backoff", o)?;
-        }
-        if let Some(o) = given(max_delay) {
-            p.max_delay = whole(py, "max_delay", U32_WHY, o)?;
-        }
-        if let Some(o) = given(max_age) {
-            p.max_age = whole(py, "max_age", U64_WHY, o)?;
-        }
-        if let Some(o) = given(greylist_delay) {
-            p.greylist_delay = whole(py, "greylist_delay", U32_WHY, o)?;
-        }
-        if let Some(o) = given(rate_limit_delay) {
-            p.rate_limit_delay = whole(py, "rate_limit_delay", U32_WHY, o)?;
-        }
-        if let Some(o) = given(rate_limit_backoff) {
-            p.rate_limit_backoff = factor("rate_limit_backoff", o)?;
-        }
-        if let Some(o) = given(mailbox_full_delay) {
-            p.mailbox_full_delay = whole(py, "mailbox_full_delay", U32_WHY, o)?;
-        }
-        if let Some(o) = given(max_attempts) {
-            p.max_attempts = Some(whole(py, "max_attempts", U32_WHY, o)?);
-        }
-        if let Some(o) = given(soft_bounce_limit) {
-            p.soft_bounce_limit = whole(py, "soft_bounce_limit", U32_WHY, o)?;
-        }
-        if let Some(o) = given(jitter) {
-            p.jitter = factor("jitter", o)?;
-        }
-        if let Some(o) = given(seed) {
-            p.seed = whole(py, "seed", U64_WHY, o)?;
-        }
-        p.validate().map_err(|e| invalid(py, &e))?;
-        Ok(PyRetryPolicy(p))
+        guard(py, || {
+            fn given<'a, 'py>(o: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+                o.filter(|o| !o.is_none())
+            }
+            let mut p = smtpcodes::RetryPolicy::DEFAULT;
+            if let Some(o) = given(first_delay) {
+                p.first_delay = whole(py, "first_delay", U32_WHY, o)?;
+            }
+            if let Some(o) = given(backoff) {
+                p.backoff = factor("backoff", o)?;
+            }
+            if let Some(o) = given(max_delay) {
+                p.max_delay = whole(py, "max_delay", U32_WHY, o)?;
+            }
+            if let Some(o) = given(max_age) {
+                p.max_age = whole(py, "max_age", U64_WHY, o)?;
+            }
+            if let Some(o) = given(greylist_delay) {
+                p.greylist_delay = whole(py, "greylist_delay", U32_WHY, o)?;
+            }
+            if let Some(o) = given(rate_limit_delay) {
+                p.rate_limit_delay = whole(py, "rate_limit_delay", U32_WHY, o)?;
+            }
+            if let Some(o) = given(rate_limit_backoff) {
+                p.rate_limit_backoff = factor("rate_limit_backoff", o)?;
+            }
+            if let Some(o) = given(mailbox_full_delay) {
+                p.mailbox_full_delay = whole(py, "mailbox_full_delay", U32_WHY, o)?;
+            }
+            if let Some(o) = given(max_attempts) {
+                p.max_attempts = Some(whole(py, "max_attempts", U32_WHY, o)?);
+            }
+            if let Some(o) = given(soft_bounce_limit) {
+                p.soft_bounce_limit = whole(py, "soft_bounce_limit", U32_WHY, o)?;
+            }
+            if let Some(o) = given(jitter) {
+                p.jitter = factor("jitter", o)?;
+            }
+            if let Some(o) = given(seed) {
+                p.seed = whole(py, "seed", U64_WHY, o)?;
+            }
+            core(py, || p.validate())?;
+            Ok(PyRetryPolicy(p))
+        })
     }
 
     /// First delay for reasons without a delay of their own, in seconds.
@@ -860,17 +924,16 @@ impl PyRetryPolicy {
     #[pyo3(signature = (c, attempts, elapsed))]
     fn decide(
         &self,
+        py: Python<'_>,
         c: &Bound<'_, PyClassification>,
         attempts: &Bound<'_, PyAny>,
         elapsed: &Bound<'_, PyAny>,
     ) -> PyResult<PyRetryDecision> {
-        let attempts = count::<u32>("attempts", "4294967295", attempts)?;
-        let elapsed = count::<u64>("elapsed", "18446744073709551615", elapsed)?;
-        Ok(PyRetryDecision(self.0.decide(
-            &c.get().0,
-            attempts,
-            elapsed,
-        )))
+        guard(py, || {
+            let attempts = count::<u32>("attempts", "4294967295", attempts)?;
+            let elapsed = count::<u64>("elapsed", "18446744073709551615", elapsed)?;
+            core(py, || Ok(self.0.decide(&c.get().0, attempts, elapsed))).map(PyRetryDecision)
+        })
     }
 
     /// Whether to stop mailing an address: a hard bounce, or more than `soft_bounce_limit`
@@ -878,25 +941,28 @@ impl PyRetryPolicy {
     #[pyo3(signature = (c, consecutive_soft_bounces))]
     fn should_suppress(
         &self,
+        py: Python<'_>,
         c: &Bound<'_, PyClassification>,
         consecutive_soft_bounces: &Bound<'_, PyAny>,
     ) -> PyResult<bool> {
-        let n = count::<u32>(
-            "consecutive_soft_bounces",
-            "4294967295",
-            consecutive_soft_bounces,
-        )?;
-        Ok(self.0.should_suppress(&c.get().0, n))
+        guard(py, || {
+            let n = count::<u32>(
+                "consecutive_soft_bounces",
+                "4294967295",
+                consecutive_soft_bounces,
+            )?;
+            core(py, || Ok(self.0.should_suppress(&c.get().0, n)))
+        })
     }
 
     /// Every setting, by its keyword.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
-        dict_of(py, &KEYS, &self.fields(py)?)
+        guard(py, || dict_of(py, &KEYS, &self.fields(py)?))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("RetryPolicy", &self.fields(py)?)
+        guard(py, || repr_of("RetryPolicy", &self.fields(py)?))
     }
 }
 
@@ -989,7 +1055,7 @@ impl PyBouncedRecipient {
             ("recipient", PyString::new(py, &self.recipient).into_any()),
             ("original_recipient", text(&self.original_recipient)?),
             ("action", py_name(py, self.action).into_any()),
-            ("status", self.status().into_pyobject(py)?.into_any()),
+            ("status", self.status(py)?.into_pyobject(py)?.into_any()),
             ("remote_mta", text(&self.remote_mta)?),
             ("diagnostic", PyString::new(py, &self.diagnostic).into_any()),
             ("arrival_date", text(&self.arrival_date)?),
@@ -1021,8 +1087,8 @@ impl PyBouncedRecipient {
 
     /// The enhanced status code (`Status:`, else the diagnostic's), normalised: `5.1.1`.
     #[getter]
-    fn status(&self) -> Option<String> {
-        self.status.map(|e| e.to_string())
+    fn status(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        core(py, || Ok(self.status.map(|e| e.to_string())))
     }
 
     /// The host that answered (`Remote-MTA`), when known.
@@ -1058,11 +1124,11 @@ impl PyBouncedRecipient {
     /// The JSON shape: a new `dict` with every field, the classification as a `dict` too.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
-        dict_of(py, &KEYS, &self.fields(py, true)?)
+        guard(py, || dict_of(py, &KEYS, &self.fields(py, true)?))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("BouncedRecipient", &self.fields(py, false)?)
+        guard(py, || repr_of("BouncedRecipient", &self.fields(py, false)?))
     }
 }
 
@@ -1187,11 +1253,11 @@ impl PyBounceReport {
     /// The JSON shape the Rust CLI prints: a new `dict`, the recipients a list of `dict`s.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
-        dict_of(py, &KEYS, &self.fields(py, true)?)
+        guard(py, || dict_of(py, &KEYS, &self.fields(py, true)?))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        repr_of("BounceReport", &self.fields(py, false)?)
+        guard(py, || repr_of("BounceReport", &self.fields(py, false)?))
     }
 }
 
@@ -1247,30 +1313,66 @@ fn email_arg<'a, 'py>(obj: &'a Bound<'py, PyAny>) -> PyResult<EmailBytes<'a, 'py
     ))
 }
 
-/// The core's refusal of an email as a `NotABounceError` whose `what` says what it is instead.
-fn not_a_bounce(py: Python<'_>, e: &Error) -> PyErr {
-    let Error::NotABounce { what } = e else {
-        return invalid(py, e);
+/// One of `parse_bounce`'s limits: `None` (or left out) keeps the core's default, else a
+/// positive `int` (not a `bool`); like `decide()`'s counts, a wrong type is a `TypeError` and a
+/// number out of range a `ValueError`.
+fn limit_arg(name: &str, obj: Option<&Bound<'_, PyAny>>, default: usize) -> PyResult<usize> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(default);
     };
-    let err = NotABounceError::new_err(e.to_string());
-    if let Err(failed) = err.value(py).setattr("what", *what) {
-        return failed;
+    if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
+        return Err(wrong_type(name, "an int or None", obj));
     }
-    err
+    match obj.extract::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(PyValueError::new_err(format!(
+            "{name} must be a whole number from 1 to {}",
+            usize::MAX
+        ))),
+    }
 }
 
 /// Reads a bounce email (a DSN, another MTA's text bounce, an Amazon SES notification): one
 /// entry per recipient it reports on, each classified. `message`: the raw email as `bytes`,
 /// `bytearray` or `memoryview`, or a `str` (encoded as UTF-8). The GIL is released while the
-/// core reads it. An email that is no bounce raises `NotABounceError`.
+/// core reads it. An email that is no bounce raises `NotABounceError`; one over a limit (each
+/// keyword, `None` for the default) raises `TooLargeError`.
 #[pyfunction]
-fn parse_bounce(py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<PyBounceReport> {
-    let email = email_arg(message)?;
-    let bytes = email.as_slice();
-    let report = py
-        .detach(|| smtpcodes::parse_bounce(bytes))
-        .map_err(|e| not_a_bounce(py, &e))?;
-    PyBounceReport::new(py, report)
+#[pyo3(signature = (
+    message,
+    *,
+    max_email_bytes = None,
+    max_header_bytes = None,
+    max_parts = None,
+    max_depth = None,
+    max_recipients = None,
+))]
+fn parse_bounce(
+    py: Python<'_>,
+    message: &Bound<'_, PyAny>,
+    max_email_bytes: Option<&Bound<'_, PyAny>>,
+    max_header_bytes: Option<&Bound<'_, PyAny>>,
+    max_parts: Option<&Bound<'_, PyAny>>,
+    max_depth: Option<&Bound<'_, PyAny>>,
+    max_recipients: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyBounceReport> {
+    guard(py, || {
+        let email = email_arg(message)?;
+        let d = Limits::DEFAULT;
+        let limits = Limits {
+            max_email_bytes: limit_arg("max_email_bytes", max_email_bytes, d.max_email_bytes)?,
+            max_header_bytes: limit_arg("max_header_bytes", max_header_bytes, d.max_header_bytes)?,
+            max_parts: limit_arg("max_parts", max_parts, d.max_parts)?,
+            max_depth: limit_arg("max_depth", max_depth, d.max_depth)?,
+            max_recipients: limit_arg("max_recipients", max_recipients, d.max_recipients)?,
+            ..d
+        };
+        let bytes = email.as_slice();
+        let report = py
+            .detach(|| smtpcodes::contain(|| smtpcodes::parse_bounce_with(bytes, &limits)))
+            .map_err(|e| py_err(py, &e))?;
+        PyBounceReport::new(py, report)
+    })
 }
 
 /// Classifies one reply. `code`: an `int`, a numeric `str` or `None` (then read from the
@@ -1287,15 +1389,17 @@ fn classify(
     command: Option<&Bound<'_, PyAny>>,
     host: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyClassification> {
-    let TextArg(text) = text;
-    let input = Input::convert(Some(code), text.as_ref(), command, host)?;
-    let reply = input.reply().map_err(|e| invalid(py, &e))?;
-    let c = if input.text.len() > DETACH_ABOVE_BYTES {
-        py.detach(|| reply.classify())
-    } else {
-        reply.classify()
-    };
-    Ok(PyClassification(c))
+    guard(py, || {
+        let TextArg(text) = text;
+        let input = Input::convert(Some(code), text.as_ref(), command, host)?;
+        let classify = || input.reply().map(|reply| reply.classify());
+        let c = if input.text.len() > DETACH_ABOVE_BYTES {
+            py.detach(|| smtpcodes::contain(classify))
+        } else {
+            smtpcodes::contain(classify)
+        };
+        Ok(PyClassification(c.map_err(|e| py_err(py, &e))?))
+    })
 }
 
 /// Private, not API: takes `classify`'s arguments and does nothing, so that
@@ -1320,6 +1424,11 @@ fn noop(
 /// is a tuple `(code, text)`, `(code, text, command)` or `(code, text, command, host)`.
 #[pyfunction]
 fn classify_many(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<PyClassification>> {
+    guard(py, || classify_all(py, items))
+}
+
+/// The body of [`classify_many`].
+fn classify_all(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<PyClassification>> {
     if items.is_instance_of::<PyString>() || items.is_instance_of::<PyBytes>() {
         return Err(wrong_type(
             "items",
@@ -1360,19 +1469,21 @@ fn classify_many(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<PyCla
             host.as_ref(),
         )
         .map_err(|e| PyTypeError::new_err(format!("item {i}: {}", e.value(py))))?;
-        if let Err(e) = input.reply() {
-            return Err(invalid_with(py, &e, &format!("item {i}: ")));
+        if let Err(e) = smtpcodes::contain(|| input.reply().map(drop)) {
+            return Err(py_err_with(py, &e, &format!("item {i}: ")));
         }
         inputs.push(input);
     }
     let results = py.detach(|| {
-        inputs
-            .iter()
-            .map(|input| input.reply().map(|r| r.classify()))
-            .collect::<Result<Vec<_>, Error>>()
+        smtpcodes::contain(|| {
+            inputs
+                .iter()
+                .map(|input| input.reply().map(|r| r.classify()))
+                .collect::<Result<Vec<_>, Error>>()
+        })
     });
     Ok(results
-        .map_err(|e| invalid(py, &e))?
+        .map_err(|e| py_err(py, &e))?
         .into_iter()
         .map(PyClassification)
         .collect())
@@ -1381,104 +1492,168 @@ fn classify_many(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<PyCla
 /// The reference entry of a basic code (`421`, `"421"`) or an enhanced one (`"5.1.1"`).
 #[pyfunction]
 fn explain(py: Python<'_>, code: &Bound<'_, PyAny>) -> PyResult<PyExplanation> {
-    if let Ok(s) = code.cast::<PyString>() {
-        return smtpcodes::explain(&str_lossy(s))
-            .map(PyExplanation)
-            .map_err(|e| invalid(py, &e));
-    }
-    if !code.is_instance_of::<PyBool>() && code.is_instance_of::<PyInt>() {
-        return match code_arg(Some(code))? {
-            Ok(Some(c)) => Ok(PyExplanation(smtpcodes::explain_basic(c))),
-            Ok(None) => Err(wrong_type("code", "an int or a str", code)),
-            Err(e) => Err(invalid(py, &e)),
-        };
-    }
-    Err(wrong_type("code", "an int or a str", code))
+    guard(py, || {
+        if let Ok(s) = code.cast::<PyString>() {
+            return core(py, || smtpcodes::explain(&str_lossy(s))).map(PyExplanation);
+        }
+        if !code.is_instance_of::<PyBool>() && code.is_instance_of::<PyInt>() {
+            return match code_arg(Some(code))? {
+                Ok(Some(c)) => core(py, || Ok(smtpcodes::explain_basic(c))).map(PyExplanation),
+                Ok(None) => Err(wrong_type("code", "an int or a str", code)),
+                Err(e) => Err(py_err(py, &e)),
+            };
+        }
+        Err(wrong_type("code", "an int or a str", code))
+    })
 }
 
 /// Builds the rule automaton now, so that the first `classify` is as fast as the rest.
 #[pyfunction]
-fn warm_up(py: Python<'_>) {
-    py.detach(smtpcodes::warm_up);
+fn warm_up(py: Python<'_>) -> PyResult<()> {
+    py.detach(|| {
+        smtpcodes::contain(|| {
+            smtpcodes::warm_up();
+            Ok(())
+        })
+    })
+    .map_err(|e| py_err(py, &e))
 }
 
-fn names(
+/// A list of the core's names as a `tuple` of `str`.
+fn names<I: IntoIterator<Item = &'static str>>(
     py: Python<'_>,
-    names: impl IntoIterator<Item = &'static str>,
+    names: impl FnOnce() -> I,
 ) -> PyResult<Bound<'_, PyTuple>> {
-    PyTuple::new(py, names.into_iter().collect::<Vec<_>>())
+    let names = core(py, || Ok(names().into_iter().collect::<Vec<_>>()))?;
+    PyTuple::new(py, names)
 }
 
 /// Every `severity` value, in the contract's order.
 #[pyfunction]
 fn severities(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, Severity::ALL.iter().map(|v| v.as_str()))
+    names(py, || Severity::ALL.iter().map(|v| v.as_str()))
 }
 
 /// Every `reason` value, in the contract's order.
 #[pyfunction]
 fn reasons(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, Reason::ALL.iter().map(|v| v.as_str()))
+    names(py, || Reason::ALL.iter().map(|v| v.as_str()))
 }
 
 /// Every `bounce` value.
 #[pyfunction]
 fn bounces(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, Bounce::ALL.iter().map(|v| v.as_str()))
+    names(py, || Bounce::ALL.iter().map(|v| v.as_str()))
 }
 
 /// Every `action` value.
 #[pyfunction]
 fn actions(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, Action::ALL.iter().map(|v| v.as_str()))
+    names(py, || Action::ALL.iter().map(|v| v.as_str()))
 }
 
 /// Every `fault` value.
 #[pyfunction]
 fn faults(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, Fault::ALL.iter().map(|v| v.as_str()))
+    names(py, || Fault::ALL.iter().map(|v| v.as_str()))
 }
 
 /// Every SMTP command name a hint is read as.
 #[pyfunction]
 fn commands(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, Command::ALL.iter().map(|v| v.as_str()))
+    names(py, || Command::ALL.iter().map(|v| v.as_str()))
 }
 
 /// Every `RetryDecision.why` value.
 #[pyfunction]
 fn retry_whys(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, RetryWhy::ALL.iter().map(|v| v.as_str()))
+    names(py, || RetryWhy::ALL.iter().map(|v| v.as_str()))
 }
 
 /// Every DSN `action` value (`BouncedRecipient.action`), in RFC 3464's order.
 #[pyfunction]
 fn dsn_actions(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, DsnAction::ALL.iter().map(|v| v.as_str()))
+    names(py, || DsnAction::ALL.iter().map(|v| v.as_str()))
 }
 
 /// Every `BounceReport.format` value.
 #[pyfunction]
 fn bounce_formats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, smtpcodes::BounceReport::FORMATS.iter().copied())
+    names(py, || smtpcodes::BounceReport::FORMATS.iter().copied())
 }
 
 /// Every `NotABounceError.what` value.
 #[pyfunction]
 fn not_a_bounce_whats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, Error::NOT_A_BOUNCE.iter().copied())
+    names(py, || Error::NOT_A_BOUNCE.iter().copied())
 }
 
 /// Every error `kind` value: those of `InvalidReplyError`, and `NotABounceError`'s.
 #[pyfunction]
 fn error_kinds(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, Error::KINDS.iter().copied())
+    names(py, || Error::KINDS.iter().copied())
 }
 
 /// Every provider id, in detection order.
 #[pyfunction]
 fn providers(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, smtpcodes::providers())
+    names(py, smtpcodes::providers)
+}
+
+/// The defaults of the core's limits, by name: those `parse_bounce` takes as keywords, and
+/// `max_line_bytes`, the longest line that `smtpcodes scan` reads from a mailbox or a log.
+#[pyfunction]
+fn default_limits(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    guard(py, || {
+        // Every field by name: a limit added to the core fails to compile here until the
+        // package has it too.
+        let Limits {
+            max_email_bytes,
+            max_header_bytes,
+            max_parts,
+            max_depth,
+            max_recipients,
+            max_line_bytes,
+        } = Limits::DEFAULT;
+        let limits = [
+            ("max_email_bytes", max_email_bytes),
+            ("max_header_bytes", max_header_bytes),
+            ("max_parts", max_parts),
+            ("max_depth", max_depth),
+            ("max_recipients", max_recipients),
+            ("max_line_bytes", max_line_bytes),
+        ];
+        // The names and their order are the core's (the debug build the tests use checks it).
+        debug_assert!(limits
+            .iter()
+            .map(|l| l.0)
+            .eq(Limits::FIELDS.iter().copied()));
+        let d = PyDict::new(py);
+        for (name, value) in limits {
+            d.set_item(name, value)?;
+        }
+        Ok(d)
+    })
+}
+
+/// Private, not API, and never to be called but by the test suite: panics on purpose inside the
+/// contained path that every exported function takes (with the GIL released when `detached`),
+/// so that `tests/python` can prove a panic becomes an `InternalError`. Not exported by
+/// `smtpcodes`, not in the stub.
+#[pyfunction]
+#[pyo3(name = "_panic_for_test", signature = (detached = false))]
+fn panic_for_test(py: Python<'_>, detached: bool) -> PyResult<()> {
+    fn deliberate() -> Result<(), Error> {
+        panic!("a deliberate panic, for the test suite")
+    }
+    guard(py, || {
+        if detached {
+            py.detach(|| smtpcodes::contain(deliberate))
+                .map_err(|e| py_err(py, &e))
+        } else {
+            core(py, deliberate)
+        }
+    })
 }
 
 /// The native module; `smtpcodes/__init__.py` re-exports it.
@@ -1490,6 +1665,18 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let not_a_bounce = m.py().get_type::<NotABounceError>();
     not_a_bounce.setattr("kind", Error::NotABounce { what: "" }.kind())?;
     m.add("NotABounceError", not_a_bounce)?;
+    let too_large = m.py().get_type::<TooLargeError>();
+    too_large.setattr("kind", Error::TooLarge { limit: "", max: 0 }.kind())?;
+    m.add("TooLargeError", too_large)?;
+    let internal = m.py().get_type::<InternalError>();
+    internal.setattr(
+        "kind",
+        Error::Internal {
+            message: String::new(),
+        }
+        .kind(),
+    )?;
+    m.add("InternalError", internal)?;
     m.add_class::<PyClassification>()?;
     m.add_class::<PyExplanation>()?;
     m.add_class::<PyRetryDecision>()?;
@@ -1503,6 +1690,8 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(warm_up, m)?)?;
     // Set, not added: `add_function` would list the private no-op in the module's `__all__`.
     m.setattr("_noop", wrap_pyfunction!(noop, m)?)?;
+    m.setattr("_panic_for_test", wrap_pyfunction!(panic_for_test, m)?)?;
+    m.add_function(wrap_pyfunction!(default_limits, m)?)?;
     m.add_function(wrap_pyfunction!(severities, m)?)?;
     m.add_function(wrap_pyfunction!(reasons, m)?)?;
     m.add_function(wrap_pyfunction!(bounces, m)?)?;

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -385,3 +386,161 @@ def test_threads_calling_at_once() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda i: outcome(sources[i]), calls))
     assert got == [expected[i] for i in calls]
+
+
+# -- limits ------------------------------------------------------------------------------------
+
+LIMITS = ["max_email_bytes", "max_header_bytes", "max_parts", "max_depth", "max_recipients"]
+DEFAULTS = {
+    "max_email_bytes": 64 * 1024 * 1024,
+    "max_header_bytes": 1024 * 1024,
+    "max_parts": 1000,
+    "max_depth": 32,
+    "max_recipients": 10_000,
+    "max_line_bytes": 1024 * 1024,
+}
+
+
+def test_the_default_limits_are_the_documented_ones() -> None:
+    assert smtpcodes.default_limits() == DEFAULTS
+    assert list(smtpcodes.default_limits()) == list(get_args(smtpcodes.LimitName))
+    assert smtpcodes.default_limits() is not smtpcodes.default_limits()
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.name for p in FIXTURES])
+def test_the_defaults_read_every_fixture_as_before(path: Path) -> None:
+    raw = path.read_bytes()
+
+    def outcome(**limits: Any) -> Any:
+        try:
+            return smtpcodes.parse_bounce(raw, **limits)
+        except NotABounceError as e:
+            return e.what
+
+    want = outcome()
+    assert outcome(**dict.fromkeys(LIMITS)) == want
+    assert outcome(**{k: DEFAULTS[k] for k in LIMITS}) == want
+    assert outcome(**{k: 10 * DEFAULTS[k] for k in LIMITS}) == want
+
+
+def over_limit(raw: bytes | bytearray | memoryview | str, **limits: int) -> smtpcodes.TooLargeError:
+    with pytest.raises(smtpcodes.TooLargeError) as info:
+        smtpcodes.parse_bounce(raw, **limits)
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("limit", "fits"),
+    # The least value of each limit that the DSN fixture (with a returned message of two
+    # parts, three levels deep) fits in.
+    [("max_email_bytes", None), ("max_header_bytes", 396), ("max_parts", 7), ("max_depth", 3),
+     ("max_recipients", 2)],
+)  # fmt: skip
+def test_each_limit_refuses_what_is_over_it(limit: str, fits: int | None) -> None:
+    raw = with_attachment(1000)
+    fits = fits or len(raw)
+    want = smtpcodes.parse_bounce(raw)
+    assert smtpcodes.parse_bounce(raw, **{limit: fits}) == want
+    err = over_limit(raw, **{limit: fits - 1})
+    assert (err.kind, err.limit, err.max) == ("too_large", limit, fits - 1)
+    assert str(err) == (
+        f"input too large: it is over the {limit} limit of {fits - 1}; nothing was read "
+        "(raise the limit to read it)"
+    )
+    assert err.kind in smtpcodes.error_kinds()
+    assert isinstance(err, ValueError) and type(err).__module__ == "smtpcodes"
+    assert not issubclass(smtpcodes.TooLargeError, smtpcodes.InvalidReplyError | NotABounceError)
+    assert smtpcodes.TooLargeError.kind == "too_large"
+    # Every argument form is measured the same: a str by its UTF-8 bytes.
+    for form in (bytearray(raw), memoryview(raw), raw.decode("ascii")):
+        assert over_limit(form, **{limit: fits - 1}).limit == limit
+
+
+def test_a_limit_is_checked_before_the_email_is_read() -> None:
+    # Not a bounce, and not an email at all: the size is refused first.
+    assert over_limit(b"\x00" * 1000, max_email_bytes=999).limit == "max_email_bytes"
+    assert over_limit(JUNK, max_email_bytes=1).max == 1
+
+
+def nested_multiparts(depth: int) -> bytes:
+    inner = b"Content-Type: text/plain\n\nhello\n"
+    for i in range(depth):
+        inner = b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n%s--b%d--\n' % (
+            i, i, inner, i,
+        )  # fmt: skip
+    return b"From: MAILER-DAEMON@example.net\nSubject: Undelivered\nMIME-Version: 1.0\n" + inner
+
+
+def text_bounce(n: int) -> bytes:
+    blocks = b"".join(
+        b"<user%d@example.org>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n" % i
+        for i in range(n)
+    )
+    return (
+        b"From: MAILER-DAEMON@mail.example.com\nSubject: failure notice\n\n"
+        b"Hi. This is the qmail-send program at mail.example.com.\n"
+        b"I'm afraid I wasn't able to deliver your message to the following addresses.\n\n" + blocks
+    )
+
+
+def test_the_defaults_refuse_what_is_over_them() -> None:
+    # 33 nested multiparts, 1,001 parts, 10,001 recipients, an email of 64 MiB + 1 byte.
+    deep = nested_multiparts(33)
+    err = over_limit(deep)
+    assert (err.limit, err.max) == ("max_depth", 32)
+    with pytest.raises(NotABounceError):
+        smtpcodes.parse_bounce(deep, max_depth=33)
+    with pytest.raises(NotABounceError):
+        smtpcodes.parse_bounce(nested_multiparts(32))
+
+    parts = b"".join(b"--b\nContent-Type: text/plain\n\npart %d\n" % i for i in range(1001))
+    many = b'Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n'
+    err = over_limit(many + parts + b"--b--\n")
+    assert (err.limit, err.max) == ("max_parts", 1000)
+
+    crowd = text_bounce(10_001)
+    err = over_limit(crowd)
+    assert (err.limit, err.max) == ("max_recipients", 10_000)
+    report = smtpcodes.parse_bounce(crowd, max_recipients=10_001)
+    assert len(report.recipients) == 10_001
+
+    big = with_attachment(1000)
+    big += b" " * (DEFAULTS["max_email_bytes"] + 1 - len(big))
+    err = over_limit(big)
+    assert (err.limit, err.max) == ("max_email_bytes", DEFAULTS["max_email_bytes"])
+
+
+@pytest.mark.parametrize("limit", LIMITS)
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [("10", TypeError), (10.0, TypeError), (True, TypeError), (False, TypeError),
+     ([10], TypeError), (b"10", TypeError), (0, ValueError), (-1, ValueError),
+     (2**64, ValueError), (-(2**100), ValueError)],
+    ids=repr,
+)  # fmt: skip
+def test_limits_are_positive_ints(limit: str, value: Any, error: type[Exception]) -> None:
+    raw = DSN.read_bytes()
+    with pytest.raises(error) as info:
+        smtpcodes.parse_bounce(raw, **{limit: value})
+    if error is TypeError:
+        assert not isinstance(info.value, ValueError)
+        assert str(info.value) == f"{limit} must be an int or None, not {type(value).__name__}"
+    else:
+        assert type(info.value) is ValueError
+        usize_max = 2 * sys.maxsize + 1
+        assert str(info.value) == f"{limit} must be a whole number from 1 to {usize_max}"
+
+
+def test_limits_are_keywords_for_parse_bounce_only() -> None:
+    raw = DSN.read_bytes()
+    with pytest.raises(TypeError):
+        smtpcodes.parse_bounce(raw, 100)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        smtpcodes.parse_bounce(raw, max_line_bytes=100)  # type: ignore[call-arg]
+
+    class Small(int):
+        def __index__(self) -> int:
+            return 10**9
+
+    # An int subclass is read for the number it holds.
+    assert over_limit(raw, max_recipients=Small(1)).max == 1

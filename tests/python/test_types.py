@@ -28,6 +28,7 @@ DRIFT = [
     ("DsnAction", smtpcodes.DsnAction, smtpcodes.dsn_actions),
     ("BounceFormat", smtpcodes.BounceFormat, smtpcodes.bounce_formats),
     ("NotABounceWhat", smtpcodes.NotABounceWhat, smtpcodes.not_a_bounce_whats),
+    ("LimitName", smtpcodes.LimitName, lambda: tuple(smtpcodes.default_limits())),
 ]
 
 
@@ -115,6 +116,22 @@ GOOD = """
                 pass
             d = smtpcodes.RetryPolicy().decide(r.classification, attempts=1, elapsed=0)
     assert_type(smtpcodes.dsn_actions(), tuple[smtpcodes.DsnAction, ...])
+
+    try:
+        smtpcodes.parse_bounce(raw, max_email_bytes=1 << 20, max_parts=None, max_depth=8)
+    except smtpcodes.TooLargeError as e:
+        assert_type(e.kind, Literal["too_large"])
+        assert_type(e.limit, smtpcodes.LimitName)
+        assert_type(e.max, int)
+        if e.limit == "max_parts":
+            pass
+    except smtpcodes.InternalError as e:
+        assert_type(e.kind, Literal["internal"])
+    except Exception:
+        pass
+    limits = smtpcodes.default_limits()
+    assert_type(limits, dict[smtpcodes.LimitName, int])
+    smtpcodes.parse_bounce(raw, max_recipients=2 * limits["max_recipients"])
 """
 
 BAD = {
@@ -132,6 +149,11 @@ BAD = {
     ),
     "a misspelt refusal": 'smtpcodes.NotABounceError().what == "autoreply"',
     "an assignment to a report": 'smtpcodes.parse_bounce(b"").format = "dsn"',
+    "a str limit": 'smtpcodes.parse_bounce(b"", max_parts="10")',
+    "a positional limit": 'smtpcodes.parse_bounce(b"", 10)',
+    "a limit parse_bounce does not take": 'smtpcodes.parse_bounce(b"", max_line_bytes=10)',
+    "a misspelt limit name": 'smtpcodes.TooLargeError().limit == "max_part"',
+    "a misspelt default": 'smtpcodes.default_limits()["max_part"]',
 }
 
 

@@ -10,7 +10,7 @@ stop mailing this address, and whose problem it is::
     ('user_unknown', 'bounce', True)
 
 `parse_bounce` reads a whole bounce email (a DSN, an MTA's text bounce) and classifies each
-recipient it reports on.
+recipient it reports on, within documented limits (`default_limits()`).
 
 The work is done by the Rust crate `smtpcodes`; this package is a thin layer over it, so it
 gives the same answer as the Rust and Node packages. See docs/python.md for the whole API.
@@ -21,10 +21,12 @@ from smtpcodes._smtpcodes import (
     BounceReport,
     Classification,
     Explanation,
+    InternalError,
     InvalidReplyError,
     NotABounceError,
     RetryDecision,
     RetryPolicy,
+    TooLargeError,
     __version__,
     actions,
     bounce_formats,
@@ -32,6 +34,7 @@ from smtpcodes._smtpcodes import (
     classify,
     classify_many,
     commands,
+    default_limits,
     dsn_actions,
     error_kinds,
     explain,
@@ -53,6 +56,7 @@ from smtpcodes._types import (
     ErrorKind,
     ExplanationKind,
     Fault,
+    LimitName,
     NotABounceWhat,
     Reason,
     RetryWhy,
@@ -72,7 +76,9 @@ __all__ = [
     "Explanation",
     "ExplanationKind",
     "Fault",
+    "InternalError",
     "InvalidReplyError",
+    "LimitName",
     "NotABounceError",
     "NotABounceWhat",
     "Reason",
@@ -80,6 +86,7 @@ __all__ = [
     "RetryPolicy",
     "RetryWhy",
     "Severity",
+    "TooLargeError",
     "__version__",
     "actions",
     "bounce_formats",
@@ -87,6 +94,7 @@ __all__ = [
     "classify",
     "classify_many",
     "commands",
+    "default_limits",
     "dsn_actions",
     "error_kinds",
     "explain",

@@ -12,6 +12,7 @@ from smtpcodes._types import (
     ErrorKind,
     ExplanationKind,
     Fault,
+    LimitName,
     NotABounceWhat,
     Reason,
     RetryWhy,
@@ -23,10 +24,12 @@ __all__ = [
     "BouncedRecipient",
     "Classification",
     "Explanation",
+    "InternalError",
     "InvalidReplyError",
     "NotABounceError",
     "RetryDecision",
     "RetryPolicy",
+    "TooLargeError",
     "__version__",
     "actions",
     "bounce_formats",
@@ -34,6 +37,7 @@ __all__ = [
     "classify",
     "classify_many",
     "commands",
+    "default_limits",
     "dsn_actions",
     "error_kinds",
     "explain",
@@ -59,6 +63,18 @@ class NotABounceError(ValueError):
 
     kind: Literal["not_a_bounce"]
     what: NotABounceWhat
+
+class TooLargeError(ValueError):
+    """The input is over one of `parse_bounce()`'s limits; nothing was read from it."""
+
+    kind: Literal["too_large"]
+    limit: LimitName
+    max: int
+
+class InternalError(RuntimeError):
+    """A bug in smtpcodes (a contained panic), not a fault of the input."""
+
+    kind: Literal["internal"]
 
 @final
 class Classification:
@@ -256,7 +272,16 @@ _Item: TypeAlias = (
 
 def classify_many(items: Iterable[_Item]) -> list[Classification]: ...
 def explain(code: int | str) -> Explanation: ...
-def parse_bounce(message: bytes | bytearray | memoryview | str) -> BounceReport: ...
+def parse_bounce(
+    message: bytes | bytearray | memoryview | str,
+    *,
+    max_email_bytes: int | None = None,
+    max_header_bytes: int | None = None,
+    max_parts: int | None = None,
+    max_depth: int | None = None,
+    max_recipients: int | None = None,
+) -> BounceReport: ...
+def default_limits() -> dict[LimitName, int]: ...
 def warm_up() -> None: ...
 
 # Private, not API: does nothing with `classify`'s arguments; bench/python_bench.py times it as

@@ -70,6 +70,8 @@ ErrorKind: TypeAlias = Literal[
     "invalid_name",
     "invalid_policy",
     "not_a_bounce",
+    "too_large",
+    "internal",
 ]
 
 ExplanationKind: TypeAlias = Literal["basic", "enhanced"]
@@ -80,4 +82,13 @@ BounceFormat: TypeAlias = Literal["dsn", "ses", "text"]
 
 NotABounceWhat: TypeAlias = Literal[
     "not_an_email", "auto_reply", "feedback_report", "no_delivery_failure"
+]
+
+LimitName: TypeAlias = Literal[
+    "max_email_bytes",
+    "max_header_bytes",
+    "max_parts",
+    "max_depth",
+    "max_recipients",
+    "max_line_bytes",
 ]

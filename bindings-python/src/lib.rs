@@ -197,8 +197,12 @@ fn str_lossy<'a>(s: &'a Bound<'_, PyString>) -> Cow<'a, str> {
 /// The bytes of a `str` with lone surrogates, as [`str_lossy`] reads them: U+DC80..U+DCFF the
 /// byte each stands for, any other surrogate U+FFFD, everything else its UTF-8.
 fn unsurrogate(s: &Bound<'_, PyString>) -> Vec<u8> {
+    // `str.encode` itself, not the method of the object's type: a `str` subclass may override
+    // `encode` to say anything.
     let encoded = s
-        .call_method1("encode", ("utf-8", "surrogatepass"))
+        .py()
+        .get_type::<PyString>()
+        .call_method1("encode", (s, "utf-8", "surrogatepass"))
         .and_then(|b| Ok(b.cast_into::<PyBytes>()?));
     let Ok(encoded) = encoded else {
         return s.to_string_lossy().into_owned().into_bytes();
@@ -229,6 +233,10 @@ fn unsurrogate(s: &Bound<'_, PyString>) -> Vec<u8> {
 }
 
 /// The reply code: `None`, an `int` (not a `bool`) or a `str` holding one.
+///
+/// An `int` is read for its own value: `extract` reads the integer an `int` subclass holds
+/// without calling any of its methods, so an `__index__`, `__int__` or `__str__` that lies is
+/// never asked.
 fn code_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Result<Option<u16>, Error>> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(Ok(None));
@@ -242,11 +250,41 @@ fn code_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Result<Option<u16>, Erro
     if let Ok(i) = obj.cast::<PyInt>() {
         return Ok(match i.extract::<i64>() {
             Ok(n) => smtpcodes::check_code(n).map(Some),
-            // Beyond i64: let the core read the digits (it says `code_out_of_range`).
-            Err(_) => smtpcodes::parse_code(&i.call_method0("__index__")?.str()?.to_string_lossy()),
+            // Beyond i64, so far out of range.
+            Err(_) => Err(Error::CodeOutOfRange {
+                input: huge_int_text(i),
+            }),
         });
     }
     Err(wrong_type("code", "an int, a str or None", obj))
+}
+
+/// Integers up to this many bits are echoed in an error message by their digits: at most 617
+/// of them, cheap to write and below the smallest limit Python can set on converting an `int`
+/// to a `str` (640 digits, `sys.set_int_max_str_digits`).
+const ECHOED_INT_BITS: u64 = 2048;
+
+/// How an error message shows an integer beyond i64: its decimal digits (which the message
+/// shortens), or for a larger one, its size in bits, so that a million-digit integer costs
+/// nothing to describe. Read with `int`'s own methods, not those of the object's type.
+fn huge_int_text(i: &Bound<'_, PyInt>) -> String {
+    let int = i.py().get_type::<PyInt>();
+    let bits = int
+        .call_method1("bit_length", (i,))
+        .and_then(|b| b.extract::<u64>());
+    let negative = int
+        .call_method1("__lt__", (i, 0))
+        .and_then(|b| b.extract::<bool>())
+        .unwrap_or(false);
+    let sign = if negative { "-" } else { "" };
+    match bits {
+        Ok(bits) if bits <= ECHOED_INT_BITS => int
+            .call_method1("__repr__", (i,))
+            .and_then(|r| r.extract::<String>())
+            .unwrap_or_else(|_| format!("{sign}an integer of {bits} bits")),
+        Ok(bits) => format!("{sign}an integer of {bits} bits"),
+        Err(_) => format!("{sign}an integer beyond 64 bits"),
+    }
 }
 
 /// The reply text: a `str`, or `bytes` decoded as UTF-8 with replacement.
@@ -699,14 +737,33 @@ fn whole<'py, T: FromPyObjectOwned<'py>>(
         .map_err(|_| py_err(py, &Error::InvalidPolicy { field, why }))
 }
 
-/// A policy setting given as a factor: a `float` or an `int`, not a `bool`.
+/// A policy setting given as a factor: a `float` or an `int`, not a `bool`. A `float` is read
+/// for the number it holds; an `int` through `int.__float__` itself (an `int` subclass's own
+/// `__float__` is not asked), and one too large for a float is infinite, which `validate()`
+/// then refuses as it refuses `float("inf")`.
 fn factor(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
-    if obj.is_instance_of::<PyBool>()
-        || !(obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>())
-    {
+    if obj.is_instance_of::<PyBool>() {
         return Err(wrong_type(field, "a float", obj));
     }
-    obj.extract::<f64>()
+    if obj.is_instance_of::<PyFloat>() {
+        return obj.extract::<f64>();
+    }
+    let Ok(i) = obj.cast::<PyInt>() else {
+        return Err(wrong_type(field, "a float", obj));
+    };
+    let int = obj.py().get_type::<PyInt>();
+    if let Ok(f) = int.call_method1("__float__", (i,)) {
+        return f.extract::<f64>();
+    }
+    // OverflowError: too large for a float.
+    let negative = int
+        .call_method1("__lt__", (i, 0))
+        .and_then(|b| b.extract::<bool>())?;
+    Ok(if negative {
+        f64::NEG_INFINITY
+    } else {
+        f64::INFINITY
+    })
 }
 
 const U32_WHY: &str = "must be a whole number from 0 to 4294967295";

@@ -239,3 +239,136 @@ def test_100000_continuation_lines() -> None:
     for hostile in (mixed, "550-5.7.1 x\r\n" * 100_000, "550-\n" * 100_000):
         r = finishes(partial(smtpcodes.classify, None, hostile))
         assert isinstance(r, Classification) and r.reason in smtpcodes.reasons()
+
+
+# -- integers too large to print, and int subclasses that lie ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "code",
+    [10**100000, -(10**100000), 10**5000, 2**2048, 2**64 + 550, -(2**63) - 550],
+    ids=["10**100000", "-10**100000", "10**5000", "2**2048", "2**64+550", "-2**63-550"],
+)
+def test_integers_of_any_size_are_out_of_range(code: int) -> None:
+    # Python refuses to print an int of more than 4300 digits: the code must not need to.
+    for call in (
+        partial(smtpcodes.classify, code, "5.1.1 user unknown"),
+        partial(smtpcodes.classify_many, [(code, "5.1.1 user unknown")]),
+        partial(smtpcodes.explain, code),
+    ):
+        with pytest.raises(InvalidReplyError) as info:
+            finishes(call, limit=10)
+        assert info.value.kind == "code_out_of_range"
+        assert len(str(info.value)) < 300
+    with pytest.raises(InvalidReplyError, match="-" if code < 0 else "out of range"):
+        smtpcodes.classify(code)
+
+
+def test_the_message_shows_the_digits_or_the_size() -> None:
+    with pytest.raises(InvalidReplyError, match='"18446744073709552166" is out of range'):
+        smtpcodes.classify(2**64 + 550)
+    with pytest.raises(InvalidReplyError, match='"an integer of 332193 bits" is out of range'):
+        smtpcodes.classify(10**100000)
+    with pytest.raises(InvalidReplyError, match='"-an integer of 332193 bits"'):
+        smtpcodes.classify(-(10**100000))
+
+
+class Liar(int):
+    """An int whose every method says 550, whatever it holds."""
+
+    def __index__(self) -> int:
+        return 550
+
+    def __int__(self) -> int:
+        return 550
+
+    def __float__(self) -> float:
+        return 550.0
+
+    def __str__(self) -> str:
+        return "550"
+
+    __repr__ = __str__
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+    def __lt__(self, other: int) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return hash(550)
+
+    def bit_length(self) -> int:
+        return 10
+
+
+class Raiser(int):
+    """An int whose every method raises."""
+
+    def _fail(self, *args: object) -> Any:
+        raise RuntimeError("asked")
+
+    __index__ = __int__ = __float__ = __str__ = __repr__ = __format__ = _fail
+    __eq__ = __ne__ = __lt__ = __hash__ = bit_length = _fail
+
+
+SUBCLASSED = {"550": 550, "600": 600, "199": 199, "-550": -550, "2**70": 2**70,
+              "-2**70": -(2**70), "10**100000": 10**100000}  # fmt: skip
+
+
+@pytest.mark.parametrize("cls", [Liar, Raiser])
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [(v, "ok" if v == 550 else "code_out_of_range") for v in SUBCLASSED.values()],
+    ids=list(SUBCLASSED),
+)
+def test_an_int_subclass_is_read_for_the_number_it_holds(
+    cls: type[int], value: int, want: str
+) -> None:
+    code = cls(value)
+    assert outcome(partial(smtpcodes.classify, code, "5.1.1 user unknown")) == want
+    assert outcome(partial(smtpcodes.classify_many, [(code, "5.1.1 user unknown")])) == want
+    if want == "ok":
+        assert smtpcodes.classify(code, "x") == smtpcodes.classify(value, "x")
+        assert smtpcodes.explain(code) == smtpcodes.explain(value)
+    else:
+        with pytest.raises(InvalidReplyError):
+            smtpcodes.explain(code)
+
+
+@pytest.mark.parametrize("cls", [Liar, Raiser])
+def test_retry_settings_read_the_number_an_int_subclass_holds(cls: type[int]) -> None:
+    policy = smtpcodes.RetryPolicy(first_delay=cls(60), backoff=cls(3), max_age=cls(7200))
+    assert (policy.first_delay, policy.backoff, policy.max_age) == (60, 3.0, 7200)
+    c = smtpcodes.classify(421, "")
+    assert policy.decide(c, cls(2), cls(60)) == policy.decide(c, 2, 60)
+    assert policy.should_suppress(c, cls(8)) is True
+
+
+@pytest.mark.parametrize(
+    "factor", [10**400, -(10**400), 10**100000], ids=["10**400", "-10**400", "10**100000"]
+)
+def test_a_factor_too_large_for_a_float_is_an_invalid_policy(factor: int) -> None:
+    for field in ("backoff", "rate_limit_backoff", "jitter"):
+        with pytest.raises(InvalidReplyError) as info:
+            smtpcodes.RetryPolicy(**{field: factor})
+        assert info.value.kind == "invalid_policy" and field in str(info.value)
+
+
+def test_a_str_subclass_is_read_for_the_text_it_holds() -> None:
+    class Encodes(str):
+        def encode(self, *args: Any, **kwargs: Any) -> bytes:
+            return b"250 2.0.0 Ok"
+
+        def __str__(self) -> str:
+            return "250 2.0.0 Ok"
+
+    text = "550 5.1.1 user unknown \ud800"
+    want = smtpcodes.classify(None, text)
+    assert smtpcodes.classify(None, Encodes(text)) == want
+    assert want.reason == "user_unknown"
+    assert smtpcodes.classify(Encodes("550"), "x").code == 550

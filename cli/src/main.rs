@@ -42,7 +42,10 @@ enum Cmd {
         human: bool,
     },
     /// Scan bounce emails, mbox files, Maildirs and mail logs (Postfix, Exim, Sendmail; plain
-    /// or gzip), recognised by content, and report on every recipient result.
+    /// or gzip), recognised by content, and report on every recipient result. Every input is
+    /// read or named on stderr with the reason it was skipped; a summary of what was skipped
+    /// ends every run (on stderr with --format json or csv).
+    #[command(after_help = scan::EXIT_STATUS)]
     Scan {
         /// Files or directories.
         #[arg(required = true)]
@@ -53,6 +56,8 @@ enum Cmd {
         /// How many rows each table of the summary shows.
         #[arg(long, default_value_t = 10)]
         top: usize,
+        #[command(flatten)]
+        limits: scan::LimitArgs,
     },
     /// Read a bounce email (a DSN or another MTA's report) and classify each recipient.
     Bounce {
@@ -389,16 +394,43 @@ fn main() -> ExitCode {
             emails: Some(dir),
             misses,
         } => measure_emails(&corpus, &dir, misses),
-        Cmd::Scan { paths, format, top } => match scan::run(&paths, format, top) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::from(2),
-            Err(e) => {
-                eprintln!("smtpcodes: {e}");
-                ExitCode::FAILURE
+        Cmd::Scan {
+            paths,
+            format,
+            top,
+            limits,
+        } => {
+            let options = scan::Options {
+                format,
+                top,
+                limits: limits.limits(),
+            };
+            match scan::run(&paths, &options) {
+                Ok(scan::Outcome::AllRead) => ExitCode::SUCCESS,
+                Ok(scan::Outcome::Skipped) => ExitCode::from(1),
+                Err(e) => {
+                    eprintln!("smtpcodes: writing the output: {e}");
+                    ExitCode::from(3)
+                }
             }
-        },
-        Cmd::Bounce { file } => match std::fs::read(&file) {
-            Ok(bytes) => match smtpcodes::parse_bounce(&bytes) {
+        }
+        Cmd::Bounce { file } => {
+            let limits = smtpcodes::Limits::DEFAULT;
+            let shown = scan::shown(&file);
+            let bytes = scan::open_regular(&file)
+                .and_then(|(mut f, _)| scan::read_email(&mut f, limits.max_email_bytes));
+            let parsed = match bytes {
+                Ok(Some(bytes)) => smtpcodes::parse_bounce_with(&bytes, &limits),
+                Ok(None) => Err(smtpcodes::Error::TooLarge {
+                    limit: "max_email_bytes",
+                    max: limits.max_email_bytes,
+                }),
+                Err(e) => {
+                    eprintln!("smtpcodes: {shown}: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            match parsed {
                 Ok(report) => {
                     println!(
                         "{}",
@@ -407,15 +439,11 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("smtpcodes: {}: {e}", file.display());
+                    eprintln!("smtpcodes: {shown}: {e}");
                     ExitCode::from(2)
                 }
-            },
-            Err(e) => {
-                eprintln!("smtpcodes: {}: {e}", file.display());
-                ExitCode::from(2)
             }
-        },
+        }
         Cmd::Explain { code } => match smtpcodes::explain(&code) {
             Ok(e) => {
                 println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());

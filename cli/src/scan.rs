@@ -1,17 +1,24 @@
 //! `smtpcodes scan PATH...`: bounce emails, mbox files, Maildirs and mail logs (plain or gzip),
 //! recognised by content, read as streams, summarised for a person or written out one record
 //! per recipient for other tools.
+//!
+//! Nothing is lost without a word: every input is either read or named on stderr with the
+//! reason, a summary of what was skipped ends every run, and the exit status says whether an
+//! input could not be read. Every line and every email is read within the [`Limits`]; an
+//! over-long one is drained without being stored and reported as `too_large`, never cut.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
+use std::fmt::Write as _;
+use std::fs::{self, File, Metadata};
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use smtpcodes::logs::LogReader;
-use smtpcodes::{Action, Classification};
+use smtpcodes::logs::{read_line_capped, LogEvent, LogReader, LongLines};
+use smtpcodes::{Action, Classification, Limits};
 
 /// How `scan` writes its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -24,21 +31,128 @@ pub enum Format {
     Csv,
 }
 
-/// The largest single email read whole; a bigger one (a bounce carrying a huge attachment) is
-/// read up to this size, which always holds the report itself.
-const MAX_EMAIL: u64 = 64 * 1024 * 1024;
+/// What `--help` says about the exit status of `scan`.
+pub const EXIT_STATUS: &str = "\
+Exit status:
+  0  every input was read. Emails that are not bounces, and files of no known kind found
+     inside a folder, are listed in the summary but are not errors.
+  1  some input was skipped: unreadable (permissions, a broken gzip stream), not a regular
+     file (a FIFO, a device, a socket), a symbolic link leading out of the folder given, an
+     email or a line over a limit (too_large), or a file named on the command line that is of
+     no known kind. Each one is named on stderr with the reason; the rest was read.
+  2  usage error (bad arguments).
+  3  the output could not be written.
+
+Every line of a mailbox or a log, and every email, is read within the --max-* limits; an
+over-long one is skipped whole and reported as too_large, never cut. Symbolic links are
+followed only inside the folder given, and each file is read once. CSV cells that begin with
+=, +, -, @, ', a tab or a carriage return get a leading ' so that a spreadsheet does not run
+them as formulas; file names with control characters are written escaped (\\n, \\x1b, \\\\).";
+
+/// The resource bounds of a scan, as command-line flags (the defaults are
+/// [`Limits::DEFAULT`]'s).
+#[derive(Debug, Clone, clap::Args)]
+#[allow(clippy::struct_field_names)] // named as the fields of `Limits` and the flags
+pub struct LimitArgs {
+    /// The largest email read, in bytes (64 MiB; K, M and G suffixes count in 1024s). A larger
+    /// one is skipped and reported as `too_large`.
+    #[arg(long, value_name = "BYTES", value_parser = parse_size,
+          default_value_t = Limits::DEFAULT.max_email_bytes)]
+    max_email_bytes: usize,
+    /// The longest line of a mailbox or a log, in bytes (1 MiB). A longer line is skipped and
+    /// reported as `too_large` (in a mailbox, with the email it is in).
+    #[arg(long, value_name = "BYTES", value_parser = parse_size,
+          default_value_t = Limits::DEFAULT.max_line_bytes)]
+    max_line_bytes: usize,
+    /// The largest header block of an email, in bytes (1 MiB).
+    #[arg(long, value_name = "BYTES", value_parser = parse_size,
+          default_value_t = Limits::DEFAULT.max_header_bytes)]
+    max_header_bytes: usize,
+    /// The most MIME parts in an email.
+    #[arg(long, value_name = "N", value_parser = parse_size,
+          default_value_t = Limits::DEFAULT.max_parts)]
+    max_parts: usize,
+    /// The deepest nesting of MIME parts in an email.
+    #[arg(long, value_name = "N", value_parser = parse_size,
+          default_value_t = Limits::DEFAULT.max_depth)]
+    max_depth: usize,
+    /// The most recipients one bounce may report.
+    #[arg(long, value_name = "N", value_parser = parse_size,
+          default_value_t = Limits::DEFAULT.max_recipients)]
+    max_recipients: usize,
+}
+
+impl LimitArgs {
+    /// The limits these flags set.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_email_bytes: self.max_email_bytes,
+            max_header_bytes: self.max_header_bytes,
+            max_parts: self.max_parts,
+            max_depth: self.max_depth,
+            max_recipients: self.max_recipients,
+            max_line_bytes: self.max_line_bytes,
+        }
+    }
+}
+
+/// A positive whole number, optionally with a K, M or G suffix (powers of 1024; `KiB`, `MB`
+/// and the like are accepted too).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let s = s.trim();
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, suffix) = s.split_at(digits);
+    let scale: u32 = match suffix.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 1,
+        "m" | "mb" | "mib" => 2,
+        "g" | "gb" | "gib" => 3,
+        other => return Err(format!("unknown size suffix {other:?}: use K, M or G")),
+    };
+    let n: usize = number
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number"))?;
+    let n = 1024usize
+        .checked_pow(scale)
+        .and_then(|f| n.checked_mul(f))
+        .ok_or_else(|| format!("{s:?} is too large"))?;
+    if n == 0 {
+        return Err("a limit must be at least 1".to_owned());
+    }
+    Ok(n)
+}
+
+/// What `scan` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How results are written.
+    pub format: Format,
+    /// Rows per table of the text summary.
+    pub top: usize,
+    /// The bounds of every email and line read.
+    pub limits: Limits,
+}
+
+/// How a scan ended, for the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every input was read (exit status 0).
+    AllRead,
+    /// Some input could not be read; each was named on stderr (exit status 1).
+    Skipped,
+}
 
 /// One recipient result, from an email or a log line: what JSON and CSV output carry.
 #[derive(Debug, Serialize)]
 struct Row<'a> {
-    source: &'a str,
+    source: Cow<'a, str>,
     /// Line number in a log, message number in an mbox, none for a single email.
     position: Option<u64>,
     kind: &'static str,
-    recipient: &'a str,
+    recipient: Cow<'a, str>,
     /// The DSN action of an email (`failed`, `delayed`) or the status of a log line (`bounced`).
-    status: &'a str,
-    timestamp: Option<&'a str>,
+    status: Cow<'a, str>,
+    timestamp: Option<Cow<'a, str>>,
     code: Option<u16>,
     enhanced: Option<String>,
     severity: &'static str,
@@ -49,16 +163,90 @@ struct Row<'a> {
     suppress: bool,
     fault: &'static str,
     provider: Option<&'static str>,
-    text: &'a str,
+    text: Cow<'a, str>,
+}
+
+impl Row<'_> {
+    /// The row with every cell that a spreadsheet would run as a formula made inert.
+    fn defused(&self) -> Row<'_> {
+        Row {
+            source: defuse(&self.source),
+            position: self.position,
+            kind: self.kind,
+            recipient: defuse(&self.recipient),
+            status: defuse(&self.status),
+            timestamp: self.timestamp.as_deref().map(defuse),
+            code: self.code,
+            enhanced: self.enhanced.clone(),
+            severity: self.severity,
+            reason: self.reason,
+            bounce: self.bounce,
+            action: self.action,
+            retry_after: self.retry_after,
+            suppress: self.suppress,
+            fault: self.fault,
+            provider: self.provider,
+            text: defuse(&self.text),
+        }
+    }
+}
+
+/// A CSV cell that begins with `=`, `+`, `-` or `@` (or a tab or a carriage return) is a
+/// formula to a spreadsheet (Excel, Google Sheets and others): OWASP's advice is to prefix it
+/// with a single quote, which makes the spreadsheet show it as text. A cell that already
+/// begins with a quote gets one too, so that removing one leading quote from every cell that
+/// has one gives back exactly what was read.
+fn defuse(cell: &str) -> Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// A file name as it can be shown on a terminal or written to a CSV cell: control characters
+/// (`\n`, `\x1b`, ...), Unicode direction overrides and bytes that are not UTF-8 (`\xff`) are
+/// escaped, and so is the backslash itself (`\\`), so that the name cannot rewrite what the
+/// reader sees and different names never look the same.
+pub fn shown(path: &Path) -> String {
+    escape(path.as_os_str().as_encoded_bytes())
+}
+
+/// The invisible marks that reorder text on screen (the "Trojan Source" characters).
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// [`shown`] for any bytes.
+fn escape(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_ascii_control() => {
+                    let _ = write!(out, "\\x{:02x}", u32::from(c));
+                }
+                c if c.is_control() || is_direction_mark(c) => {
+                    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    out
 }
 
 #[derive(Default)]
 struct Tally {
     files: u64,
     emails: u64,
-    not_bounces: BTreeMap<&'static str, u64>,
     log_lines: u64,
-    skipped: Vec<(PathBuf, String)>,
     results: u64,
     by_reason: BTreeMap<&'static str, u64>,
     by_action: BTreeMap<&'static str, u64>,
@@ -70,29 +258,406 @@ struct Tally {
     suppress: BTreeMap<String, (&'static str, String)>,
 }
 
+/// Why an input was not read, or not read as a bounce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    /// It could not be opened, listed or read to the end.
+    Unreadable,
+    /// A FIFO, a device or a socket: never opened.
+    NotRegular,
+    /// A symbolic link whose target is outside the folder given: not followed.
+    OutOfTree,
+    /// Over one of the [`Limits`].
+    TooLarge,
+    /// Not an email, an mbox or a mail log.
+    NoKnownKind,
+    /// A bug in the reader, contained.
+    Internal,
+    /// An email that reports no delivery failure (the `what` of `not_a_bounce`).
+    NotABounce(&'static str),
+    /// A dot file or folder.
+    Hidden,
+    /// A Maildir's `tmp`: mail still being delivered.
+    MaildirTmp,
+    /// Another name for a file or folder already read.
+    ReadOnce,
+}
+
+impl Cause {
+    fn label(self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Cause::Unreadable => "unreadable",
+            Cause::NotRegular => "not a regular file",
+            Cause::OutOfTree => "link out of the folder",
+            Cause::TooLarge => "too_large",
+            Cause::NoKnownKind => "no known kind",
+            Cause::Internal => "internal error",
+            Cause::NotABounce(what) => {
+                return Cow::Owned(format!("not a bounce ({})", what.replace('_', " ")))
+            }
+            Cause::Hidden => "hidden",
+            Cause::MaildirTmp => "Maildir tmp",
+            Cause::ReadOnce => "already read",
+        })
+    }
+}
+
+/// The most skipped inputs the summary lists by name, of errors and of the rest each; every
+/// one of them is named on stderr as it is skipped.
+const LISTED: usize = 50;
+
+/// What was skipped, named on stderr as it happens and summarised at the end.
+#[derive(Default)]
+struct Skips {
+    error_counts: BTreeMap<Cow<'static, str>, u64>,
+    note_counts: BTreeMap<Cow<'static, str>, u64>,
+    errors: Vec<String>,
+    notes: Vec<String>,
+    progress: Option<ProgressBar>,
+}
+
+impl Skips {
+    /// Records a skipped input: `error` when it means data went unread (exit status 1).
+    fn add(&mut self, name: &str, cause: Cause, error: bool, detail: &str) {
+        let label = cause.label();
+        let item = if detail.is_empty() {
+            format!("{name}: {label}")
+        } else {
+            format!("{name}: {label}: {detail}")
+        };
+        let say = || {
+            let _ = writeln!(io::stderr().lock(), "smtpcodes: {item}");
+        };
+        match &self.progress {
+            Some(bar) => bar.suspend(say),
+            None => say(),
+        }
+        let (counts, list) = if error {
+            (&mut self.error_counts, &mut self.errors)
+        } else {
+            (&mut self.note_counts, &mut self.notes)
+        };
+        *counts.entry(label).or_default() += 1;
+        if list.len() < LISTED {
+            list.push(item);
+        }
+    }
+
+    fn error_total(&self) -> u64 {
+        self.error_counts.values().sum()
+    }
+
+    fn note_total(&self) -> u64 {
+        self.note_counts.values().sum()
+    }
+
+    /// The summary line: how many were skipped, why, and what it does to the exit status.
+    fn summary(&self) -> String {
+        let (errors, notes) = (self.error_total(), self.note_total());
+        let counts = |map: &BTreeMap<Cow<'static, str>, u64>| {
+            map.iter()
+                .map(|(label, n)| format!("{label} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match (errors, notes) {
+            (0, 0) => "Nothing was skipped.".to_owned(),
+            (0, _) => format!(
+                "Skipped {notes}, none of them an error: {}.",
+                counts(&self.note_counts)
+            ),
+            (_, 0) => format!(
+                "Skipped {errors}, not read (exit status 1): {}.",
+                counts(&self.error_counts)
+            ),
+            _ => format!(
+                "Skipped {}: {errors} not read (exit status 1): {}; {notes} not errors: {}.",
+                errors + notes,
+                counts(&self.error_counts),
+                counts(&self.note_counts)
+            ),
+        }
+    }
+
+    /// The skipped inputs by name, errors first, at most [`LISTED`] of each.
+    fn listing(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for (list, total) in [
+            (&self.errors, self.error_total()),
+            (&self.notes, self.note_total()),
+        ] {
+            lines.extend(list.iter().map(|item| format!("  {item}")));
+            let more = total.saturating_sub(list.len() as u64);
+            if more > 0 {
+                lines.push(format!("  ... and {more} more, each named on stderr"));
+            }
+        }
+        lines
+    }
+}
+
+/// A file's identity, to read each file once whatever the names that lead to it.
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+#[cfg(unix)]
+#[allow(clippy::unnecessary_wraps)] // `None` on other systems when the path cannot be resolved
+fn file_id(_path: &Path, meta: &Metadata) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path, _meta: &Metadata) -> Option<FileId> {
+    fs::canonicalize(path).ok()
+}
+
+/// What a file that is neither a regular file nor a folder is.
+fn what_it_is(meta: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "neither a file nor a folder"
+}
+
+/// A file to read.
+struct Input {
+    path: PathBuf,
+    /// The name as shown (escaped).
+    name: String,
+    /// Named on the command line, rather than found in a folder.
+    explicit: bool,
+    size: u64,
+}
+
+/// Lists the files under the paths given: each path itself, the files of a folder in name
+/// order (a Maildir's `cur` and `new` among them), without dot files and a Maildir's `tmp`.
+/// Links are followed only while they stay inside the folder given; each file is listed once.
+struct Walker<'s> {
+    seen: HashMap<FileId, String>,
+    inputs: Vec<Input>,
+    skips: &'s mut Skips,
+}
+
+impl Walker<'_> {
+    fn given(&mut self, path: &Path) {
+        let name = shown(path);
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                return self
+                    .skips
+                    .add(&name, Cause::Unreadable, true, &e.to_string())
+            }
+        };
+        if !meta.is_dir() {
+            return self.file(path, name, &meta, true);
+        }
+        match fs::canonicalize(path) {
+            Ok(root) => self.folder(path, &name, &root, &meta),
+            Err(e) => self
+                .skips
+                .add(&name, Cause::Unreadable, true, &e.to_string()),
+        }
+    }
+
+    /// Lists a file once; anything that is not a regular file is skipped unopened.
+    fn file(&mut self, path: &Path, name: String, meta: &Metadata, explicit: bool) {
+        if !meta.is_file() {
+            let detail = format!("{}; not opened", what_it_is(meta));
+            return self.skips.add(&name, Cause::NotRegular, true, &detail);
+        }
+        if let Some(id) = file_id(path, meta) {
+            if let Some(first) = self.seen.get(&id) {
+                let detail = format!("the same file as {first}");
+                return self.skips.add(&name, Cause::ReadOnce, false, &detail);
+            }
+            self.seen.insert(id, name.clone());
+        }
+        self.inputs.push(Input {
+            path: path.to_owned(),
+            name,
+            explicit,
+            size: meta.len(),
+        });
+    }
+
+    fn folder(&mut self, dir: &Path, name: &str, root: &Path, meta: &Metadata) {
+        if let Some(id) = file_id(dir, meta) {
+            if let Some(first) = self.seen.get(&id) {
+                let detail = format!("the same folder as {first}");
+                return self.skips.add(name, Cause::ReadOnce, false, &detail);
+            }
+            self.seen.insert(id, name.to_owned());
+        }
+        let listing = match fs::read_dir(dir) {
+            Ok(l) => l,
+            Err(e) => {
+                let detail = format!("the folder cannot be listed: {e}");
+                return self.skips.add(name, Cause::Unreadable, true, &detail);
+            }
+        };
+        let mut entries = Vec::new();
+        for entry in listing {
+            match entry {
+                Ok(e) => entries.push(e),
+                Err(e) => {
+                    let detail = format!("the folder cannot be listed to the end: {e}");
+                    self.skips.add(name, Cause::Unreadable, true, &detail);
+                    break;
+                }
+            }
+        }
+        entries.sort_by_key(fs::DirEntry::file_name);
+        let maildir = dir.join("cur").is_dir();
+        for entry in entries {
+            let path = entry.path();
+            let entry_name = shown(&path);
+            let file_name = entry.file_name();
+            if file_name.as_encoded_bytes().first() == Some(&b'.') {
+                let detail = "the name starts with a dot; not scanned";
+                self.skips.add(&entry_name, Cause::Hidden, false, detail);
+                continue;
+            }
+            if maildir && file_name == "tmp" {
+                let detail = "mail still being delivered; not scanned";
+                self.skips
+                    .add(&entry_name, Cause::MaildirTmp, false, detail);
+                continue;
+            }
+            let is_link = match entry.file_type() {
+                Ok(t) => t.is_symlink(),
+                Err(e) => {
+                    self.skips
+                        .add(&entry_name, Cause::Unreadable, true, &e.to_string());
+                    continue;
+                }
+            };
+            let meta = if is_link {
+                match fs::canonicalize(&path) {
+                    Ok(target) if target.starts_with(root) => fs::metadata(&path),
+                    Ok(target) => {
+                        let detail = format!(
+                            "it leads to {}, outside {}; not followed",
+                            shown(&target),
+                            shown(root)
+                        );
+                        self.skips.add(&entry_name, Cause::OutOfTree, true, &detail);
+                        continue;
+                    }
+                    Err(e) => {
+                        let detail = format!("a symbolic link that leads nowhere: {e}");
+                        self.skips
+                            .add(&entry_name, Cause::Unreadable, true, &detail);
+                        continue;
+                    }
+                }
+            } else {
+                entry.metadata()
+            };
+            match meta {
+                Ok(m) if m.is_dir() => self.folder(&path, &entry_name, root, &m),
+                Ok(m) => self.file(&path, entry_name, &m, false),
+                Err(e) => self
+                    .skips
+                    .add(&entry_name, Cause::Unreadable, true, &e.to_string()),
+            }
+        }
+    }
+}
+
+/// Opens a file for reading without ever blocking: with `O_NONBLOCK`, a FIFO put in place of
+/// a listed file cannot hang the scan, and the opened file is checked to be a regular file
+/// before a byte is read (on a regular file the flag changes nothing).
+pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() {
+        Ok((file, meta))
+    } else {
+        Err(io::Error::other(format!(
+            "not a regular file: {}",
+            what_it_is(&meta)
+        )))
+    }
+}
+
+/// Reads a whole email of at most `max` bytes; `None` when it is longer (then at most `max` + 1
+/// bytes were read).
+pub fn read_email(reader: &mut dyn Read, max: usize) -> io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    reader.take(limit).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= max).then_some(bytes))
+}
+
+/// The flag that raises a limit, for the `too_large` message.
+fn flag(limit: &str) -> String {
+    format!("--{}", limit.replace('_', "-"))
+}
+
+/// Why an email over a limit was skipped.
+fn over(limit: &str, max: usize) -> String {
+    format!(
+        "over the {limit} limit of {max}; raise it with {}",
+        flag(limit)
+    )
+}
+
+/// Why a read stopped: a write error ends the scan, a read error only skips the input.
+enum Stop {
+    Read(io::Error),
+    Write(io::Error),
+}
+
 struct Scanner {
     format: Format,
+    limits: Limits,
     out: io::BufWriter<io::StdoutLock<'static>>,
     csv: Option<csv::Writer<io::BufWriter<io::StdoutLock<'static>>>>,
     tally: Tally,
+    skips: Skips,
     progress: ProgressBar,
 }
 
-/// Runs the scan; returns false when an input could not be read at all.
-pub fn run(paths: &[PathBuf], format: Format, top: usize) -> io::Result<bool> {
-    let mut files = Vec::new();
-    let mut ok = true;
+/// Runs the scan. Errors are errors of writing the output; every input error is named on
+/// stderr, listed in the summary, and makes the outcome [`Outcome::Skipped`].
+pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
+    let mut skips = Skips::default();
+    let mut walker = Walker {
+        seen: HashMap::new(),
+        inputs: Vec::new(),
+        skips: &mut skips,
+    };
     for p in paths {
-        if let Err(e) = collect(p, &mut files) {
-            eprintln!("smtpcodes: {}: {e}", p.display());
-            ok = false;
-        }
+        walker.given(p);
     }
-    let total: u64 = files
-        .iter()
-        .filter_map(|f| f.metadata().ok())
-        .map(|m| m.len())
-        .sum();
+    let inputs = std::mem::take(&mut walker.inputs);
+    let total: u64 = inputs.iter().map(|f| f.size).sum();
     let progress = if io::stderr().is_terminal() && total > 8 * 1024 * 1024 {
         let bar = ProgressBar::new(total);
         bar.set_style(
@@ -105,55 +670,49 @@ pub fn run(paths: &[PathBuf], format: Format, top: usize) -> io::Result<bool> {
     } else {
         ProgressBar::hidden()
     };
-    let stdout = io::stdout().lock();
+    skips.progress = Some(progress.clone());
+    let format = options.format;
     let mut scanner = Scanner {
         format,
-        csv: (format == Format::Csv)
-            .then(|| csv::Writer::from_writer(io::BufWriter::new(io::stdout().lock()))),
-        out: io::BufWriter::new(stdout),
+        limits: options.limits,
+        csv: (format == Format::Csv).then(|| {
+            csv::WriterBuilder::new()
+                // Every text cell quoted: a spreadsheet that splits on `;` or tabs still
+                // keeps each cell whole.
+                .quote_style(csv::QuoteStyle::NonNumeric)
+                .from_writer(io::BufWriter::new(io::stdout().lock()))
+        }),
+        out: io::BufWriter::new(io::stdout().lock()),
         tally: Tally::default(),
+        skips,
         progress,
     };
-    for file in &files {
-        scanner.progress.set_message(file.display().to_string());
-        if let Err(e) = scanner.file(file) {
+    for input in &inputs {
+        scanner.progress.set_message(input.name.clone());
+        if let Err(e) = scanner.file(input) {
+            scanner.progress.finish_and_clear();
             if e.kind() == io::ErrorKind::BrokenPipe {
-                return Ok(ok);
+                // The reader went away (`| head`): not an error of the scan.
+                return Ok(scanner.outcome());
             }
-            scanner.tally.skipped.push((file.clone(), e.to_string()));
+            return Err(e);
         }
     }
     scanner.progress.finish_and_clear();
-    if let Some(mut w) = scanner.csv.take() {
-        w.flush()?;
+    scanner.skips.progress = None;
+    match scanner.finish(options.top) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
+        _ => Ok(scanner.outcome()),
     }
-    if format == Format::Text {
-        scanner.report(top)?;
-    }
-    scanner.out.flush()?;
-    Ok(ok)
 }
 
-/// Files under a path: the file itself, the files of a directory tree in name order (a
-/// Maildir's `cur` and `new` among them), skipping dot files and a Maildir's `tmp`.
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
-    let meta = std::fs::metadata(path)?;
-    if meta.is_file() {
-        files.push(path.to_owned());
-        return Ok(());
+/// `1 file`, `2 files`.
+fn counted(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for entry in entries {
-        let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || (name == "tmp" && path.join("cur").is_dir()) {
-            continue;
-        }
-        collect(&entry, files)?;
-    }
-    Ok(())
 }
 
 /// What a file holds, judged by its first bytes.
@@ -185,96 +744,214 @@ fn kind_of(head: &[u8]) -> Kind {
     }
 }
 
+/// mboxrd quoting: `>From `, `>>From `, ... in a body stand for one `>` fewer.
+fn unquoted(line: &[u8]) -> &[u8] {
+    let quotes = line.iter().take_while(|&&b| b == b'>').count();
+    if quotes > 0 && line[quotes..].starts_with(b"From ") {
+        &line[1..]
+    } else {
+        line
+    }
+}
+
 impl Scanner {
-    fn file(&mut self, path: &Path) -> io::Result<()> {
-        let file = File::open(path)?;
-        let counted = self.progress.wrap_read(file);
-        let mut reader: Box<dyn BufRead> = Box::new(BufReader::with_capacity(256 * 1024, counted));
-        if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-            reader = Box::new(BufReader::with_capacity(
-                256 * 1024,
-                MultiGzDecoder::new(reader),
-            ));
+    fn outcome(&self) -> Outcome {
+        if self.skips.error_total() > 0 {
+            Outcome::Skipped
+        } else {
+            Outcome::AllRead
         }
-        let head = reader.fill_buf()?;
-        let head = &head[..head.len().min(64 * 1024)];
-        let source = path.display().to_string();
-        self.tally.files += 1;
-        match kind_of(head) {
-            Kind::Log => self.log(&source, reader),
-            Kind::Mbox => self.mbox(&source, reader),
-            Kind::Email => {
-                let mut bytes = Vec::new();
-                reader.take(MAX_EMAIL).read_to_end(&mut bytes)?;
-                self.email(&source, None, &bytes)
-            }
-            Kind::Unknown => {
-                self.tally.files -= 1;
-                self.tally
-                    .skipped
-                    .push((path.to_owned(), "not an email, mbox or mail log".to_owned()));
+    }
+
+    /// Reads one file; returns only errors of writing the output.
+    fn file(&mut self, input: &Input) -> io::Result<()> {
+        match self.read(input) {
+            Ok(()) => Ok(()),
+            Err(Stop::Write(e)) => Err(e),
+            Err(Stop::Read(e)) => {
+                self.skips
+                    .add(&input.name, Cause::Unreadable, true, &e.to_string());
                 Ok(())
             }
         }
     }
 
-    fn log(&mut self, source: &str, reader: Box<dyn BufRead>) -> io::Result<()> {
-        let mut logs = LogReader::new(reader);
-        while let Some((line, record)) = logs.next_numbered_record()? {
-            let c = record.classify();
-            let status = record.status.as_str();
-            for recipient in &record.recipients {
-                let row = row(
-                    source,
-                    Some(line),
-                    "log",
-                    recipient,
-                    status,
-                    record.timestamp,
-                    &c,
-                    record.text,
-                );
-                self.emit(&row, &c)?;
+    fn read(&mut self, input: &Input) -> Result<(), Stop> {
+        let (file, meta) = open_regular(&input.path).map_err(Stop::Read)?;
+        let counted = self.progress.wrap_read(file);
+        let mut reader: Box<dyn BufRead> = Box::new(BufReader::with_capacity(256 * 1024, counted));
+        let gzip = reader
+            .fill_buf()
+            .map_err(Stop::Read)?
+            .starts_with(&[0x1f, 0x8b]);
+        if gzip {
+            reader = Box::new(BufReader::with_capacity(
+                256 * 1024,
+                MultiGzDecoder::new(reader),
+            ));
+        }
+        let head = reader.fill_buf().map_err(Stop::Read)?;
+        let kind = kind_of(&head[..head.len().min(64 * 1024)]);
+        let empty = head.is_empty();
+        match kind {
+            Kind::Log => {
+                self.tally.files += 1;
+                self.log(input, reader)
+            }
+            Kind::Mbox => {
+                self.tally.files += 1;
+                self.mbox(input, reader)
+            }
+            Kind::Email => {
+                self.tally.files += 1;
+                let max = self.limits.max_email_bytes;
+                let plain_over = !gzip && meta.len() > u64::try_from(max).unwrap_or(u64::MAX);
+                let bytes = if plain_over {
+                    None
+                } else {
+                    read_email(&mut reader, max).map_err(Stop::Read)?
+                };
+                if let Some(bytes) = bytes {
+                    return self.email(&input.name, None, &bytes);
+                }
+                self.tally.emails += 1;
+                let detail = over("max_email_bytes", max);
+                self.skips.add(&input.name, Cause::TooLarge, true, &detail);
+                Ok(())
+            }
+            Kind::Unknown => {
+                let detail = if empty {
+                    "an empty file"
+                } else {
+                    "not an email, mbox or mail log"
+                };
+                // A stray file in a folder is no error; a file named on purpose is.
+                self.skips
+                    .add(&input.name, Cause::NoKnownKind, input.explicit, detail);
+                Ok(())
             }
         }
+    }
+
+    fn log(&mut self, input: &Input, reader: Box<dyn BufRead>) -> Result<(), Stop> {
+        let max = self.limits.max_line_bytes;
+        let mut logs = LogReader::new(reader)
+            .max_line(max)
+            .long_lines(LongLines::Skip);
+        let source = input.name.as_str();
+        let ended = loop {
+            let event = match logs.next_event() {
+                Ok(Some(event)) => event,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            };
+            match event {
+                LogEvent::Record { line, record } => {
+                    let c = record.classify();
+                    let status = record.status.as_str();
+                    for recipient in &record.recipients {
+                        let row = row(
+                            source,
+                            Some(line),
+                            "log",
+                            recipient,
+                            status,
+                            record.timestamp,
+                            &c,
+                            record.text,
+                        );
+                        self.emit(&row, &c).map_err(Stop::Write)?;
+                    }
+                }
+                LogEvent::LongLine { line, bytes } => {
+                    let detail =
+                        format!("a line of {bytes} bytes, {}", over("max_line_bytes", max));
+                    self.skips.add(
+                        &format!("{source} line {line}"),
+                        Cause::TooLarge,
+                        true,
+                        &detail,
+                    );
+                }
+            }
+        };
         self.tally.log_lines += logs.lines_read();
+        if let Err(e) = ended {
+            let detail = format!("stopped reading after line {}: {e}", logs.lines_read());
+            self.skips.add(source, Cause::Unreadable, true, &detail);
+        }
         Ok(())
     }
 
-    /// Splits an mbox on its `From ` separator lines, one message at a time.
-    fn mbox(&mut self, source: &str, mut reader: Box<dyn BufRead>) -> io::Result<()> {
+    /// Splits an mbox on its `From ` separator lines, one message at a time, holding at most
+    /// one line (`max_line_bytes`) and one email (`max_email_bytes`). A message with a longer
+    /// line, or longer itself, is read to its end without being stored, and reported.
+    fn mbox(&mut self, input: &Input, mut reader: Box<dyn BufRead>) -> Result<(), Stop> {
+        let (max_line, max_email) = (self.limits.max_line_bytes, self.limits.max_email_bytes);
         let mut message = Vec::new();
         let mut line = Vec::new();
-        let mut number = 0;
+        let mut number = 0u64;
+        // The limit the current message is over, if any.
+        let mut over_limit: Option<(&'static str, usize)> = None;
         loop {
             line.clear();
-            let n = reader.read_until(b'\n', &mut line)?;
-            if n == 0 || line.starts_with(b"From ") {
-                if !message.is_empty() {
-                    number += 1;
-                    self.email(source, Some(number), &message)?;
-                    message.clear();
+            let read = match read_line_capped(&mut reader, &mut line, max_line) {
+                Ok(read) => read,
+                Err(e) => {
+                    let detail = format!("stopped reading in message {}: {e}", number + 1);
+                    self.skips
+                        .add(&input.name, Cause::Unreadable, true, &detail);
+                    return Ok(());
                 }
-                if n == 0 {
+            };
+            let end = read.bytes == 0;
+            if end || line.starts_with(b"From ") {
+                if over_limit.is_some() || !message.is_empty() {
+                    number += 1;
+                    match over_limit {
+                        Some((limit, max)) => {
+                            self.tally.emails += 1;
+                            let name = format!("{} message {number}", input.name);
+                            self.skips
+                                .add(&name, Cause::TooLarge, true, &over(limit, max));
+                        }
+                        None => self.email(&input.name, Some(number), &message)?,
+                    }
+                }
+                message.clear();
+                over_limit = read.cut.then_some(("max_line_bytes", max_line));
+                if end {
                     return Ok(());
                 }
                 continue;
             }
-            if (message.len() as u64) < MAX_EMAIL {
-                // mboxrd quoting: `>From ` in a body stands for `From `.
-                let unquoted = if line.starts_with(b">From ") {
-                    &line[1..]
-                } else {
-                    &line[..]
-                };
-                message.extend_from_slice(unquoted);
+            if over_limit.is_some() {
+                continue;
             }
+            let body = unquoted(&line);
+            if read.cut {
+                over_limit = Some(("max_line_bytes", max_line));
+            } else if message.len() + body.len() + usize::from(read.newline) > max_email {
+                over_limit = Some(("max_email_bytes", max_email));
+            } else {
+                message.extend_from_slice(body);
+                if read.newline {
+                    message.push(b'\n');
+                }
+                continue;
+            }
+            message.clear();
         }
     }
 
-    fn email(&mut self, source: &str, position: Option<u64>, bytes: &[u8]) -> io::Result<()> {
+    fn email(&mut self, source: &str, position: Option<u64>, bytes: &[u8]) -> Result<(), Stop> {
         self.tally.emails += 1;
-        match smtpcodes::parse_bounce(bytes) {
+        let limits = self.limits;
+        let name = || match position {
+            Some(n) => format!("{source} message {n}"),
+            None => source.to_owned(),
+        };
+        match smtpcodes::contain(|| smtpcodes::parse_bounce_with(bytes, &limits)) {
             Ok(report) => {
                 for r in &report.recipients {
                     let row = row(
@@ -287,13 +964,19 @@ impl Scanner {
                         &r.classification,
                         &r.diagnostic,
                     );
-                    self.emit(&row, &r.classification)?;
+                    self.emit(&row, &r.classification).map_err(Stop::Write)?;
                 }
             }
             Err(smtpcodes::Error::NotABounce { what }) => {
-                *self.tally.not_bounces.entry(what).or_default() += 1;
+                self.skips.add(&name(), Cause::NotABounce(what), false, "");
             }
-            Err(e) => *self.tally.not_bounces.entry(e.kind()).or_default() += 1,
+            Err(smtpcodes::Error::TooLarge { limit, max }) => {
+                self.skips
+                    .add(&name(), Cause::TooLarge, true, &over(limit, max));
+            }
+            Err(e) => self
+                .skips
+                .add(&name(), Cause::Internal, true, &e.to_string()),
         }
         Ok(())
     }
@@ -332,37 +1015,45 @@ impl Scanner {
                 self.out.write_all(b"\n")
             }
             Format::Csv => match &mut self.csv {
-                Some(w) => w.serialize(row).map_err(io::Error::other),
+                Some(w) => w.serialize(row.defused()).map_err(|e| match e.into_kind() {
+                    csv::ErrorKind::Io(e) => e,
+                    other => io::Error::other(format!("{other:?}")),
+                }),
                 None => Ok(()),
             },
             Format::Text => Ok(()),
         }
     }
 
-    fn report(&mut self, top: usize) -> io::Result<()> {
+    /// Ends the run: the text report, or the summary on stderr after JSON or CSV.
+    fn finish(&mut self, top: usize) -> io::Result<()> {
+        if let Some(mut w) = self.csv.take() {
+            w.flush()?;
+        }
+        let t = &self.tally;
+        let totals = format!(
+            "Scanned {}: {}, {}; {}.",
+            counted(t.files, "file"),
+            counted(t.emails, "email"),
+            counted(t.log_lines, "log line"),
+            counted(t.results, "recipient result")
+        );
+        if self.format == Format::Text {
+            self.report(&totals, top)?;
+            return self.out.flush();
+        }
+        self.out.flush()?;
+        let mut err = io::stderr().lock();
+        let _ = writeln!(err, "smtpcodes: {totals}");
+        let _ = writeln!(err, "smtpcodes: {}", self.skips.summary());
+        Ok(())
+    }
+
+    fn report(&mut self, totals: &str, top: usize) -> io::Result<()> {
         let t = &self.tally;
         let out = &mut self.out;
-        let mut not_bounces: Vec<String> = t
-            .not_bounces
-            .iter()
-            .map(|(k, n)| format!("{n} {}", k.replace('_', " ")))
-            .collect();
-        if not_bounces.is_empty() {
-            not_bounces.push("none".to_owned());
-        }
-        writeln!(
-            out,
-            "Scanned {} files: {} emails, {} log lines; {} recipient results.",
-            t.files, t.emails, t.log_lines, t.results
-        )?;
-        writeln!(
-            out,
-            "Emails that are not bounces: {}.",
-            not_bounces.join(", ")
-        )?;
-        for (path, why) in &t.skipped {
-            writeln!(out, "Skipped {}: {why}.", path.display())?;
-        }
+        writeln!(out, "{totals}")?;
+        writeln!(out, "{}", self.skips.summary())?;
         let line = |out: &mut dyn Write,
                     title: &str,
                     map: &mut dyn Iterator<Item = (String, u64)>|
@@ -396,7 +1087,7 @@ impl Scanner {
         line(
             out,
             "Top recipient domains (failed or deferred)",
-            &mut t.by_domain.iter().map(|(k, v)| (k.clone(), *v)),
+            &mut t.by_domain.iter().map(|(k, v)| (escape(k.as_bytes()), *v)),
         )?;
         line(
             out,
@@ -405,6 +1096,7 @@ impl Scanner {
         )?;
         writeln!(out, "\nAddresses to suppress ({})", t.suppress.len())?;
         for (address, (reason, code)) in t.suppress.iter().take(top.max(50)) {
+            let address = escape(address.as_bytes());
             writeln!(out, "  {address:<40} {reason:<18} {code}")?;
         }
         if t.suppress.len() > top.max(50) {
@@ -413,6 +1105,14 @@ impl Scanner {
                 "  ... and {} more (all of them: --format csv)",
                 t.suppress.len() - top.max(50)
             )?;
+        }
+        // What was skipped comes last, where the run ends.
+        let skipped = self.skips.listing();
+        if !skipped.is_empty() {
+            writeln!(out, "\nSkipped")?;
+            for line in skipped {
+                writeln!(out, "{line}")?;
+            }
         }
         Ok(())
     }
@@ -430,12 +1130,12 @@ fn row<'a>(
     text: &'a str,
 ) -> Row<'a> {
     Row {
-        source,
+        source: Cow::Borrowed(source),
         position,
         kind,
-        recipient,
-        status,
-        timestamp,
+        recipient: Cow::Borrowed(recipient),
+        status: Cow::Borrowed(status),
+        timestamp: timestamp.map(Cow::Borrowed),
         code: c.code,
         enhanced: c.enhanced.map(|e| e.to_string()),
         severity: c.severity.as_str(),
@@ -446,6 +1146,51 @@ fn row<'a>(
         suppress: c.suppress,
         fault: c.fault.as_str(),
         provider: c.provider,
-        text,
+        text: Cow::Borrowed(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_with_suffixes() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("").is_err());
+        assert!(parse_size("12Q").is_err());
+        assert!(parse_size("-5").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_defused() {
+        for cell in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "'quoted"] {
+            assert_eq!(defuse(cell), format!("'{cell}"));
+        }
+        for cell in ["550 5.1.1 User unknown", "bob@example.org", "", "5.1.1"] {
+            assert_eq!(defuse(cell), cell);
+        }
+    }
+
+    #[test]
+    fn names_are_escaped() {
+        assert_eq!(escape(b"a\nb\x1b[31m\\c\td"), "a\\nb\\x1b[31m\\\\c\\td");
+        assert_eq!(escape(b"caf\xc3\xa9 \xff"), "caf\u{e9} \\xff");
+        assert_eq!(escape("x\u{202e}y\u{85}".as_bytes()), "x\\u{202e}y\\u{85}");
+        assert_eq!(escape(b"plain/name.eml"), "plain/name.eml");
+    }
+
+    #[test]
+    fn mboxrd_quoting_removes_one_level() {
+        assert_eq!(unquoted(b">From here"), b"From here");
+        assert_eq!(unquoted(b">>From here"), b">From here");
+        assert_eq!(unquoted(b">not from"), b">not from");
+        assert_eq!(unquoted(b"From x"), b"From x");
     }
 }

@@ -228,7 +228,7 @@ fn scan_writes_one_record_per_recipient() {
         rows.len() + 1,
         "a header row and one row per record"
     );
-    assert!(csv.starts_with("source,position,kind,recipient,status,"));
+    assert!(csv.starts_with("\"source\",\"position\",\"kind\",\"recipient\",\"status\","));
 }
 
 #[test]
@@ -279,7 +279,10 @@ fn scan_reads_gzip_logs_and_maildirs_by_content() {
 }
 
 #[test]
-fn scan_of_a_missing_path_fails_with_exit_code_2() {
+fn scan_of_a_missing_path_names_it_and_fails() {
     let (ok, _, err) = smtpcodes(&["scan", "/nonexistent/smtpcodes"], None);
-    assert!(!ok && err.contains("/nonexistent/smtpcodes"), "{err}");
+    assert!(
+        !ok && err.contains("/nonexistent/smtpcodes: unreadable"),
+        "{err}"
+    );
 }

@@ -31,6 +31,20 @@ try:
 except smtpcodes.NotABounceError as e:
     refusal = (e.kind, e.what)
 assert refusal == ("not_a_bounce", "not_an_email"), refusal
+too_large = None
+try:
+    smtpcodes.parse_bounce(bounce, max_email_bytes=10)
+except smtpcodes.TooLargeError as e:
+    too_large = (e.kind, e.limit, e.max)
+assert too_large == ("too_large", "max_email_bytes", 10), too_large
+
+# The release build contains panics too (a `panic = "abort"` profile would kill the process).
+internal = None
+try:
+    vars(smtpcodes._smtpcodes)["_panic_for_test"]()
+except Exception as e:  # what a caller's catch-all sees
+    internal = (type(e).__name__, getattr(e, "kind", None))
+assert internal == ("InternalError", "internal"), internal
 
 # The type information ships with the package.
 for name in ("py.typed", "_smtpcodes.pyi", "_types.py"):

@@ -22,8 +22,8 @@ export type Command = 'connect' | 'helo' | 'starttls' | 'auth' | 'mail' | 'rcpt'
 /** The receiving providers recognised from markers in the text or the host hint. */
 export type Provider = 'google' | 'microsoft' | 'yahoo' | 'apple' | 'mimecast' | 'proofpoint' | 'barracuda' | 'cisco' | 'yandex' | 'mailru' | 'tencent' | 'orange' | 'comcast' | 'cox' | 'spectrum' | 'gmx' | 'zoho' | 'messagelabs'
 
-/** The `kind` of an error thrown for malformed input. */
-export type ErrorKind = 'invalid_code' | 'code_out_of_range' | 'invalid_command' | 'invalid_name' | 'invalid_policy' | 'not_a_bounce'
+/** The `kind` of an error thrown for malformed input (`too_large`: over a limit of `parseBounce`), or `internal` for a bug. */
+export type ErrorKind = 'invalid_code' | 'code_out_of_range' | 'invalid_command' | 'invalid_name' | 'invalid_policy' | 'not_a_bounce' | 'too_large' | 'internal'
 
 /** Why a retry decision is what it is. */
 export type RetryWhy = 'nothing_failed' | 'not_retryable' | 'max_attempts' | 'max_age' | 'stated_wait' | 'backoff' | 'final_attempt'
@@ -155,12 +155,38 @@ export interface BounceReport {
   recipients: BouncedRecipient[]
 }
 
+/** The name of a bound of `parseBounce` (the `limit` of a `too_large` error). */
+export type LimitName = 'maxEmailBytes' | 'maxHeaderBytes' | 'maxParts' | 'maxDepth' | 'maxRecipients'
+
+/** The bounds of the work one `parseBounce` call may do; the defaults are `BOUNCE_LIMITS`. */
+export interface BounceLimits {
+  /** The largest email read, in bytes: 67108864 (64 MiB). */
+  maxEmailBytes: number
+  /** The largest header block of the email itself, in bytes: 1048576 (1 MiB). */
+  maxHeaderBytes: number
+  /** The most MIME parts, nested ones included: 1000. */
+  maxParts: number
+  /** The deepest nesting of multiparts and attached messages: 32. */
+  maxDepth: number
+  /** The most recipients one report may name: 10000. */
+  maxRecipients: number
+}
+
 /**
  * Reads a bounce email (raw bytes; a string is read as UTF-8): one classified entry per
  * recipient. Throws a `SmtpcodesError` of kind `not_a_bounce`, with `what`, for an auto-reply,
- * a complaint report, an ordinary email or not an email; a `TypeError` for other types.
+ * a complaint report, an ordinary email or not an email; of kind `too_large`, with `limit` and
+ * `max`, for an email over a limit; a `TypeError` for other types, a `RangeError` for a limit
+ * that is not a whole number of at least 1.
  */
-export declare function parseBounce(message: Uint8Array | string): BounceReport
+export declare function parseBounce(message: Uint8Array | string, limits?: Partial<BounceLimits> | null): BounceReport
+
+/**
+ * `parseBounce` on the libuv thread pool, so that the event loop runs on while a large email
+ * is read: a Promise of the same report, rejected with the same errors. The bytes are copied
+ * before it returns.
+ */
+export declare function parseBounceAsync(message: Uint8Array | string, limits?: Partial<BounceLimits> | null): Promise<BounceReport>
 
 /** The settings of a retry policy; seconds unless the name says otherwise. */
 export interface RetryPolicySettings {
@@ -226,9 +252,12 @@ export declare class RetryPolicy implements Readonly<RetryPolicySettings> {
   shouldSuppress(c: SuppressInput, consecutiveSoftBounces: number): boolean
 }
 
-/** The error thrown for malformed input (not for wrong types: those are `TypeError`s). */
+/**
+ * The error thrown for malformed input (not for wrong types: those are `TypeError`s), and for
+ * a bug (`kind` `internal`, `code` `GenericFailure`: the input is not at fault).
+ */
 export interface SmtpcodesError extends Error {
-  code: 'InvalidArg'
+  code: 'InvalidArg' | 'GenericFailure'
   kind: ErrorKind
   /** `classifyMany`: the position of the reply at fault. */
   index?: number
@@ -236,6 +265,10 @@ export interface SmtpcodesError extends Error {
   field?: string
   /** `not_a_bounce`: what the message is instead. */
   what?: NotABounceWhat
+  /** `too_large`: the limit the input is over. */
+  limit?: LimitName
+  /** `too_large`: that limit's value. */
+  max?: number
 }
 
 /** The package's version, which is the Rust core's. */
@@ -260,3 +293,5 @@ export declare const BOUNCE_FORMATS: readonly BounceFormat[]
 export declare const NOT_A_BOUNCE_WHATS: readonly NotABounceWhat[]
 /** The core's default retry policy settings. */
 export declare const POLICY_DEFAULTS: Readonly<RetryPolicySettings>
+/** The core's default bounds of `parseBounce` (`Limits::DEFAULT`). */
+export declare const BOUNCE_LIMITS: Readonly<BounceLimits>

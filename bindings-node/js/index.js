@@ -31,6 +31,8 @@ const DSN_ACTIONS = Object.freeze(tables.dsnActions)
 const BOUNCE_FORMATS = Object.freeze(tables.bounceFormats)
 const NOT_A_BOUNCE_WHATS = Object.freeze(tables.notABounceWhats)
 const VERSION = tables.version
+/** The core's Limits::DEFAULT: the bounds parseBounce's second argument can change. */
+const BOUNCE_LIMITS = Object.freeze({ ...tables.bounceLimits })
 
 // One output buffer for single calls, reused: a Float64Array for JS and a Buffer view of
 // the same memory, which the addon fills.
@@ -257,18 +259,37 @@ function explain (code) {
   }
 }
 
-/**
- * Reads a bounce email (an RFC 3464 DSN, another MTA's text bounce, an Amazon SES
- * notification): one entry per recipient it reports on, each classified as `classify` would.
- * Not a bounce (an auto-reply, a complaint report, an ordinary email, not an email) throws
- * an `InvalidArg` error of kind `not_a_bounce` whose `what` says what it is instead.
- * @param {Buffer|Uint8Array|string} message the raw email; a string is read as UTF-8
- */
-function parseBounce (message) {
+function messageArg (message) {
   if (typeof message !== 'string' && !(message instanceof Uint8Array)) {
     throw typeError(`message must be a Buffer, a Uint8Array or a string, not ${describe(message)}`)
   }
-  const r = native.parseBounce(message)
+  return message
+}
+
+/**
+ * The limits as the addon takes them: null for the defaults, else an object holding the
+ * given ones, each a whole number from 1 to 2^53 - 1. An unknown name or a value that is not
+ * a number is a TypeError; a number that is not such a whole number, a RangeError.
+ */
+function limitsArg (limits) {
+  if (limits === undefined || limits === null) return null
+  if (typeof limits !== 'object' || Array.isArray(limits)) throw typeError(`limits must be an object, not ${describe(limits)}`)
+  const out = {}
+  for (const key of Object.keys(limits)) {
+    const value = limits[key]
+    if (!Object.hasOwn(BOUNCE_LIMITS, key)) throw typeError(`unknown limit '${key}' (known: ${Object.keys(BOUNCE_LIMITS).join(', ')})`)
+    if (value === undefined) continue
+    if (typeof value !== 'number') throw typeError(`limits.${key} must be a number, not ${describe(value)}`)
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw rangeError(`limits.${key} must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, not ${value}`)
+    }
+    out[key] = value
+  }
+  return out
+}
+
+/** The addon's BounceParts as the public report: the classifications built as classify builds one. */
+function report (r) {
   // The classifications come encoded as classify's (SLOTS numbers each, strings end to end),
   // and are built by the same code.
   const at = { pos: 0 }
@@ -289,6 +310,34 @@ function parseBounce (message) {
     originalMessageId: r.originalMessageId ?? null,
     recipients
   }
+}
+
+/**
+ * Reads a bounce email (an RFC 3464 DSN, another MTA's text bounce, an Amazon SES
+ * notification): one entry per recipient it reports on, each classified as `classify` would.
+ * Not a bounce (an auto-reply, a complaint report, an ordinary email, not an email) throws
+ * an `InvalidArg` error of kind `not_a_bounce` whose `what` says what it is instead; an email
+ * over one of the limits, one of kind `too_large` with `limit` and `max`.
+ * @param {Buffer|Uint8Array|string} message the raw email; a string is read as UTF-8
+ * @param {{maxEmailBytes?: number, maxHeaderBytes?: number, maxParts?: number, maxDepth?: number, maxRecipients?: number}|null} [limits] bounds other than BOUNCE_LIMITS
+ */
+function parseBounce (message, limits) {
+  return report(native.parseBounce(messageArg(message), limitsArg(limits)))
+}
+
+/**
+ * parseBounce on the libuv thread pool, so that the event loop runs on while a large email
+ * is read: a Promise of the same report, rejected with the same errors (wrong argument types
+ * too). The bytes are copied before it returns: the caller may reuse its buffer at once.
+ */
+function parseBounceAsync (message, limits) {
+  let pending
+  try {
+    pending = native.parseBounceAsync(messageArg(message), limitsArg(limits))
+  } catch (e) {
+    return Promise.reject(e)
+  }
+  return pending.then(report)
 }
 
 const defaults = tables.policyDefaults
@@ -401,6 +450,7 @@ module.exports = {
   classifyMany,
   explain,
   parseBounce,
+  parseBounceAsync,
   RetryPolicy,
   version,
   warmUp,
@@ -416,5 +466,6 @@ module.exports = {
   DSN_ACTIONS,
   BOUNCE_FORMATS,
   NOT_A_BOUNCE_WHATS,
-  POLICY_DEFAULTS
+  POLICY_DEFAULTS,
+  BOUNCE_LIMITS
 }

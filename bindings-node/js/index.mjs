@@ -10,6 +10,7 @@ export const {
   classifyMany,
   explain,
   parseBounce,
+  parseBounceAsync,
   RetryPolicy,
   version,
   warmUp,
@@ -25,7 +26,8 @@ export const {
   DSN_ACTIONS,
   BOUNCE_FORMATS,
   NOT_A_BOUNCE_WHATS,
-  POLICY_DEFAULTS
+  POLICY_DEFAULTS,
+  BOUNCE_LIMITS
 } = smtpcodes
 
 export default smtpcodes

@@ -25,10 +25,27 @@ export declare class Policy {
 /**
  * Takes what [`classify`] takes and does nothing: the crossing floor, which
  * `bindings-node/bench/crossing.js` measures in the same run as `classify` (the cost of
- * the call and of converting its arguments, with no classification and no result). Not
- * part of the public JS API.
+ * the call and of converting its arguments, and the panic guard, with no classification and
+ * no result). Not part of the public JS API.
  */
 export declare function _noop(code: number | string | undefined | null, text: string, command: string | undefined | null, host: string | undefined | null, out: Buffer): void
+
+/**
+ * A test hook, not part of the public JS API: panics inside the same guard as every
+ * exported function, so the tests can prove a panic becomes a thrown `Error` with
+ * `kind: 'internal'` and the process lives on.
+ *
+ * # Panics
+ *
+ * Always, with `message`: that is its purpose.
+ */
+export declare function _panicForTest(message: string): void
+
+/**
+ * A test hook, not part of the public JS API: a `parseBounceAsync` of `email` whose task
+ * panics at `stage` (`'compute'` on the thread pool, `'resolve'` on the JS thread).
+ */
+export declare function _panicForTestAsync(email: string, stage: string): Promise<BounceParts>
 
 /**
  * One recipient of a bounce, as `smtpcodes::BouncedRecipient` without its classification,
@@ -68,7 +85,10 @@ export interface BounceParts {
   originalMessageId?: string
   /** `BounceReport::recipients`, without their classifications. */
   recipients: Array<BouncedRecipientParts>
-  /** [`SLOTS`] numbers per recipient: its classification, laid out as `classify` writes one. */
+  /**
+   * [`SLOTS`] numbers per recipient: its classification, laid out as `classify` writes one.
+   * In memory V8 allocates and collects (see the crate's documentation).
+   */
   classifications: Float64Array
   /** The strings of the classifications, end to end, as `classify` returns them. */
   strings: string
@@ -113,13 +133,14 @@ export interface ClassificationObject {
 
 /**
  * Classifies one reply: writes [`SLOTS`] numbers into `out` and returns the result's
- * strings end to end (see [`SLOTS`] for the layout).
+ * strings end to end (see [`SLOTS`] for the layout). `out` is only written, never read.
  */
 export declare function classify(code: number | string | undefined | null, text: string, command: string | undefined | null, host: string | undefined | null, out: Buffer): string
 
 /**
  * Classifies many replies in one crossing: the batch form of [`classify`]. Stops at the
- * first malformed reply and throws its error with `index` set to its position.
+ * first malformed reply and throws its error with `index` set to its position. `meta` is
+ * copied before it is read; `out` is only written.
  */
 export declare function classifyMany(input: string, meta: Float64Array, out: Buffer): string
 
@@ -165,12 +186,52 @@ export interface Explanation {
   registered: boolean
 }
 
+/** `Limits::DEFAULT`, for the JS layer's `BOUNCE_LIMITS`. */
+export interface LimitDefaults {
+  /** `Limits::max_email_bytes`. */
+  maxEmailBytes: number
+  /** `Limits::max_header_bytes`. */
+  maxHeaderBytes: number
+  /** `Limits::max_parts`. */
+  maxParts: number
+  /** `Limits::max_depth`. */
+  maxDepth: number
+  /** `Limits::max_recipients`. */
+  maxRecipients: number
+}
+
 /**
- * `smtpcodes::parse_bounce` over the raw bytes of an email (a string is read as its UTF-8).
- * Not a bounce throws `not_a_bounce` with `what`. Not a per-reply hot path: the recipients
- * cross as a natively built object, their classifications compactly.
+ * The bounds of `parseBounce`'s second argument: `smtpcodes::Limits` in JS's camelCase,
+ * each absent one at its default. The JS layer has checked that each is a whole number of
+ * at least 1; they are checked again here for direct calls into the addon.
  */
-export declare function parseBounce(message: string | Uint8Array): BounceParts
+export interface LimitSettings {
+  /** `Limits::max_email_bytes`. */
+  maxEmailBytes?: number
+  /** `Limits::max_header_bytes`. */
+  maxHeaderBytes?: number
+  /** `Limits::max_parts`. */
+  maxParts?: number
+  /** `Limits::max_depth`. */
+  maxDepth?: number
+  /** `Limits::max_recipients`. */
+  maxRecipients?: number
+}
+
+/**
+ * `smtpcodes::parse_bounce_with` over the raw bytes of an email (a string is read as its
+ * UTF-8), with `limits` over `Limits::DEFAULT`. Not a bounce throws `not_a_bounce` with
+ * `what`; over a limit, `too_large` with `limit` and `max`. Not a per-reply hot path: the
+ * recipients cross as a natively built object, their classifications compactly.
+ */
+export declare function parseBounce(message: string | Uint8Array, limits?: LimitSettings | undefined | null): BounceParts
+
+/**
+ * [`parse_bounce`] on the libuv thread pool: a Promise of the same report, rejected with
+ * the same errors. The email is copied (or refused as too large) before this returns, so
+ * the caller may reuse its buffer at once.
+ */
+export declare function parseBounceAsync(message: string | Uint8Array, limits?: LimitSettings | undefined | null): Promise<BounceParts>
 
 /** The settings of a retry policy, in JS's camelCase. */
 export interface PolicySettings {
@@ -200,7 +261,7 @@ export interface PolicySettings {
   seed: string
 }
 
-/** The core's name tables, version and policy defaults. Called once at load. */
+/** The core's name tables, version and defaults. Called once at load. */
 export declare function tables(): Tables
 
 /** The core's name tables and defaults, read once when the package loads. */
@@ -235,6 +296,8 @@ export interface Tables {
   notABounceWhats: Array<string>
   /** `RetryPolicy::DEFAULT`. */
   policyDefaults: PolicySettings
+  /** `Limits::DEFAULT`, the bounds `parseBounce` can change. */
+  bounceLimits: LimitDefaults
 }
 
 /** `smtpcodes::warm_up`: builds the rule automaton now rather than on the first call. */

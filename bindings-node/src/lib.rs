@@ -7,8 +7,24 @@
 //! tables, which [`tables`] hands over once at load) and one string holding the result's
 //! strings end to end. `bindings-node/js/index.js` assembles the result objects.
 //!
-//! Nothing here may panic: a panic in an addon aborts the user's process. Errors from the
-//! core are thrown as JS `Error`s with `code: 'InvalidArg'` and the core's `kind` slug.
+//! A panic must never reach Node: one that unwinds out of an `extern "C"` callback aborts the
+//! user's process. So every exported function is marked `#[napi(catch_unwind)]` (napi-rs then
+//! catches a panic anywhere in its glue, the argument and result conversions included) and runs
+//! its body through [`guard`], which uses `smtpcodes::contain` to turn a panic into the core's
+//! `Error::Internal`: a thrown JS `Error` with `kind: 'internal'`. The thread-pool half of
+//! `parseBounceAsync` is contained the same way, since napi-rs does not catch panics there.
+//!
+//! Errors from the core are thrown as JS `Error`s with the core's `kind` slug and
+//! `code: 'InvalidArg'` (`'GenericFailure'` for `internal`: the input is not at fault).
+//!
+//! Bytes from JS (`Buffer`, `Uint8Array`, `Float64Array`) are copied into Rust-owned memory
+//! before anything reads them: a view of a `SharedArrayBuffer` can change under the reader
+//! while another thread writes it, and the core slices text it has checked once.
+//!
+//! Nothing goes back to JS in memory that Rust owns: a typed array built over a Rust `Vec` is
+//! an external `ArrayBuffer`, which Node frees only from a finalizer run on a later turn of
+//! the event loop, so a caller looping synchronously would pile them up. Typed arrays are made
+//! in memory V8 allocates ([`Float64ArraySlice::copy_from`]) and collected like any other.
 
 // napi-rs hands every argument over by value.
 #![allow(clippy::needless_pass_by_value)]
@@ -16,13 +32,14 @@
 use std::borrow::Cow;
 
 use napi::bindgen_prelude::{
-    BufferSlice, Either, Env, Float64Array, Float64ArraySlice, JsObjectValue, Uint8ArraySlice,
+    AsyncTask, BufferSlice, Either, Env, Float64ArraySlice, JsObjectValue, JsValue, Object,
+    Uint8ArraySlice,
 };
-use napi::{Error as NapiError, Result, Status};
+use napi::{Error as NapiError, Result, ScopedTask, Status};
 use napi_derive::napi;
 use smtpcodes::{
     Action, Bounce, BounceReport, BouncedRecipient, Classification, Command, DsnAction, Enhanced,
-    Error as CoreError, Fault, Reason, Reply, RetryPolicy, RetryWhy, Severity,
+    Error as CoreError, Fault, Limits, Reason, Reply, RetryPolicy, RetryWhy, Severity,
 };
 
 /// Numbers per classification in the output array. Slot order, shared with
@@ -73,6 +90,8 @@ pub struct Tables {
     pub not_a_bounce_whats: Vec<&'static str>,
     /// `RetryPolicy::DEFAULT`.
     pub policy_defaults: PolicySettings,
+    /// `Limits::DEFAULT`, the bounds `parseBounce` can change.
+    pub bounce_limits: LimitDefaults,
 }
 
 /// The settings of a retry policy, in JS's camelCase.
@@ -108,10 +127,15 @@ fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|&v| name(v)).collect()
 }
 
-/// The core's name tables, version and policy defaults. Called once at load.
-#[napi]
-pub fn tables() -> Tables {
+/// The core's name tables, version and defaults. Called once at load.
+#[napi(catch_unwind)]
+pub fn tables(env: Env) -> Result<Tables> {
+    guard(env, || Ok(tables_of()))
+}
+
+fn tables_of() -> Tables {
     let d = &RetryPolicy::DEFAULT;
+    let l = &Limits::DEFAULT;
     Tables {
         version: smtpcodes::VERSION.to_owned(),
         slots: u32::try_from(SLOTS).unwrap_or(0),
@@ -142,38 +166,92 @@ pub fn tables() -> Tables {
             jitter: d.jitter,
             seed: d.seed.to_string(),
         },
+        bounce_limits: LimitDefaults {
+            max_email_bytes: size_f64(l.max_email_bytes),
+            max_header_bytes: size_f64(l.max_header_bytes),
+            max_parts: size_f64(l.max_parts),
+            max_depth: size_f64(l.max_depth),
+            max_recipients: size_f64(l.max_recipients),
+        },
     }
 }
 
-/// Throws a core error as a JS `Error` with `code: 'InvalidArg'` and `kind` (and, for a
-/// batch, the `index` of the reply at fault; for `not_a_bounce`, `what` the message is
-/// instead), and returns the value that tells napi-rs an exception is already pending.
+#[allow(clippy::cast_precision_loss)] // the core's limits: far below 2^53
+fn size_f64(n: usize) -> f64 {
+    n as f64
+}
+
+/// Why a call failed: an error of the core, thrown with its `kind` (and, in a batch, the
+/// `index` of the reply at fault), or an error napi-rs throws as it is.
+enum Fail {
+    Core(CoreError, Option<usize>),
+    Napi(NapiError),
+}
+
+impl From<CoreError> for Fail {
+    fn from(e: CoreError) -> Fail {
+        Fail::Core(e, None)
+    }
+}
+
+impl From<NapiError> for Fail {
+    fn from(e: NapiError) -> Fail {
+        Fail::Napi(e)
+    }
+}
+
+/// Runs the body of an exported function with panics contained: a panic becomes the core's
+/// `Error::Internal`, thrown like any core error, and never unwinds into Node.
+fn guard<T>(env: Env, body: impl FnOnce() -> std::result::Result<T, Fail>) -> Result<T> {
+    match smtpcodes::contain(|| Ok(body())) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(Fail::Core(e, index))) => Err(throw_at(env, &e, index)),
+        Err(e) => Err(throw_at(env, &e, None)),
+        Ok(Err(Fail::Napi(e))) => Err(e),
+    }
+}
+
+/// The status, and so the JS `code`, of a core error: `InvalidArg` (the input is at fault),
+/// or `GenericFailure` for `internal` (a bug).
+fn status_of(e: &CoreError) -> Status {
+    match e {
+        CoreError::Internal { .. } => Status::GenericFailure,
+        _ => Status::InvalidArg,
+    }
+}
+
+/// A core error as a JS `Error`: `code` (see [`status_of`]), `kind`, and what the kind
+/// carries: `field` for `invalid_policy`, `what` for `not_a_bounce`, `limit` and `max` for
+/// `too_large`; in a batch, the `index` of the reply at fault.
+fn error_object<'env>(env: &'env Env, e: &CoreError, index: Option<usize>) -> Result<Object<'env>> {
+    let mut error = env.create_error(NapiError::new(status_of(e), e.to_string()))?;
+    error.set_named_property("kind", e.kind())?;
+    match e {
+        CoreError::InvalidPolicy { field, .. } => {
+            error.set_named_property("field", camel_case(field))?;
+        }
+        CoreError::NotABounce { what } => error.set_named_property("what", *what)?,
+        CoreError::TooLarge { limit, max } => {
+            error.set_named_property("limit", camel_case(limit))?;
+            error.set_named_property("max", size_f64(*max))?;
+        }
+        _ => {}
+    }
+    if let Some(i) = index {
+        error.set_named_property("index", u32::try_from(i).unwrap_or(u32::MAX))?;
+    }
+    Ok(error)
+}
+
+/// Throws a core error (see [`error_object`]) and returns the value that tells napi-rs an
+/// exception is already pending.
 fn throw_at(env: Env, e: &CoreError, index: Option<usize>) -> NapiError {
-    let thrown = env
-        .create_error(NapiError::new(Status::InvalidArg, e.to_string()))
-        .and_then(|mut error| {
-            error.set_named_property("kind", e.kind())?;
-            if let CoreError::InvalidPolicy { field, .. } = e {
-                error.set_named_property("field", camel_case(field))?;
-            }
-            if let CoreError::NotABounce { what } = e {
-                error.set_named_property("what", *what)?;
-            }
-            if let Some(i) = index {
-                error.set_named_property("index", u32::try_from(i).unwrap_or(u32::MAX))?;
-            }
-            env.throw(error)
-        });
-    match thrown {
+    match error_object(&env, e, index).and_then(|error| env.throw(error)) {
         Ok(()) => NapiError::new(Status::PendingException, e.to_string()),
         // Could not build the error object (the environment is shutting down): let napi-rs
         // throw a plain one.
-        Err(_) => NapiError::new(Status::InvalidArg, e.to_string()),
+        Err(_) => NapiError::new(status_of(e), e.to_string()),
     }
-}
-
-fn throw(env: Env, e: &CoreError) -> NapiError {
-    throw_at(env, e, None)
 }
 
 /// `max_delay` -> `maxDelay`: the JS spelling of a policy setting named by the core.
@@ -306,8 +384,8 @@ fn check_out(out: &[u8], n: usize) -> Result<()> {
 }
 
 /// Classifies one reply: writes [`SLOTS`] numbers into `out` and returns the result's
-/// strings end to end (see [`SLOTS`] for the layout).
-#[napi]
+/// strings end to end (see [`SLOTS`] for the layout). `out` is only written, never read.
+#[napi(catch_unwind)]
 pub fn classify(
     env: Env,
     code: Option<Either<f64, String>>,
@@ -316,29 +394,34 @@ pub fn classify(
     host: Option<String>,
     mut out: BufferSlice,
 ) -> Result<String> {
-    check_out(&out, 1)?;
-    let c = run(code.as_ref(), &text, command.as_deref(), host.as_deref())
-        .map_err(|e| throw(env, &e))?;
-    let mut strings =
-        String::with_capacity(c.text.len() + c.description.len() + c.advice.len() + 64);
-    encode(&c, &mut out, &mut strings);
-    Ok(strings)
+    guard(env, || {
+        check_out(&out, 1)?;
+        let c = run(code.as_ref(), &text, command.as_deref(), host.as_deref())?;
+        let mut strings =
+            String::with_capacity(c.text.len() + c.description.len() + c.advice.len() + 64);
+        encode(&c, &mut out, &mut strings);
+        Ok(strings)
+    })
 }
 
 /// Takes what [`classify`] takes and does nothing: the crossing floor, which
 /// `bindings-node/bench/crossing.js` measures in the same run as `classify` (the cost of
-/// the call and of converting its arguments, with no classification and no result). Not
-/// part of the public JS API.
-#[napi(js_name = "_noop")]
+/// the call and of converting its arguments, and the panic guard, with no classification and
+/// no result). Not part of the public JS API.
+#[napi(js_name = "_noop", catch_unwind)]
 pub fn noop(
+    env: Env,
     code: Option<Either<f64, String>>,
     text: String,
     command: Option<String>,
     host: Option<String>,
     out: BufferSlice,
-) {
+) -> Result<()> {
     // napi-rs has converted every argument before the body runs, as for `classify`.
-    let _ = (code, text, command, host, out);
+    guard(env, || {
+        let _ = (code, text, command, host, out);
+        Ok(())
+    })
 }
 
 /// How `classifyMany`'s JS layer describes each reply: six numbers per reply in `meta`,
@@ -392,38 +475,40 @@ fn take_part<'a>(rest: &mut &'a str, len: f64) -> Result<Option<&'a str>> {
 }
 
 /// Classifies many replies in one crossing: the batch form of [`classify`]. Stops at the
-/// first malformed reply and throws its error with `index` set to its position.
-#[napi]
+/// first malformed reply and throws its error with `index` set to its position. `meta` is
+/// copied before it is read; `out` is only written.
+#[napi(catch_unwind)]
 pub fn classify_many(
     env: Env,
     input: String,
     meta: Float64ArraySlice,
     mut out: BufferSlice,
 ) -> Result<String> {
-    let n = meta.len() / META_SLOTS;
-    check_out(&out, n)?;
-    let mut rest = input.as_str();
-    let mut strings = String::with_capacity(n * 512);
-    for (i, (m, o)) in meta
-        .chunks_exact(META_SLOTS)
-        .zip(out.chunks_exact_mut(SLOT_BYTES))
-        .enumerate()
-    {
-        let code_str = take_part(&mut rest, if m[0] > 1.5 { m[2] } else { -1.0 })?;
-        let text = take_part(&mut rest, m[3])?.unwrap_or("");
-        let command = take_part(&mut rest, m[4])?;
-        let host = take_part(&mut rest, m[5])?;
-        let code = match (m[0], code_str) {
-            (1.0, _) => Some(Either::A(m[1])),
-            (_, Some(s)) => Some(Either::B(s.to_owned())),
-            _ => None,
-        };
-        match run(code.as_ref(), text, command, host) {
-            Ok(c) => encode(&c, o, &mut strings),
-            Err(e) => return Err(throw_at(env, &e, Some(i))),
+    guard(env, || {
+        let meta: Vec<f64> = meta.to_vec();
+        let n = meta.len() / META_SLOTS;
+        check_out(&out, n)?;
+        let mut rest = input.as_str();
+        let mut strings = String::with_capacity(n * 512);
+        for (i, (m, o)) in meta
+            .chunks_exact(META_SLOTS)
+            .zip(out.chunks_exact_mut(SLOT_BYTES))
+            .enumerate()
+        {
+            let code_str = take_part(&mut rest, if m[0] > 1.5 { m[2] } else { -1.0 })?;
+            let text = take_part(&mut rest, m[3])?.unwrap_or("");
+            let command = take_part(&mut rest, m[4])?;
+            let host = take_part(&mut rest, m[5])?;
+            let code = match (m[0], code_str) {
+                (1.0, _) => Some(Either::A(m[1])),
+                (_, Some(s)) => Some(Either::B(s.to_owned())),
+                _ => None,
+            };
+            let c = run(code.as_ref(), text, command, host).map_err(|e| Fail::Core(e, Some(i)))?;
+            encode(&c, o, &mut strings);
         }
-    }
-    Ok(strings)
+        Ok(strings)
+    })
 }
 
 /// The naive design the compact one is measured against (`npm run bench`), and the oracle
@@ -464,7 +549,7 @@ pub struct ClassificationObject {
 
 /// [`classify`] returning a natively built object: slower, kept as the benchmark's
 /// baseline and the tests' oracle. Not part of the public JS API.
-#[napi]
+#[napi(catch_unwind)]
 pub fn classify_object(
     env: Env,
     code: Option<Either<f64, String>>,
@@ -472,9 +557,14 @@ pub fn classify_object(
     command: Option<String>,
     host: Option<String>,
 ) -> Result<ClassificationObject> {
-    let c = run(code.as_ref(), &text, command.as_deref(), host.as_deref())
-        .map_err(|e| throw(env, &e))?;
-    Ok(ClassificationObject {
+    guard(env, || {
+        let c = run(code.as_ref(), &text, command.as_deref(), host.as_deref())?;
+        Ok(object_of(c))
+    })
+}
+
+fn object_of(c: Classification) -> ClassificationObject {
+    ClassificationObject {
         code: c.code.map(u32::from),
         enhanced: c.enhanced.map(|e| e.to_string()),
         severity: c.severity.as_str(),
@@ -490,7 +580,7 @@ pub fn classify_object(
         advice: c.advice,
         text: c.text,
         matched: cow(c.matched),
-    })
+    }
 }
 
 fn cow(s: Cow<'static, str>) -> String {
@@ -530,10 +620,13 @@ pub struct Explanation {
 
 /// `smtpcodes::explain`: the reference entry of a basic (`"421"`) or enhanced (`"5.1.1"`)
 /// code. Rarely called, so it returns a natively built object.
-#[napi]
+#[napi(catch_unwind)]
 pub fn explain(env: Env, code: String) -> Result<Explanation> {
-    let e = smtpcodes::explain(&code).map_err(|e| throw(env, &e))?;
-    Ok(Explanation {
+    guard(env, || Ok(explanation_of(smtpcodes::explain(&code)?)))
+}
+
+fn explanation_of(e: smtpcodes::Explanation) -> Explanation {
+    Explanation {
         code: e.code,
         kind: e.kind,
         severity: e.severity.as_str(),
@@ -547,10 +640,9 @@ pub fn explain(env: Env, code: String) -> Result<Explanation> {
         subject_title: e.subject_title,
         source: e.source,
         registered: e.registered,
-    })
+    }
 }
 
-/// A whole number of seconds or a count for a policy setting; anything else is an
 /// The largest whole number a JS number holds exactly: 2^53.
 const MAX_SAFE: f64 = 9_007_199_254_740_992.0;
 
@@ -635,15 +727,18 @@ pub struct Policy {
 #[napi]
 impl Policy {
     /// Checks the settings (`invalid_policy` when they cannot work).
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(env: Env, settings: PolicySettings) -> Result<Policy> {
-        let inner = policy_of(&settings).map_err(|e| throw(env, &e))?;
-        Ok(Policy { inner })
+        guard(env, || {
+            Ok(Policy {
+                inner: policy_of(&settings)?,
+            })
+        })
     }
 
     /// `RetryPolicy::decide_parts`, packed into one number for the JS layer:
     /// `((retry_after + 1) * 8 + why) * 4 + action`, with `retry_after` -1 for none.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn decide(
         &self,
         env: Env,
@@ -653,21 +748,23 @@ impl Policy {
         attempts: f64,
         elapsed: f64,
     ) -> Result<f64> {
-        let reason: Reason = reason.parse().map_err(|e| throw(env, &e))?;
-        let action: Action = action.parse().map_err(|e| throw(env, &e))?;
-        let stated_wait = stated_wait.map(|s| arg_u32("statedWait", s)).transpose()?;
-        let attempts = arg_u32("attempts", attempts)?;
-        let elapsed = arg_whole("elapsed", elapsed, MAX_SAFE)?;
-        let d = self
-            .inner
-            .decide_parts(reason, action, stated_wait, attempts, elapsed);
-        let why = RetryWhy::ALL.iter().position(|&w| w == d.why).unwrap_or(0);
-        let action = d.action.index();
-        Ok(((opt_f64(d.retry_after) + 1.0) * 8.0 + index_f64(why)) * 4.0 + index_f64(action))
+        guard(env, || {
+            let reason: Reason = reason.parse()?;
+            let action: Action = action.parse()?;
+            let stated_wait = stated_wait.map(|s| arg_u32("statedWait", s)).transpose()?;
+            let attempts = arg_u32("attempts", attempts)?;
+            let elapsed = arg_whole("elapsed", elapsed, MAX_SAFE)?;
+            let d = self
+                .inner
+                .decide_parts(reason, action, stated_wait, attempts, elapsed);
+            let why = RetryWhy::ALL.iter().position(|&w| w == d.why).unwrap_or(0);
+            let action = d.action.index();
+            Ok(((opt_f64(d.retry_after) + 1.0) * 8.0 + index_f64(why)) * 4.0 + index_f64(action))
+        })
     }
 
     /// `RetryPolicy::should_suppress` for a classification's `suppress` and `bounce`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn should_suppress(
         &self,
         env: Env,
@@ -675,9 +772,11 @@ impl Policy {
         bounce: String,
         consecutive_soft_bounces: f64,
     ) -> Result<bool> {
-        let bounce: Bounce = bounce.parse().map_err(|e| throw(env, &e))?;
-        let n = arg_u32("consecutiveSoftBounces", consecutive_soft_bounces)?;
-        Ok(self.inner.should_suppress_parts(suppress, bounce, n))
+        guard(env, || {
+            let bounce: Bounce = bounce.parse()?;
+            let n = arg_u32("consecutiveSoftBounces", consecutive_soft_bounces)?;
+            Ok(self.inner.should_suppress_parts(suppress, bounce, n))
+        })
     }
 }
 
@@ -708,7 +807,7 @@ pub struct BouncedRecipientParts {
 /// to end in `strings`, in recipient order), so that the JS layer builds them with the same
 /// code as `classify`'s results.
 #[napi(object, object_from_js = false)]
-pub struct BounceParts {
+pub struct BounceParts<'env> {
     /// `BounceReport::format`: `dsn`, `ses` or `text`.
     pub format: &'static str,
     /// `BounceReport::reporting_mta`.
@@ -718,12 +817,13 @@ pub struct BounceParts {
     /// `BounceReport::recipients`, without their classifications.
     pub recipients: Vec<BouncedRecipientParts>,
     /// [`SLOTS`] numbers per recipient: its classification, laid out as `classify` writes one.
-    pub classifications: Float64Array,
+    /// In memory V8 allocates and collects (see the crate's documentation).
+    pub classifications: Float64ArraySlice<'env>,
     /// The strings of the classifications, end to end, as `classify` returns them.
     pub strings: String,
 }
 
-fn bounce_parts(report: BounceReport) -> BounceParts {
+fn bounce_parts(env: &Env, report: BounceReport) -> Result<BounceParts<'_>> {
     let mut numbers = Vec::with_capacity(report.recipients.len() * SLOTS);
     let mut strings = String::new();
     let recipients = report
@@ -743,31 +843,240 @@ fn bounce_parts(report: BounceReport) -> BounceParts {
             }
         })
         .collect();
-    BounceParts {
+    Ok(BounceParts {
         format: report.format,
         reporting_mta: report.reporting_mta,
         original_message_id: report.original_message_id,
         recipients,
-        classifications: Float64Array::new(numbers),
+        classifications: Float64ArraySlice::copy_from(env, &numbers)?,
         strings,
+    })
+}
+
+/// The bounds of `parseBounce`'s second argument: `smtpcodes::Limits` in JS's camelCase,
+/// each absent one at its default. The JS layer has checked that each is a whole number of
+/// at least 1; they are checked again here for direct calls into the addon.
+#[napi(object, object_to_js = false)]
+pub struct LimitSettings {
+    /// `Limits::max_email_bytes`.
+    pub max_email_bytes: Option<f64>,
+    /// `Limits::max_header_bytes`.
+    pub max_header_bytes: Option<f64>,
+    /// `Limits::max_parts`.
+    pub max_parts: Option<f64>,
+    /// `Limits::max_depth`.
+    pub max_depth: Option<f64>,
+    /// `Limits::max_recipients`.
+    pub max_recipients: Option<f64>,
+}
+
+/// `Limits::DEFAULT`, for the JS layer's `BOUNCE_LIMITS`.
+#[napi(object, object_from_js = false)]
+pub struct LimitDefaults {
+    /// `Limits::max_email_bytes`.
+    pub max_email_bytes: f64,
+    /// `Limits::max_header_bytes`.
+    pub max_header_bytes: f64,
+    /// `Limits::max_parts`.
+    pub max_parts: f64,
+    /// `Limits::max_depth`.
+    pub max_depth: f64,
+    /// `Limits::max_recipients`.
+    pub max_recipients: f64,
+}
+
+/// One limit: a whole number from 1 to 2^53.
+fn limit_of(name: &str, v: Option<f64>, default: usize) -> Result<usize> {
+    match v {
+        None => Ok(default),
+        Some(v) => whole(v, MAX_SAFE)
+            .filter(|&v| v >= 1.0)
+            .and_then(|v| {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked
+                usize::try_from(v as u64).ok()
+            })
+            .ok_or_else(|| {
+                NapiError::new(
+                    Status::InvalidArg,
+                    format!("limits.{name} must be a whole number from 1 to 2^53"),
+                )
+            }),
     }
 }
 
-/// `smtpcodes::parse_bounce` over the raw bytes of an email (a string is read as its UTF-8).
-/// Not a bounce throws `not_a_bounce` with `what`. Not a per-reply hot path: the recipients
-/// cross as a natively built object, their classifications compactly.
-#[napi]
-pub fn parse_bounce(env: Env, message: Either<String, Uint8ArraySlice>) -> Result<BounceParts> {
-    let report = match &message {
-        Either::A(s) => smtpcodes::parse_bounce(s.as_bytes()),
-        Either::B(bytes) => smtpcodes::parse_bounce(bytes),
+fn limits_of(settings: Option<&LimitSettings>) -> Result<Limits> {
+    let d = Limits::DEFAULT;
+    let Some(s) = settings else { return Ok(d) };
+    Ok(Limits {
+        max_email_bytes: limit_of("maxEmailBytes", s.max_email_bytes, d.max_email_bytes)?,
+        max_header_bytes: limit_of("maxHeaderBytes", s.max_header_bytes, d.max_header_bytes)?,
+        max_parts: limit_of("maxParts", s.max_parts, d.max_parts)?,
+        max_depth: limit_of("maxDepth", s.max_depth, d.max_depth)?,
+        max_recipients: limit_of("maxRecipients", s.max_recipients, d.max_recipients)?,
+        ..d
+    })
+}
+
+/// The email as bytes Rust owns: a string's UTF-8 (napi-rs has copied it already), or a
+/// copy of the view's bytes, taken before the core reads any. An email over
+/// `max_email_bytes` is refused before it is copied, with the core's own error.
+fn owned_email(
+    message: Either<String, Uint8ArraySlice>,
+    limits: &Limits,
+) -> std::result::Result<Vec<u8>, Fail> {
+    match message {
+        Either::A(s) => Ok(s.into_bytes()),
+        Either::B(bytes) if bytes.len() > limits.max_email_bytes => Err(CoreError::TooLarge {
+            limit: "max_email_bytes",
+            max: limits.max_email_bytes,
+        }
+        .into()),
+        Either::B(bytes) => Ok(bytes.to_vec()),
     }
-    .map_err(|e| throw(env, &e))?;
-    Ok(bounce_parts(report))
+}
+
+/// `smtpcodes::parse_bounce_with` over the raw bytes of an email (a string is read as its
+/// UTF-8), with `limits` over `Limits::DEFAULT`. Not a bounce throws `not_a_bounce` with
+/// `what`; over a limit, `too_large` with `limit` and `max`. Not a per-reply hot path: the
+/// recipients cross as a natively built object, their classifications compactly.
+#[napi(catch_unwind)]
+pub fn parse_bounce<'env>(
+    env: &'env Env,
+    message: Either<String, Uint8ArraySlice>,
+    limits: Option<LimitSettings>,
+) -> Result<BounceParts<'env>> {
+    guard(*env, || {
+        let limits = limits_of(limits.as_ref())?;
+        let email = owned_email(message, &limits)?;
+        let report = smtpcodes::parse_bounce_with(&email, &limits)?;
+        Ok(bounce_parts(env, report)?)
+    })
+}
+
+/// Where the test hook `_panicForTestAsync` makes a [`ParseBounce`] task panic.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TestPanic {
+    Never,
+    /// On the thread pool, in `compute`.
+    Compute,
+    /// Back on the JS thread, in `resolve`.
+    Resolve,
+}
+
+/// `parseBounceAsync`'s work: the email, copied on the JS thread when the call is made, read
+/// on the libuv thread pool.
+pub struct ParseBounce {
+    email: Vec<u8>,
+    limits: Limits,
+    panic: TestPanic,
+}
+
+#[napi]
+impl<'task> ScopedTask<'task> for ParseBounce {
+    type Output = std::result::Result<BounceReport, CoreError>;
+    type JsValue = BounceParts<'task>;
+
+    /// On the thread pool: napi-rs does not catch a panic here, so the core's `contain` does.
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(smtpcodes::contain(|| {
+            assert!(
+                self.panic != TestPanic::Compute,
+                "deliberate test panic: compute"
+            );
+            smtpcodes::parse_bounce_with(&self.email, &self.limits)
+        }))
+    }
+
+    /// On the JS thread: the report as [`parse_bounce`] returns it, or its error as
+    /// [`parse_bounce`] throws it, as the rejection.
+    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> Result<BounceParts<'task>> {
+        let panic = self.panic;
+        let parts = output.and_then(|report| {
+            smtpcodes::contain(|| {
+                assert!(
+                    panic != TestPanic::Resolve,
+                    "deliberate test panic: resolve"
+                );
+                Ok(bounce_parts(env, report))
+            })
+        });
+        match parts {
+            Ok(parts) => parts,
+            Err(e) => {
+                let error = error_object(env, &e, None)?;
+                Err(NapiError::from_unknown_without_coercion(error.to_unknown()))
+            }
+        }
+    }
+}
+
+/// [`parse_bounce`] on the libuv thread pool: a Promise of the same report, rejected with
+/// the same errors. The email is copied (or refused as too large) before this returns, so
+/// the caller may reuse its buffer at once.
+#[napi(catch_unwind)]
+pub fn parse_bounce_async(
+    env: Env,
+    message: Either<String, Uint8ArraySlice>,
+    limits: Option<LimitSettings>,
+) -> Result<AsyncTask<ParseBounce>> {
+    guard(env, || {
+        let limits = limits_of(limits.as_ref())?;
+        let email = owned_email(message, &limits)?;
+        Ok(AsyncTask::new(ParseBounce {
+            email,
+            limits,
+            panic: TestPanic::Never,
+        }))
+    })
+}
+
+/// A test hook, not part of the public JS API: panics inside the same guard as every
+/// exported function, so the tests can prove a panic becomes a thrown `Error` with
+/// `kind: 'internal'` and the process lives on.
+///
+/// # Panics
+///
+/// Always, with `message`: that is its purpose.
+#[napi(js_name = "_panicForTest", catch_unwind)]
+pub fn panic_for_test(env: Env, message: String) -> Result<()> {
+    guard(env, || -> std::result::Result<(), Fail> {
+        panic!("{message}")
+    })
+}
+
+/// A test hook, not part of the public JS API: a `parseBounceAsync` of `email` whose task
+/// panics at `stage` (`'compute'` on the thread pool, `'resolve'` on the JS thread).
+#[napi(js_name = "_panicForTestAsync", catch_unwind)]
+pub fn panic_for_test_async(
+    env: Env,
+    email: String,
+    stage: String,
+) -> Result<AsyncTask<ParseBounce>> {
+    guard(env, || {
+        let panic = match stage.as_str() {
+            "compute" => TestPanic::Compute,
+            "resolve" => TestPanic::Resolve,
+            _ => {
+                return Err(NapiError::new(
+                    Status::InvalidArg,
+                    "stage: compute or resolve".to_owned(),
+                )
+                .into())
+            }
+        };
+        Ok(AsyncTask::new(ParseBounce {
+            email: email.into_bytes(),
+            limits: Limits::DEFAULT,
+            panic,
+        }))
+    })
 }
 
 /// `smtpcodes::warm_up`: builds the rule automaton now rather than on the first call.
-#[napi]
-pub fn warm_up() {
-    smtpcodes::warm_up();
+#[napi(catch_unwind)]
+pub fn warm_up(env: Env) -> Result<()> {
+    guard(env, || {
+        smtpcodes::warm_up();
+        Ok(())
+    })
 }

@@ -44,6 +44,15 @@ for (const [type, list] of Object.entries(UNIONS)) {
   })
 }
 
+test('type LimitName and interface BounceLimits name exactly the keys of BOUNCE_LIMITS, the core\'s Limits', () => {
+  const want = Object.keys(smtpcodes.BOUNCE_LIMITS)
+  const line = `export type LimitName = ${want.map((v) => `'${v}'`).join(' | ')}`
+  assert.deepEqual(union('LimitName'), want, `index.d.ts drifted from the core; paste this line into bindings-node/js/index.d.ts:\n${line}\n`)
+  const body = dts.match(/^export interface BounceLimits \{\n([\s\S]*?)^\}/m)
+  assert.ok(body, 'index.d.ts declares BounceLimits')
+  assert.deepEqual([...body[1].matchAll(/^ {2}(\w+): number$/gm)].map((m) => m[1]), want)
+})
+
 test('index.d.ts declares every runtime export, and nothing that is not one', () => {
   const declared = [...dts.matchAll(/^export declare (?:function|class|const) (\w+)/gm)].map((m) => m[1]).sort()
   assert.deepEqual(declared, Object.keys(smtpcodes).sort())

@@ -1,9 +1,9 @@
 // Type-checked by tests/node/types.test.js (tsc --noEmit): every export, as a CommonJS user
 // writes it. `@ts-expect-error` lines prove that the types refuse what they should.
 import smtpcodes = require('smtpcodes')
-import type { Action, BounceFormat, BounceReport, BouncedRecipient, Classification, DsnAction, Explanation, NotABounceWhat, Reason, RetryDecision, SmtpcodesError } from 'smtpcodes'
+import type { Action, BounceFormat, BounceLimits, BounceReport, BouncedRecipient, Classification, DsnAction, Explanation, LimitName, NotABounceWhat, Reason, RetryDecision, SmtpcodesError } from 'smtpcodes'
 
-const { classify, classifyMany, explain, parseBounce, RetryPolicy } = smtpcodes
+const { classify, classifyMany, explain, parseBounce, parseBounceAsync, RetryPolicy } = smtpcodes
 
 const c: Classification = classify(550, '5.1.1 User unknown', { command: 'RCPT TO', host: 'mx.example.org' })
 const reason: Reason = c.reason
@@ -86,11 +86,37 @@ try {
     // @ts-expect-error: not a what
     console.log(what === 'spam')
   }
+  if (error.kind === 'too_large') {
+    const limit: LimitName | undefined = error.limit
+    const max: number | undefined = error.max
+    console.log(limit === 'maxParts', max)
+    // @ts-expect-error: limits are camelCase, as the option names
+    console.log(limit === 'max_parts')
+  }
+  if (error.kind === 'internal' && error.code === 'GenericFailure') console.log('a bug')
 }
+
+// Limits: any of BOUNCE_LIMITS' names, each a number; the async form is a Promise of the same report.
+parseBounce('', { maxEmailBytes: 1 << 20, maxRecipients: 100 })
+parseBounce('', null)
+const limits: Readonly<BounceLimits> = smtpcodes.BOUNCE_LIMITS
+const most: number = limits.maxParts
+// @ts-expect-error: not a limit
+parseBounce('', { maxLines: 5 })
+// @ts-expect-error: a limit is a number
+parseBounce('', { maxParts: '5' })
+const pending: Promise<BounceReport> = parseBounceAsync(new Uint8Array(0), { maxDepth: 4 })
+pending.then((r) => r.recipients.map((x) => x.classification.reason)).catch((err: SmtpcodesError) => err.kind)
+async function later (): Promise<number> {
+  const r = await parseBounceAsync('From: a@b\n\n')
+  return r.recipients.length
+}
+// @ts-expect-error: the async form gives a Promise, not a report
+const notYet: BounceReport = parseBounceAsync('')
 
 const lists: ReadonlyArray<string>[] = [smtpcodes.SEVERITIES, smtpcodes.REASONS, smtpcodes.BOUNCES, smtpcodes.ACTIONS, smtpcodes.FAULTS, smtpcodes.COMMANDS, smtpcodes.PROVIDERS, smtpcodes.ERROR_KINDS, smtpcodes.RETRY_WHYS, smtpcodes.DSN_ACTIONS, smtpcodes.BOUNCE_FORMATS, smtpcodes.NOT_A_BOUNCE_WHATS]
 const version: string = smtpcodes.version()
 smtpcodes.warmUp()
 const defaults: number = smtpcodes.POLICY_DEFAULTS.firstDelay
 
-export { reason, retryAfter, code, wrong, many, title, classTitle, next, suppress, first, lists, version, defaults, format, reportingMta, messageId }
+export { reason, retryAfter, code, wrong, many, title, classTitle, next, suppress, first, lists, version, defaults, format, reportingMta, messageId, most, later, notYet }

@@ -14,6 +14,10 @@ use std::time::Instant;
 const GROWTH: usize = 8;
 const MAX_RATIO: f64 = 20.0;
 
+/// One measurement at a time: the cases of this file would otherwise run on parallel threads
+/// and take the cores from each other's timings.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
 }
@@ -75,6 +79,9 @@ fn least_time(path: &Path) -> f64 {
 /// The time of `make(1)` is taken off both first: it is what every run costs whatever its size
 /// (starting the process, building the rule automaton on the first reply).
 fn assert_linear(name: &str, n: usize, make: impl Fn(usize) -> Vec<u8>) {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let t = Temp::new(&format!("linear-{name}"));
     let one = t.write("one", &make(1));
     let small = t.write("small", &make(n));
@@ -192,6 +199,9 @@ fn lines_over_the_cap_are_drained_in_linear_time() {
 /// set one. Returns the exit status, stderr, and the peak resident memory seen (KiB).
 #[cfg(unix)]
 fn scan_in_100_mib(path: &Path) -> Option<(Option<i32>, String, u64)> {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut child = Command::new("sh")
         .arg("-c")
         .arg("ulimit -v 102400 || exit 99; exec \"$0\" scan --format json \"$1\"")

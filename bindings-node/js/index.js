@@ -375,7 +375,9 @@ function classificationArg (c) {
  * defaults are the core's (RFC 5321 section 4.5.4.1, Postfix and Exim).
  */
 class RetryPolicy {
-  #native
+  // The settings as the addon checked and packed them (a Float64Array): no native object,
+  // so nothing for Node to finalize when the policy is collected.
+  #packed
 
   constructor (options) {
     const settings = { ...POLICY_DEFAULTS }
@@ -392,7 +394,7 @@ class RetryPolicy {
         settings[key] = value
       }
     }
-    this.#native = new native.Policy({ ...settings, maxAttempts: settings.maxAttempts ?? undefined, seed: String(settings.seed) })
+    this.#packed = native.policy({ ...settings, maxAttempts: settings.maxAttempts ?? undefined, seed: String(settings.seed) })
     Object.assign(this, settings)
     Object.freeze(this)
   }
@@ -412,8 +414,8 @@ class RetryPolicy {
     if (typeof c.reason !== 'string' || typeof c.action !== 'string') {
       throw typeError('the classification needs string `reason` and `action` fields')
     }
-    // ((retryAfter + 1) * 8 + why) * 4 + action: see Policy::decide in bindings-node/src/lib.rs.
-    const packed = this.#native.decide(c.reason, c.action, statedWait, attempts, Math.floor(elapsed))
+    // ((retryAfter + 1) * 8 + why) * 4 + action: see decide in bindings-node/src/lib.rs.
+    const packed = native.decide(this.#packed, c.reason, c.action, statedWait, attempts, Math.floor(elapsed))
     const action = packed % 4
     const rest = (packed - action) / 4
     const why = rest % 8
@@ -431,7 +433,7 @@ class RetryPolicy {
       throw typeError('the classification needs a boolean `suppress` and a string `bounce`')
     }
     wholeArg(consecutiveSoftBounces, 'consecutiveSoftBounces')
-    return this.#native.shouldSuppress(c.suppress, c.bounce, consecutiveSoftBounces)
+    return native.shouldSuppress(this.#packed, c.suppress, c.bounce, consecutiveSoftBounces)
   }
 }
 

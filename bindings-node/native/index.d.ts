@@ -9,19 +9,6 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** A validated `smtpcodes::RetryPolicy`; the JS class `RetryPolicy` wraps one. */
-export declare class Policy {
-  /** Checks the settings (`invalid_policy` when they cannot work). */
-  constructor(settings: PolicySettings)
-  /**
-   * `RetryPolicy::decide_parts`, packed into one number for the JS layer:
-   * `((retry_after + 1) * 8 + why) * 4 + action`, with `retry_after` -1 for none.
-   */
-  decide(reason: string, action: string, statedWait: number | undefined | null, attempts: number, elapsed: number): number
-  /** `RetryPolicy::should_suppress` for a classification's `suppress` and `bounce`. */
-  shouldSuppress(suppress: boolean, bounce: string, consecutiveSoftBounces: number): boolean
-}
-
 /**
  * Takes what [`classify`] takes and does nothing: the crossing floor, which
  * `bindings-node/bench/crossing.js` measures in the same run as `classify` (the cost of
@@ -151,6 +138,13 @@ export declare function classifyMany(input: string, meta: Float64Array, out: Buf
 export declare function classifyObject(code: number | string | undefined | null, text: string, command?: string | undefined | null, host?: string | undefined | null): ClassificationObject
 
 /**
+ * `RetryPolicy::decide_parts` under a policy from [`policy`],
+ * packed into one number for the JS layer: `((retry_after + 1) * 8 + why) * 4 + action`,
+ * with `retry_after` -1 for none.
+ */
+export declare function decide(policy: Float64Array, reason: string, action: string, statedWait: number | undefined | null, attempts: number, elapsed: number): number
+
+/**
  * `smtpcodes::explain`: the reference entry of a basic (`"421"`) or enhanced (`"5.1.1"`)
  * code. Rarely called, so it returns a natively built object.
  */
@@ -233,6 +227,15 @@ export declare function parseBounce(message: string | Uint8Array, limits?: Limit
  */
 export declare function parseBounceAsync(message: string | Uint8Array, limits?: LimitSettings | undefined | null): Promise<BounceParts>
 
+/**
+ * Checks retry policy settings (`invalid_policy` when they cannot work) and packs them
+ * into a typed array, which the JS class `RetryPolicy` keeps and hands to [`decide`] and
+ * [`should_suppress`]. Plain numbers rather than a native object: a wrapped native object
+ * is freed by a finalizer Node runs from the event loop, so policies made in a synchronous
+ * loop would pile up until it turned.
+ */
+export declare function policy(settings: PolicySettings): Float64Array
+
 /** The settings of a retry policy, in JS's camelCase. */
 export interface PolicySettings {
   /** See `RetryPolicy::first_delay`. */
@@ -260,6 +263,12 @@ export interface PolicySettings {
   /** See `RetryPolicy::seed`, as a decimal string (a `u64` does not fit a JS number). */
   seed: string
 }
+
+/**
+ * `RetryPolicy::should_suppress_parts` under a policy from [`policy`], for a
+ * classification's `suppress` and `bounce`.
+ */
+export declare function shouldSuppress(policy: Float64Array, suppress: boolean, bounce: string, consecutiveSoftBounces: number): boolean
 
 /** The core's name tables, version and defaults. Called once at load. */
 export declare function tables(): Tables

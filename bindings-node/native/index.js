@@ -835,15 +835,17 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.Policy = nativeBinding.Policy
 module.exports._noop = nativeBinding._noop
 module.exports._panicForTest = nativeBinding._panicForTest
 module.exports._panicForTestAsync = nativeBinding._panicForTestAsync
 module.exports.classify = nativeBinding.classify
 module.exports.classifyMany = nativeBinding.classifyMany
 module.exports.classifyObject = nativeBinding.classifyObject
+module.exports.decide = nativeBinding.decide
 module.exports.explain = nativeBinding.explain
 module.exports.parseBounce = nativeBinding.parseBounce
 module.exports.parseBounceAsync = nativeBinding.parseBounceAsync
+module.exports.policy = nativeBinding.policy
+module.exports.shouldSuppress = nativeBinding.shouldSuppress
 module.exports.tables = nativeBinding.tables
 module.exports.warmUp = nativeBinding.warmUp

@@ -690,6 +690,19 @@ fn arg_u32(name: &str, v: f64) -> Result<u32> {
 }
 
 fn policy_of(s: &PolicySettings) -> std::result::Result<RetryPolicy, CoreError> {
+    let seed = s
+        .seed
+        .trim()
+        .parse()
+        .map_err(|_| CoreError::InvalidPolicy {
+            field: "seed",
+            why: "must be a whole number from 0 to 2^64 - 1",
+        })?;
+    policy_with(s, seed)
+}
+
+/// The policy of the settings and `seed`, validated (`invalid_policy` when it cannot work).
+fn policy_with(s: &PolicySettings, seed: u64) -> std::result::Result<RetryPolicy, CoreError> {
     let policy = RetryPolicy {
         first_delay: setting_u32("first_delay", s.first_delay)?,
         backoff: s.backoff,
@@ -705,79 +718,119 @@ fn policy_of(s: &PolicySettings) -> std::result::Result<RetryPolicy, CoreError> 
             .transpose()?,
         soft_bounce_limit: setting_u32("soft_bounce_limit", s.soft_bounce_limit)?,
         jitter: s.jitter,
-        seed: s
-            .seed
-            .trim()
-            .parse()
-            .map_err(|_| CoreError::InvalidPolicy {
-                field: "seed",
-                why: "must be a whole number from 0 to 2^64 - 1",
-            })?,
+        seed,
     };
     policy.validate()?;
     Ok(policy)
 }
 
-/// A validated `smtpcodes::RetryPolicy`; the JS class `RetryPolicy` wraps one.
-#[napi]
-pub struct Policy {
-    inner: RetryPolicy,
+/// Numbers in a packed policy: the settings in the order of [`PolicySettings`], with
+/// `max_attempts` -1 for none and the `seed` as its high and low 32 bits (a `u64` does not
+/// fit a JS number).
+const POLICY_SLOTS: usize = 13;
+
+fn pack(p: &RetryPolicy) -> [f64; POLICY_SLOTS] {
+    #[allow(clippy::cast_precision_loss)] // checked at most 2^53 by `setting_u64`
+    let max_age = p.max_age as f64;
+    [
+        f64::from(p.first_delay),
+        p.backoff,
+        f64::from(p.max_delay),
+        max_age,
+        f64::from(p.greylist_delay),
+        f64::from(p.rate_limit_delay),
+        p.rate_limit_backoff,
+        f64::from(p.mailbox_full_delay),
+        opt_f64(p.max_attempts),
+        f64::from(p.soft_bounce_limit),
+        p.jitter,
+        f64::from(u32::try_from(p.seed >> 32).unwrap_or(u32::MAX)),
+        f64::from(u32::try_from(p.seed & 0xffff_ffff).unwrap_or(u32::MAX)),
+    ]
 }
 
-#[napi]
-impl Policy {
-    /// Checks the settings (`invalid_policy` when they cannot work).
-    #[napi(constructor, catch_unwind)]
-    pub fn new(env: Env, settings: PolicySettings) -> Result<Policy> {
-        guard(env, || {
-            Ok(Policy {
-                inner: policy_of(&settings)?,
-            })
-        })
-    }
+/// The policy [`pack`] packed, copied out of the JS array first and checked again: the
+/// numbers come from JS.
+fn unpack(n: &[f64]) -> std::result::Result<RetryPolicy, CoreError> {
+    let n: [f64; POLICY_SLOTS] = n.try_into().map_err(|_| CoreError::InvalidPolicy {
+        field: "policy",
+        why: "must be the 13 numbers that policy() returns",
+    })?;
+    let half = |v: f64| setting_u32("seed", v).map(u64::from);
+    let seed = (half(n[11])? << 32) | half(n[12])?;
+    let settings = PolicySettings {
+        first_delay: n[0],
+        backoff: n[1],
+        max_delay: n[2],
+        max_age: n[3],
+        greylist_delay: n[4],
+        rate_limit_delay: n[5],
+        rate_limit_backoff: n[6],
+        mailbox_full_delay: n[7],
+        max_attempts: (n[8] >= 0.0).then_some(n[8]),
+        soft_bounce_limit: n[9],
+        jitter: n[10],
+        seed: String::new(),
+    };
+    policy_with(&settings, seed)
+}
 
-    /// `RetryPolicy::decide_parts`, packed into one number for the JS layer:
-    /// `((retry_after + 1) * 8 + why) * 4 + action`, with `retry_after` -1 for none.
-    #[napi(catch_unwind)]
-    pub fn decide(
-        &self,
-        env: Env,
-        reason: String,
-        action: String,
-        stated_wait: Option<f64>,
-        attempts: f64,
-        elapsed: f64,
-    ) -> Result<f64> {
-        guard(env, || {
-            let reason: Reason = reason.parse()?;
-            let action: Action = action.parse()?;
-            let stated_wait = stated_wait.map(|s| arg_u32("statedWait", s)).transpose()?;
-            let attempts = arg_u32("attempts", attempts)?;
-            let elapsed = arg_whole("elapsed", elapsed, MAX_SAFE)?;
-            let d = self
-                .inner
-                .decide_parts(reason, action, stated_wait, attempts, elapsed);
-            let why = RetryWhy::ALL.iter().position(|&w| w == d.why).unwrap_or(0);
-            let action = d.action.index();
-            Ok(((opt_f64(d.retry_after) + 1.0) * 8.0 + index_f64(why)) * 4.0 + index_f64(action))
-        })
-    }
+/// Checks retry policy settings (`invalid_policy` when they cannot work) and packs them
+/// into a typed array, which the JS class `RetryPolicy` keeps and hands to [`decide`] and
+/// [`should_suppress`]. Plain numbers rather than a native object: a wrapped native object
+/// is freed by a finalizer Node runs from the event loop, so policies made in a synchronous
+/// loop would pile up until it turned.
+#[napi(catch_unwind)]
+pub fn policy(env: &Env, settings: PolicySettings) -> Result<Float64ArraySlice<'_>> {
+    guard(*env, || {
+        let packed = pack(&policy_of(&settings)?);
+        Ok(Float64ArraySlice::copy_from(env, packed)?)
+    })
+}
 
-    /// `RetryPolicy::should_suppress` for a classification's `suppress` and `bounce`.
-    #[napi(catch_unwind)]
-    pub fn should_suppress(
-        &self,
-        env: Env,
-        suppress: bool,
-        bounce: String,
-        consecutive_soft_bounces: f64,
-    ) -> Result<bool> {
-        guard(env, || {
-            let bounce: Bounce = bounce.parse()?;
-            let n = arg_u32("consecutiveSoftBounces", consecutive_soft_bounces)?;
-            Ok(self.inner.should_suppress_parts(suppress, bounce, n))
-        })
-    }
+/// `RetryPolicy::decide_parts` under a policy from [`policy`],
+/// packed into one number for the JS layer: `((retry_after + 1) * 8 + why) * 4 + action`,
+/// with `retry_after` -1 for none.
+#[napi(catch_unwind)]
+pub fn decide(
+    env: Env,
+    policy: Float64ArraySlice,
+    reason: String,
+    action: String,
+    stated_wait: Option<f64>,
+    attempts: f64,
+    elapsed: f64,
+) -> Result<f64> {
+    guard(env, || {
+        let policy = unpack(&policy)?;
+        let reason: Reason = reason.parse()?;
+        let action: Action = action.parse()?;
+        let stated_wait = stated_wait.map(|s| arg_u32("statedWait", s)).transpose()?;
+        let attempts = arg_u32("attempts", attempts)?;
+        let elapsed = arg_whole("elapsed", elapsed, MAX_SAFE)?;
+        let d = policy.decide_parts(reason, action, stated_wait, attempts, elapsed);
+        let why = RetryWhy::ALL.iter().position(|&w| w == d.why).unwrap_or(0);
+        let action = d.action.index();
+        Ok(((opt_f64(d.retry_after) + 1.0) * 8.0 + index_f64(why)) * 4.0 + index_f64(action))
+    })
+}
+
+/// `RetryPolicy::should_suppress_parts` under a policy from [`policy`], for a
+/// classification's `suppress` and `bounce`.
+#[napi(catch_unwind)]
+pub fn should_suppress(
+    env: Env,
+    policy: Float64ArraySlice,
+    suppress: bool,
+    bounce: String,
+    consecutive_soft_bounces: f64,
+) -> Result<bool> {
+    guard(env, || {
+        let policy = unpack(&policy)?;
+        let bounce: Bounce = bounce.parse()?;
+        let n = arg_u32("consecutiveSoftBounces", consecutive_soft_bounces)?;
+        Ok(policy.should_suppress_parts(suppress, bounce, n))
+    })
 }
 
 /// One recipient of a bounce, as `smtpcodes::BouncedRecipient` without its classification,
@@ -971,7 +1024,8 @@ pub struct ParseBounce {
     panic: TestPanic,
 }
 
-#[napi]
+// Not `#[napi]`: that would register a useless class; the functions that return it name
+// the Promise's type themselves.
 impl<'task> ScopedTask<'task> for ParseBounce {
     type Output = std::result::Result<BounceReport, CoreError>;
     type JsValue = BounceParts<'task>;
@@ -1013,7 +1067,7 @@ impl<'task> ScopedTask<'task> for ParseBounce {
 /// [`parse_bounce`] on the libuv thread pool: a Promise of the same report, rejected with
 /// the same errors. The email is copied (or refused as too large) before this returns, so
 /// the caller may reuse its buffer at once.
-#[napi(catch_unwind)]
+#[napi(catch_unwind, ts_return_type = "Promise<BounceParts>")]
 pub fn parse_bounce_async(
     env: Env,
     message: Either<String, Uint8ArraySlice>,
@@ -1046,7 +1100,11 @@ pub fn panic_for_test(env: Env, message: String) -> Result<()> {
 
 /// A test hook, not part of the public JS API: a `parseBounceAsync` of `email` whose task
 /// panics at `stage` (`'compute'` on the thread pool, `'resolve'` on the JS thread).
-#[napi(js_name = "_panicForTestAsync", catch_unwind)]
+#[napi(
+    js_name = "_panicForTestAsync",
+    catch_unwind,
+    ts_return_type = "Promise<BounceParts>"
+)]
 pub fn panic_for_test_async(
     env: Env,
     email: String,

@@ -17,6 +17,9 @@ const smtpcodes = require('smtpcodes')
 const native = require('../../bindings-node/native/index.js')
 const { root } = require('./helpers.js')
 
+// Each panic prints its message to stderr (the panic hook); a backtrace would flood the output.
+process.env.RUST_BACKTRACE = '0'
+
 const QMAIL = fs.readFileSync(path.join(root, 'tests', 'emails', 'qmail-text.eml'))
 const PACKAGE = require.resolve('smtpcodes')
 const NATIVE = require.resolve('../../bindings-node/native/index.js')
@@ -102,7 +105,7 @@ test('every #[napi] function, method and constructor in bindings-node/src/lib.rs
   const source = fs.readFileSync(path.join(root, 'bindings-node', 'src', 'lib.rs'), 'utf8')
   const exported = [...source.matchAll(/^( *)#\[napi(?:\(([^)]*)\))?\]\n(?:\1#\[[^\n]*\n)*\1pub fn (\w+)[\s\S]*?\n\1\}\n/gm)]
   const names = exported.map((m) => m[3])
-  for (const name of ['tables', 'classify', 'noop', 'classify_many', 'classify_object', 'explain', 'new', 'decide', 'should_suppress', 'parse_bounce', 'parse_bounce_async', 'panic_for_test', 'panic_for_test_async', 'warm_up']) {
+  for (const name of ['tables', 'classify', 'noop', 'classify_many', 'classify_object', 'explain', 'policy', 'decide', 'should_suppress', 'parse_bounce', 'parse_bounce_async', 'panic_for_test', 'panic_for_test_async', 'warm_up']) {
     assert.ok(names.includes(name), `found #[napi] fn ${name} (found: ${names.join(', ')})`)
   }
   for (const m of exported) {
@@ -181,4 +184,24 @@ test('classify and classifyMany read text from a SharedArrayBuffer as a string (
   shared.set(text)
   assert.deepEqual(smtpcodes.classify(null, shared), smtpcodes.classify(null, text.toString()))
   assert.deepEqual(smtpcodes.classifyMany([{ text: shared }]), [smtpcodes.classify(null, text)])
+})
+
+// The JS layer checks every argument before it calls the addon; the addon checks again, so a
+// direct call with nonsense is a thrown error too, never a crash.
+test('direct calls into the addon with bad arguments throw', () => {
+  const out = Buffer.alloc(16 * 8)
+  assert.throws(() => native.classify(550, 'x', null, null, Buffer.alloc(8)), /output buffer needs 128 bytes/)
+  assert.throws(() => native.classifyMany('abc', new Float64Array([0, 0, -1, 99, -1, -1]), out), /do not match/)
+  assert.throws(() => native.decide(new Float64Array(3), 'greylisted', 'retry', null, 1, 0), (e) => e.kind === 'invalid_policy' && e.field === 'policy')
+  const packed = native.policy({ ...smtpcodes.POLICY_DEFAULTS, maxAttempts: undefined, seed: '7' })
+  assert.equal(packed.length, 13)
+  const bad = Float64Array.from(packed)
+  bad[1] = 0.5 // backoff below 1
+  assert.throws(() => native.decide(bad, 'greylisted', 'retry', null, 1, 0), (e) => e.kind === 'invalid_policy' && e.field === 'backoff')
+  bad[1] = 2
+  bad[11] = 2 ** 32 // a seed half out of range
+  assert.throws(() => native.shouldSuppress(bad, false, 'soft', 1), (e) => e.kind === 'invalid_policy' && e.field === 'seed')
+  for (const limits of [{ maxParts: 0 }, { maxDepth: 1.5 }, { maxRecipients: -1 }, { maxEmailBytes: Infinity }, { maxHeaderBytes: NaN }]) {
+    assert.throws(() => native.parseBounce(QMAIL, limits), (e) => e.code === 'InvalidArg' && /^limits\.\w+ must be a whole number from 1 to 2\^53$/.test(e.message), JSON.stringify(limits))
+  }
 })

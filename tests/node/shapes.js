@@ -64,6 +64,34 @@ function dsnWithoutDiagnostics (n) {
   return lines.join('\r\n')
 }
 
+/**
+ * A DSN whose `n` recipients have no Diagnostic-Code, and a human-readable part of `n` lines
+ * that name other addresses: every search for a recipient's words fails, after reading the
+ * whole text if it starts over for each.
+ */
+function dsnNamingOthers (n) {
+  const lines = [
+    'From: MAILER-DAEMON@mx.example.net',
+    'To: alice@example.com',
+    'Subject: Undelivered Mail Returned to Sender',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    'Delivery to these recipients failed.',
+    ''
+  ]
+  for (let i = 0; i < n; i++) lines.push(`<other${i}@example.net>: 550 5.7.1 Relaying denied`, '')
+  lines.push('--b', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.example.net', '')
+  for (let i = 0; i < n; i++) {
+    lines.push(`Final-Recipient: rfc822; user${i}@example.org`, 'Action: failed', 'Status: 5.1.1', '')
+  }
+  lines.push('--b--', '')
+  return lines.join('\r\n')
+}
+
 /** A qmail text bounce (no DSN part) with `n` recipient blocks. */
 function textBounce (n) {
   const lines = [
@@ -80,4 +108,4 @@ function textBounce (n) {
   return lines.join('\n')
 }
 
-module.exports = { bounceDsn, dsnWithoutDiagnostics, textBounce }
+module.exports = { bounceDsn, dsnWithoutDiagnostics, dsnNamingOthers, textBounce }

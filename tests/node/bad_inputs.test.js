@@ -2,7 +2,8 @@
 // The bad-input matrix (tests/bad_inputs.json, shared with the Rust and Python suites) through
 // the JS API, and the inputs the matrix leaves to each suite: numbers JSON cannot hold (NaN,
 // Infinity, -0), bigints, symbols and functions as codes, invalid UTF-8 bytes, lone
-// surrogates, 10 MB texts, 100,000 continuation lines. Each must give a typed error or a
+// surrogates, 10 MB texts, 100,000 continuation lines; and parseBounce's detached, resizable,
+// shared and oversized buffers. Each must give a typed error or a
 // correct result: never a crash, a hang or a panic. The large inputs run in a child process
 // with a time limit, so that a hang fails the test instead of stalling the suite, and a crash
 // shows as the child's signal.
@@ -273,4 +274,39 @@ test('classifyMany: indexes and lone surrogates across its crossings into the ad
     assertThrowsAs(() => classifyMany(bad), 'TypeError', at)
   }
   assert.deepEqual(classifyMany([]), [])
+})
+
+// parseBounce's bytes, in the shapes a caller can hand over that JSON cannot carry.
+test('parseBounce: detached, shrunk, shared and oversized buffers give a typed error or a report', async () => {
+  const { parseBounce, parseBounceAsync } = smtpcodes
+  const qmail = fs.readFileSync(path.join(root, 'tests', 'emails', 'qmail-text.eml'))
+  const want = parseBounce(qmail)
+  // A view of a detached buffer is empty: not an email.
+  const detached = new ArrayBuffer(qmail.length)
+  const view = new Uint8Array(detached)
+  view.set(qmail)
+  structuredClone(detached, { transfer: [detached] })
+  assert.equal(view.length, 0)
+  assert.equal(errorOf(() => parseBounce(view)).what, 'not_an_email')
+  // A resizable buffer is read at its current length.
+  const resizable = new ArrayBuffer(qmail.length, { maxByteLength: 2 * qmail.length })
+  const grown = new Uint8Array(resizable)
+  grown.set(qmail)
+  assert.deepEqual(parseBounce(grown), want)
+  resizable.resize(40)
+  assert.equal(errorOf(() => parseBounce(grown)).kind, 'not_a_bounce')
+  // A shared buffer nobody writes reads as any other.
+  const shared = new Uint8Array(new SharedArrayBuffer(qmail.length))
+  shared.set(qmail)
+  assert.deepEqual(parseBounce(shared), want)
+  assert.deepEqual(await parseBounceAsync(shared), want)
+  // Over the default maxEmailBytes (64 MiB): refused whole, never cut, and not copied first.
+  const huge = Buffer.alloc(64 * 1024 * 1024 + 1, 0x41)
+  for (const e of [errorOf(() => parseBounce(huge)), await parseBounceAsync(huge).catch((x) => x)]) {
+    assert.deepEqual([e.code, e.kind, e.limit, e.max], ['InvalidArg', 'too_large', 'maxEmailBytes', 64 * 1024 * 1024])
+  }
+  // Typed arrays other than bytes are TypeErrors, as they are to classify.
+  for (const value of [new DataView(qmail.buffer), new Float32Array(4), new BigUint64Array(2), new Int8Array(4)]) {
+    assert.equal(errorOf(() => parseBounce(value)).constructor, TypeError, value.constructor.name)
+  }
 })

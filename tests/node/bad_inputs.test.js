@@ -3,10 +3,10 @@
 // the JS API, and the inputs the matrix leaves to each suite: numbers JSON cannot hold (NaN,
 // Infinity, -0), bigints, symbols and functions as codes, invalid UTF-8 bytes, lone
 // surrogates, 10 MB texts, 100,000 continuation lines; and parseBounce's detached, resizable,
-// shared and oversized buffers. Each must give a typed error or a
-// correct result: never a crash, a hang or a panic. The large inputs run in a child process
-// with a time limit, so that a hang fails the test instead of stalling the suite, and a crash
-// shows as the child's signal.
+// shared and oversized buffers. Each must give a typed error or a correct result: never a
+// crash, a hang or a panic. The large inputs run in a child process with a time limit, so
+// that a hang fails the test instead of stalling the suite, and a crash shows as the child's
+// signal.
 
 const test = require('node:test')
 const assert = require('node:assert/strict')

@@ -40,7 +40,7 @@ bench-bounces: ## Bounce emails against Perl Sisimai, and log scanning MB/s and 
 	python3 bench/run_bounces.py --emails $(dir $(CORPUS))emails
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= classify parse_bounce log_line
+FUZZ_TARGETS ?= classify parse_bounce log_line scan_readers
 .PHONY: fuzz
 fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS, 5 s per input at most (needs cargo-fuzz; RUSTC_BOOTSTRAP for sanitizers)
 	command -v cargo-fuzz >/dev/null || $(CARGO) install --locked cargo-fuzz

@@ -64,10 +64,10 @@ def main() -> int:
         "parse_bounce/gen-dsn-300": dsn(300, True),
         "parse_bounce/gen-text-1000": text_bounce(1000),
         "log_line/gen-postfix-1000": postfix_log(1000),
-        "scan/gen-mbox": b"".join(b"From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n" + dsn(3, i % 2 == 0) + b"\n" for i in range(20)),
-        "scan/gen-mbox.gz": gzip.compress(b"From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n" + dsn(50, False), mtime=0),
-        "scan/gen-log.gz": gzip.compress(postfix_log(500), mtime=0),
-        "scan/gen-dsn.eml": dsn(20, False),
+        "scan_readers/gen-mbox": b"".join(b"From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n" + dsn(3, i % 2 == 0) + b"\n" for i in range(20)),
+        "scan_readers/gen-mbox.gz": gzip.compress(b"From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n" + dsn(50, False), mtime=0),
+        "scan_readers/gen-log.gz": gzip.compress(postfix_log(500), mtime=0),
+        "scan_readers/gen-dsn.eml": dsn(20, False),
     }
     for name, data in seeds.items():
         path = out / name

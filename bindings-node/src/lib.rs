@@ -21,10 +21,12 @@
 //! before anything reads them: a view of a `SharedArrayBuffer` can change under the reader
 //! while another thread writes it, and the core slices text it has checked once.
 //!
-//! Nothing goes back to JS in memory that Rust owns: a typed array built over a Rust `Vec` is
-//! an external `ArrayBuffer`, which Node frees only from a finalizer run on a later turn of
-//! the event loop, so a caller looping synchronously would pile them up. Typed arrays are made
-//! in memory V8 allocates ([`Float64ArraySlice::copy_from`]) and collected like any other.
+//! Nothing goes back to JS in memory that Rust owns: a typed array built over a Rust `Vec` (an
+//! external `ArrayBuffer`) or an object wrapping a Rust value is freed only by a finalizer
+//! that Node runs on a later turn of the event loop, so a caller looping synchronously would
+//! pile them up. Typed arrays are made in memory V8 allocates
+//! ([`Float64ArraySlice::copy_from`]) and collected like any other, and no class wraps a Rust
+//! value: a retry policy crosses as its packed settings ([`policy`]).
 
 // napi-rs hands every argument over by value.
 #![allow(clippy::needless_pass_by_value)]

@@ -15,6 +15,7 @@ use crate::tables::{
     RULES_BY_PATTERN, TEXTLESS_RULES,
 };
 use crate::types::{Action, Bounce, Command, Fault, Reason, Severity};
+use crate::words::{self, Words};
 use crate::Error;
 
 /// What a reply means: the answer of [`classify`], with every field of the contract.
@@ -266,6 +267,8 @@ struct Analysis {
     command: Option<Command>,
     provider: Option<usize>,
     decision: Decision,
+    /// What the words say of retrying, for a reply without a code.
+    spoken: Option<Action>,
 }
 
 fn analyse(reply: &Reply<'_>) -> Analysis {
@@ -275,6 +278,7 @@ fn analyse(reply: &Reply<'_>) -> Analysis {
         .or(parsed.code)
         .or_else(|| parse::embedded_code(&parsed.text));
     let enhanced = parsed.enhanced.or(reply.status);
+    let words = words::read(&parsed.text);
     let severity = match (code, enhanced) {
         (Some(c), _) => Severity::from_class(c / 100),
         (None, Some(e)) => Severity::from_class(u16::from(e.class)),
@@ -290,6 +294,8 @@ fn analyse(reply: &Reply<'_>) -> Analysis {
         command,
         provider,
         hits: &hits,
+        words: &words,
+        text: &parsed.text,
     });
     Analysis {
         text: parsed.text,
@@ -299,6 +305,7 @@ fn analyse(reply: &Reply<'_>) -> Analysis {
         command,
         provider,
         decision,
+        spoken: stated_action(&words),
     }
 }
 
@@ -311,6 +318,7 @@ fn classify_reply(reply: &Reply<'_>) -> Classification {
         command,
         provider,
         decision,
+        spoken,
     } = analyse(reply);
     let reason = decision.reason;
     let defaults = reason.defaults();
@@ -324,13 +332,18 @@ fn classify_reply(reply: &Reply<'_>) -> Classification {
     #[allow(clippy::match_same_arms)] // the contract's rules, one arm each
     let action = match severity {
         Severity::Success | Severity::Intermediate => Action::None,
+        // Words that say the message was delivered, with no code to say otherwise.
+        Severity::Unknown if reason == Reason::Delivered => Action::None,
         _ if reason == Reason::Expired => Action::Bounce,
         Severity::Transient => Action::Retry,
         // RFC 5321 4.5.3.1.10: some permanent codes are temporary in practice (552 at RCPT).
         Severity::Permanent if defaults.temporary_in_practice => Action::Retry,
         Severity::Permanent => Action::Bounce,
-        Severity::Unknown if bounce == Bounce::Soft => Action::Retry,
-        Severity::Unknown => Action::Bounce,
+        Severity::Unknown => match spoken {
+            Some(a) => a,
+            None if bounce == Bounce::Soft => Action::Retry,
+            None => Action::Bounce,
+        },
     };
     let stated = if action == Action::Retry {
         stated_wait(&text)
@@ -374,6 +387,43 @@ struct Evidence<'h> {
     command: Option<Command>,
     provider: Option<usize>,
     hits: &'h Hits,
+    words: &'h Words,
+    text: &'h str,
+}
+
+/// With no code anywhere, what the words say of the message decides whether it is retried: a
+/// statement of delay ("will keep trying", "try again later") retries, one of permanence
+/// ("permanent failure", "will not retry") gives up. A delay notice often says both ("could not
+/// be delivered yet, will retry"), and then the delay wins. `severity` stays `unknown`: it
+/// names the code's class, and there is none.
+fn stated_action(words: &Words) -> Option<Action> {
+    if words.has(words::TEMPORARY) {
+        Some(Action::Retry)
+    } else if words.has(words::PERMANENT) {
+        Some(Action::Bounce)
+    } else {
+        None
+    }
+}
+
+/// `words recipient+not_exist "couldn't find that mailbox"`, with what it outranked.
+fn word_label(
+    rule: &words::WordRule,
+    span: (usize, usize),
+    over: Option<&'static str>,
+    text: &str,
+) -> Cow<'static, str> {
+    let quoted = text.get(span.0..span.1).unwrap_or("");
+    let mut end = quoted.len().min(80);
+    while !quoted.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut label = format!("{} \"{}\"", rule.label, &quoted[..end]);
+    if let Some(o) = over {
+        label.push_str(" over ");
+        label.push_str(o);
+    }
+    Cow::Owned(label)
 }
 
 struct Decision {
@@ -429,6 +479,22 @@ fn decide(ev: &Evidence<'_>) -> Decision {
             rule: Some(r),
         };
     }
+    if let Some((w, span)) = ev.words.decide(false, ev.severity != Severity::Unknown) {
+        let over = enhanced
+            .filter(|e| e.reason != w.reason && !e.weak)
+            .map(|e| enhanced_label(e, ev))
+            .or_else(|| {
+                basic
+                    .filter(|b| b.reason != w.reason && !b.weak)
+                    .map(|b| b.label)
+            });
+        return Decision {
+            reason: w.reason,
+            matched: word_label(w, span, over, ev.text),
+            advice: None,
+            rule: None,
+        };
+    }
     if let Some(e) = enhanced.filter(|e| !e.weak) {
         return Decision::new(e.reason, enhanced_label(e, ev));
     }
@@ -445,6 +511,14 @@ fn decide(ev: &Evidence<'_>) -> Decision {
             matched: Cow::Borrowed(label),
             advice: entry.advice,
             rule: Some(r),
+        };
+    }
+    if let Some((w, span)) = ev.words.decide(true, ev.severity != Severity::Unknown) {
+        return Decision {
+            reason: w.reason,
+            matched: word_label(w, span, None, ev.text),
+            advice: None,
+            rule: None,
         };
     }
     if let Some(b) = basic_cmd {

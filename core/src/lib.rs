@@ -11,6 +11,7 @@ mod retry;
 mod scan;
 mod tables;
 mod types;
+mod words;
 
 pub use bounce::{parse_bounce, parse_bounce_with, BounceReport, BouncedRecipient, Limits};
 pub use classify::{
@@ -29,6 +30,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// (servers that care about the first request's latency call this at start-up).
 pub fn warm_up() {
     scan::warm_up();
+    words::warm_up();
 }
 
 /// The ids of every provider this crate recognises, in detection order.
@@ -40,6 +42,18 @@ pub fn providers() -> impl Iterator<Item = &'static str> {
 #[doc(hidden)]
 pub fn rule_ids() -> impl Iterator<Item = &'static str> {
     tables::RULES.iter().map(|r| r.id)
+}
+
+/// The word rules' examples (rule id, language, text), the concepts a text reads as, and the
+/// rule that decides it: for the tests that prove every rule, concept and language works.
+#[doc(hidden)]
+pub mod lexicon {
+    pub use crate::words::{concepts_of, lexicon_languages, word_rule_of, WORD_EXAMPLES};
+
+    /// Every concept name of the lexicon.
+    pub fn concepts() -> &'static [&'static str] {
+        crate::words::CONCEPT_NAMES
+    }
 }
 
 /// Classifies a reply whose text arrived as bytes; invalid UTF-8 is replaced, not refused.

@@ -1,0 +1,262 @@
+//! The lexicon (`data/lexicon.toml`) and the word rules (`data/words.toml`) as static tables.
+//!
+//! Every lexicon entry is tokenised by the same code that tokenises a reply at run time
+//! (`src/words/token.rs`), so an entry matches exactly the texts it reads as.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use serde::Deserialize;
+
+#[path = "../src/words/token.rs"]
+#[allow(dead_code)]
+mod token;
+
+pub const LANGUAGES: &[&str] = &[
+    "en", "de", "fr", "es", "pt", "it", "nl", "pl", "ru", "ja", "zh",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lexicon {
+    concept: Vec<Concept>,
+}
+
+/// Every key other than `name` and `negatable` is a language (checked in `write`).
+#[derive(Deserialize)]
+struct Concept {
+    name: String,
+    #[serde(default)]
+    negatable: bool,
+    #[serde(flatten)]
+    words: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WordRules {
+    rule: Vec<WordRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WordRule {
+    id: String,
+    reason: String,
+    tier: String,
+    concepts: Vec<String>,
+    #[serde(default)]
+    unless: Vec<String>,
+    #[serde(default)]
+    window: Option<u8>,
+    /// Only when the reply carries no code at all.
+    #[serde(default)]
+    without_code: bool,
+    examples: Vec<String>,
+}
+
+/// A concept mask as a hex literal with its digits grouped (`0x0000_0800_0000_05c0`).
+fn hex(mask: u64) -> String {
+    let digits = format!("{mask:016x}");
+    let groups: Vec<&str> = (0..4).map(|i| &digits[i * 4..i * 4 + 4]).collect();
+    format!("0x{}", groups.join("_"))
+}
+
+/// One lexicon entry: its tokens (each with whether it is a prefix), its concept's index and
+/// its language.
+type Entry = (Vec<(String, bool)>, usize, String);
+
+/// The tokens of one lexicon entry: each with whether it is a prefix (`word*`).
+fn entry_tokens(raw: &str, ctx: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut scratch = String::new();
+    for part in raw.split(' ').filter(|p| !p.is_empty()) {
+        let (text, prefix) = match part.strip_suffix('*') {
+            Some(p) => (p, true),
+            None => (part, false),
+        };
+        let mut tokens = Vec::new();
+        token::tokenize(
+            text,
+            &mut scratch,
+            &mut |t: &str, _b: bool, _f: usize, _e: usize| {
+                tokens.push(t.to_owned());
+            },
+        );
+        assert!(!tokens.is_empty(), "{ctx}: entry {raw:?} has no words");
+        assert!(
+            !tokens.iter().any(|t| t.starts_with('<')),
+            "{ctx}: entry {raw:?} reads as an address, host or number"
+        );
+        let last = tokens.len() - 1;
+        for (i, t) in tokens.into_iter().enumerate() {
+            out.push((t, prefix && i == last));
+        }
+    }
+    for (t, prefix) in &out {
+        assert!(
+            !*prefix || t.chars().count() >= 2,
+            "{ctx}: prefix {t:?} of {raw:?} is too short"
+        );
+    }
+    out
+}
+
+/// Writes the concept names, the lexicon entries and the word rules.
+pub fn write(out: &mut String, lexicon: &Lexicon, rules: &WordRules) {
+    let mut names: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in lexicon.concept.iter().enumerate() {
+        assert!(
+            names.insert(&c.name, i).is_none(),
+            "lexicon.toml: concept {} twice",
+            c.name
+        );
+        for lang in c.words.keys() {
+            assert!(
+                LANGUAGES.contains(&lang.as_str()),
+                "lexicon.toml: concept {}: unknown language {lang}",
+                c.name
+            );
+        }
+    }
+    assert!(
+        names.len() <= 64,
+        "lexicon.toml: more than 64 concepts do not fit the mask"
+    );
+    let _ = writeln!(out, "pub(crate) const CONCEPT_NAMES: &[&str] = &[");
+    for c in &lexicon.concept {
+        let _ = writeln!(out, "    {:?},", c.name);
+    }
+    let _ = writeln!(
+        out,
+        "];\npub(crate) const NEGATABLE: u64 = {};",
+        hex(negatable_mask(lexicon))
+    );
+    for fixed in ["negation", "permanent", "temporary"] {
+        let i = names
+            .get(fixed)
+            .unwrap_or_else(|| panic!("lexicon.toml: concept {fixed} is needed by the engine"));
+        let _ = writeln!(
+            out,
+            "pub(crate) const {}: u8 = {i};",
+            fixed.to_ascii_uppercase()
+        );
+    }
+    write_entries(out, lexicon);
+    write_rules(out, rules, &names);
+}
+
+fn negatable_mask(lexicon: &Lexicon) -> u64 {
+    lexicon
+        .concept
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.negatable)
+        .fold(0, |m, (i, _)| m | 1 << i)
+}
+
+/// `ENTRIES`: every phrase with its concept, longest first within each first word, so that the
+/// matcher can take the longest phrase at a position.
+fn write_entries(out: &mut String, lexicon: &Lexicon) {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut seen = HashSet::new();
+    for (ci, c) in lexicon.concept.iter().enumerate() {
+        for (lang, words) in &c.words {
+            for raw in words {
+                let ctx = format!("lexicon.toml: concept {} ({lang})", c.name);
+                let tokens = entry_tokens(raw, &ctx);
+                if seen.insert((tokens.clone(), ci)) {
+                    entries.push((tokens, ci, lang.clone()));
+                }
+            }
+        }
+    }
+    entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
+    let _ = writeln!(out, "pub(crate) const ENTRIES: &[LexEntry] = &[");
+    for (tokens, concept, lang) in &entries {
+        let toks: Vec<String> = tokens
+            .iter()
+            .map(|(t, p)| format!("({t:?}, {p})"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    LexEntry {{ tokens: &[{}], concept: {concept}, lang: {lang:?} }},",
+            toks.join(", ")
+        );
+    }
+    let _ = writeln!(out, "];");
+}
+
+fn concept_mask(list: &str, names: &HashMap<&str, usize>, ctx: &str) -> u64 {
+    list.split('|').fold(0, |m, name| {
+        let i = names
+            .get(name.trim())
+            .unwrap_or_else(|| panic!("{ctx}: unknown concept {name:?}"));
+        m | 1 << i
+    })
+}
+
+fn write_rules(out: &mut String, rules: &WordRules, names: &HashMap<&str, usize>) {
+    let mut ids = HashSet::new();
+    let mut rows = String::new();
+    let mut examples = String::new();
+    // Specific words first, then the vague ones; within each tier the file's order.
+    let ordered = rules
+        .rule
+        .iter()
+        .filter(|r| r.tier == "words")
+        .chain(rules.rule.iter().filter(|r| r.tier == "vague"));
+    for r in ordered {
+        let ctx = format!("words.toml: rule {}", r.id);
+        assert!(ids.insert(r.id.as_str()), "{ctx}: id used twice");
+        assert!(
+            !r.concepts.is_empty() && r.concepts.len() <= 4,
+            "{ctx}: one to four concepts"
+        );
+        assert!(!r.examples.is_empty(), "{ctx}: a rule needs examples");
+        let groups: Vec<String> = r
+            .concepts
+            .iter()
+            .map(|g| hex(concept_mask(g, names, &ctx)))
+            .collect();
+        let unless = r
+            .unless
+            .iter()
+            .fold(0, |m, u| m | concept_mask(u, names, &ctx));
+        let label = format!("words {}", r.concepts.join("+"));
+        let _ = writeln!(
+            rows,
+            "    WordRule {{ id: {:?}, reason: {}, vague: {}, without_code: {}, groups: &[{}], unless: {}, window: {}, label: {label:?} }},",
+            r.id,
+            super::reason(&r.reason, &ctx),
+            r.tier == "vague",
+            r.without_code,
+            groups.join(", "),
+            hex(unless),
+            r.window.unwrap_or(12),
+        );
+        for e in &r.examples {
+            let (lang, text) = e
+                .split_once(": ")
+                .unwrap_or_else(|| panic!("{ctx}: example {e:?} is not `lang: text`"));
+            assert!(LANGUAGES.contains(&lang), "{ctx}: example language {lang}");
+            let _ = writeln!(
+                examples,
+                "    ({:?}, {:?}, {lang:?}, {text:?}),",
+                r.id, r.reason
+            );
+        }
+        assert!(
+            matches!(r.tier.as_str(), "words" | "vague"),
+            "{ctx}: tier is words or vague"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "pub(crate) const WORD_RULES: &[WordRule] = &[\n{rows}];"
+    );
+    let _ = writeln!(
+        out,
+        "/// (rule id, reason, language, text) of every example in data/words.toml.\npub const WORD_EXAMPLES: &[(&str, &str, &str, &str)] = &[\n{examples}];"
+    );
+}

@@ -1,0 +1,454 @@
+//! Normalisation: a reply's text as a sequence of word tokens that every word rule sees.
+//!
+//! Case is folded, contractions and elisions expanded (`couldn't` = `could not`, `n'existe` =
+//! `ne existe`), simple English inflections removed (`mailboxes` = `mailbox`, `disabled` =
+//! `disable`), frequent misspellings mapped, and addresses, hosts, URLs, numbers and ids
+//! reduced to placeholders (`<addr>`, `<host>`, `<num>`, `<id>`) so that they cannot match
+//! words. Han, Hiragana and Katakana, written without spaces, become one token per character,
+//! so that phrases in those scripts are matched as sequences the same way.
+//!
+//! This file is also compiled into `build.rs`, which tokenises the lexicon with it: the data
+//! and the text are normalised by the same code. It uses `std` only.
+
+/// Receives each token, whether a clause boundary (`.`, `;`, `!`, `?`, a bracket, a line
+/// break) comes before it, and the byte range of the text it came from.
+pub trait Sink {
+    /// One token.
+    fn token(&mut self, token: &str, boundary_before: bool, from: usize, to: usize);
+}
+
+impl<F: FnMut(&str, bool, usize, usize)> Sink for F {
+    fn token(&mut self, token: &str, boundary_before: bool, from: usize, to: usize) {
+        self(token, boundary_before, from, to);
+    }
+}
+
+/// A sink and the offset of the chunk being read, so the helpers below give ranges of the
+/// whole text.
+struct At<'s, S: Sink> {
+    sink: &'s mut S,
+    from: usize,
+    to: usize,
+}
+
+impl<S: Sink> At<'_, S> {
+    fn token(&mut self, token: &str, boundary: bool) {
+        self.sink.token(token, boundary, self.from, self.to);
+    }
+}
+
+/// Frequent misspellings and variant spellings, mapped before stemming.
+const SPELLINGS: &[(&str, &str)] = &[
+    ("recipent", "recipient"),
+    ("reciepient", "recipient"),
+    ("recepient", "recipient"),
+    ("receipient", "recipient"),
+    ("recipiant", "recipient"),
+    ("adress", "address"),
+    ("addres", "address"),
+    ("adresse", "adresse"),
+    ("mailbx", "mailbox"),
+    ("mail-box", "mailbox"),
+    ("exeeded", "exceeded"),
+    ("exceded", "exceeded"),
+    ("excedeed", "exceeded"),
+    ("recieve", "receive"),
+    ("recieved", "received"),
+    ("unkown", "unknown"),
+    ("unknow", "unknown"),
+    ("unknwon", "unknown"),
+    ("doesnt", "does not"),
+    ("dont", "do not"),
+    ("cant", "can not"),
+    ("cannot", "can not"),
+    ("couldnt", "could not"),
+    ("isnt", "is not"),
+    ("wasnt", "was not"),
+    ("wont", "will not"),
+    ("inbox", "inbox"),
+    ("e-mail", "email"),
+    ("graylisted", "greylisted"),
+    ("graylisting", "greylisting"),
+    ("graylist", "greylist"),
+    ("grey-listed", "greylisted"),
+    ("gray-listed", "greylisted"),
+];
+
+/// Tokenises `text`, calling `sink` once per token. Linear in the text; `scratch` is reused
+/// for each word, so no token allocates once it has grown to the longest word.
+pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl Sink) {
+    let mut boundary = true;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        if rest[..start].contains('\n') {
+            boundary = true;
+        }
+        rest = &rest[start..];
+        if rest.is_empty() {
+            break;
+        }
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let chunk = &rest[..end];
+        let offset = text.len() - rest.len();
+        rest = &rest[end..];
+        boundary = chunk_tokens(chunk, offset, boundary, scratch, sink);
+    }
+}
+
+fn is_opening(c: char) -> bool {
+    matches!(
+        c,
+        '(' | '[' | '{' | '<' | '"' | '\'' | '`' | '«' | '“' | '‘' | '「' | '『' | '【' | '（'
+    )
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        ')' | ']'
+            | '}'
+            | '>'
+            | '"'
+            | '\''
+            | '`'
+            | '»'
+            | '”'
+            | '’'
+            | '.'
+            | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '」'
+            | '』'
+            | '】'
+            | '）'
+            | '。'
+            | '，'
+            | '、'
+            | '！'
+            | '？'
+            | '；'
+            | '：'
+    )
+}
+
+fn is_hard_boundary(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ';'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '。'
+            | '！'
+            | '？'
+            | '；'
+            | '（'
+            | '）'
+            | '【'
+            | '】'
+    )
+}
+
+/// True for the scripts written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK Extension A
+        | 0x4E00..=0x9FFF // CJK Unified Ideographs
+        | 0xF900..=0xFAFF // CJK Compatibility Ideographs
+        | 0xFF66..=0xFF9F) // half-width Katakana
+}
+
+/// Punctuation of the scripts written without spaces, which separates the runs of a chunk.
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '，'
+            | '、'
+            | '！'
+            | '？'
+            | '；'
+            | '：'
+            | '“'
+            | '”'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '【'
+            | '】'
+            | '（'
+            | '）'
+            | '《'
+            | '》'
+            | '・'
+            | '…'
+    )
+}
+
+/// One whitespace-separated chunk; returns whether a boundary follows it.
+fn chunk_tokens<S: Sink>(
+    chunk: &str,
+    offset: usize,
+    boundary_in: bool,
+    scratch: &mut String,
+    sink: &mut S,
+) -> bool {
+    if chunk.chars().any(|c| is_cjk(c) || is_cjk_punctuation(c)) {
+        return mixed_chunk(chunk, offset, boundary_in, scratch, sink);
+    }
+    let mut boundary = boundary_in;
+    let core_start = chunk
+        .char_indices()
+        .find(|&(_, c)| !is_opening(c))
+        .map_or(chunk.len(), |(i, _)| i);
+    if chunk[..core_start].chars().any(is_hard_boundary) {
+        boundary = true;
+    }
+    let inner = &chunk[core_start..];
+    let core_end = inner
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_closing(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let core = &inner[..core_end];
+    let after = inner[core_end..].chars().any(is_hard_boundary);
+    if core.is_empty() {
+        return boundary || after;
+    }
+    let base = offset + core_start;
+    if let Some(placeholder) = placeholder(core) {
+        sink.token(placeholder, boundary, base, base + core.len());
+        return after;
+    }
+    // Words inside the chunk: split at anything that is neither a letter, a digit nor an
+    // apostrophe between letters; CJK characters are words of their own.
+    let mut word_start: Option<usize> = None;
+    let bytes_end = core.len();
+    let mut iter = core.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next_is_alnum = iter.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+        let in_word = c.is_alphanumeric() && !is_cjk(c)
+            || (c == '\'' || c == '’') && word_start.is_some() && next_is_alnum;
+        if in_word {
+            word_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = word_start.take() {
+            let mut at = At {
+                sink: &mut *sink,
+                from: base + s,
+                to: base + i,
+            };
+            word(&core[s..i], boundary, scratch, &mut at);
+            boundary = false;
+        }
+        if is_cjk(c) {
+            sink.token(
+                &core[i..i + c.len_utf8()],
+                boundary,
+                base + i,
+                base + i + c.len_utf8(),
+            );
+            boundary = false;
+        } else if is_hard_boundary(c) {
+            boundary = true;
+        }
+    }
+    if let Some(s) = word_start {
+        let mut at = At {
+            sink,
+            from: base + s,
+            to: base + bytes_end,
+        };
+        word(&core[s..bytes_end], boundary, scratch, &mut at);
+    }
+    after
+}
+
+/// A chunk with Han or Kana in it (`您发送到“bob@example.com”的邮件`): each character is a
+/// token, and each run of other characters between them is read as a chunk of its own, so an
+/// address inside stays one placeholder.
+fn mixed_chunk<S: Sink>(
+    chunk: &str,
+    offset: usize,
+    boundary_in: bool,
+    scratch: &mut String,
+    sink: &mut S,
+) -> bool {
+    let mut boundary = boundary_in;
+    let mut run: Option<usize> = None;
+    for (i, c) in chunk.char_indices() {
+        if !(is_cjk(c) || is_cjk_punctuation(c)) {
+            run.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = run.take() {
+            boundary = chunk_tokens(&chunk[s..i], offset + s, boundary, scratch, sink);
+        }
+        if is_cjk(c) {
+            let end = i + c.len_utf8();
+            sink.token(&chunk[i..end], boundary, offset + i, offset + end);
+            boundary = false;
+        } else if is_hard_boundary(c) {
+            boundary = true;
+        }
+    }
+    if let Some(s) = run {
+        boundary = chunk_tokens(&chunk[s..], offset + s, boundary, scratch, sink);
+    }
+    boundary
+}
+
+/// Addresses, URLs, hosts and dotted numbers (enhanced codes, IPs, versions) as placeholders.
+fn placeholder(core: &str) -> Option<&'static str> {
+    if core.contains('@') && core.len() > 2 {
+        return Some("<addr>");
+    }
+    if core.contains("://") || core.starts_with("www.") {
+        return Some("<url>");
+    }
+    if core.contains('.') {
+        let parts: Vec<&str> = core.split('.').collect();
+        let all_fit = parts.len() >= 2
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':')
+            });
+        if all_fit {
+            let digits = parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+            return Some(if digits { "<num>" } else { "<host>" });
+        }
+    }
+    None
+}
+
+/// Expands, folds and stems one word, then hands it (or its parts) to the sink.
+fn word<S: Sink>(raw: &str, boundary: bool, scratch: &mut String, sink: &mut At<'_, S>) {
+    scratch.clear();
+    for c in raw.chars() {
+        if c == '’' {
+            scratch.push('\'');
+        } else {
+            scratch.extend(c.to_lowercase());
+        }
+    }
+    if scratch.bytes().all(|b| b.is_ascii_digit()) {
+        sink.token("<num>", boundary);
+        return;
+    }
+    if scratch.bytes().any(|b| b.is_ascii_digit()) {
+        sink.token("<id>", boundary);
+        return;
+    }
+    // English contractions: `couldn't` = `could not`; `user's` = `user`.
+    if let Some(base) = scratch.strip_suffix("n't") {
+        let base = match base {
+            "ca" | "can" => "can",
+            "wo" => "will",
+            "sha" => "shall",
+            other => other,
+        };
+        let base = base.to_owned();
+        emit(&base, boundary, sink);
+        sink.token("not", false);
+        return;
+    }
+    for suffix in ["'s", "'re", "'ve", "'ll", "'d", "'m"] {
+        if scratch.len() > suffix.len() + 1 && scratch.ends_with(suffix) {
+            let keep = scratch.len() - suffix.len();
+            scratch.truncate(keep);
+            break;
+        }
+    }
+    // Elisions of French and Italian: `n'existe` = `ne existe`, `l'indirizzo` = `le indirizzo`.
+    if let Some(apostrophe) = scratch.find('\'') {
+        let (head, tail) = scratch.split_at(apostrophe);
+        let tail = &tail[1..];
+        let expanded = match head {
+            "n" => Some("ne"),
+            "l" => Some("le"),
+            "d" => Some("de"),
+            "qu" => Some("que"),
+            "j" => Some("je"),
+            "s" => Some("se"),
+            "c" => Some("ce"),
+            "m" => Some("me"),
+            "t" => Some("te"),
+            "all" | "dell" | "nell" | "sull" | "dall" => Some(head),
+            _ => None,
+        };
+        if let (Some(e), false) = (expanded, tail.is_empty()) {
+            let tail = tail.to_owned();
+            sink.token(e, boundary);
+            emit(&tail, false, sink);
+            return;
+        }
+        let joined: String = scratch.chars().filter(|&c| c != '\'').collect();
+        emit(&joined, boundary, sink);
+        return;
+    }
+    let w = std::mem::take(scratch);
+    emit(&w, boundary, sink);
+    *scratch = w;
+}
+
+/// Maps spellings, splits the expansions they name, and stems.
+fn emit<S: Sink>(word: &str, boundary: bool, sink: &mut At<'_, S>) {
+    let word = SPELLINGS
+        .iter()
+        .find(|(from, _)| *from == word)
+        .map_or(word, |(_, to)| to);
+    let mut first = true;
+    for part in word.split(' ') {
+        sink.token(stem(part), boundary && first);
+        first = false;
+    }
+}
+
+/// Removes simple English inflections: `mailboxes`, `users`, `disabled`, `exceeding`. The
+/// stem must keep at least three letters, so short words stay as they are.
+pub fn stem(word: &str) -> &str {
+    let b = word.as_bytes();
+    let n = b.len();
+    let keep = |cut: usize| n - cut >= 3;
+    if n >= 5 && word.ends_with("ies") && keep(3) {
+        return &word[..n - 3];
+    }
+    if word.ends_with("ing") && keep(3) && n >= 6 {
+        return &word[..n - 3];
+    }
+    if word.ends_with("ed") && keep(2) && n >= 5 {
+        let s = &word[..n - 2];
+        return s.strip_suffix('e').filter(|s| s.len() >= 3).unwrap_or(s);
+    }
+    if word.ends_with("es")
+        && keep(2)
+        && (word.ends_with("xes")
+            || word.ends_with("sses")
+            || word.ends_with("shes")
+            || word.ends_with("ches"))
+    {
+        return &word[..n - 2];
+    }
+    if word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && keep(1) && n >= 4 {
+        let s = &word[..n - 1];
+        return s.strip_suffix('e').filter(|s| s.len() >= 4).unwrap_or(s);
+    }
+    if word.ends_with('e') && n >= 5 {
+        return &word[..n - 1];
+    }
+    word
+}

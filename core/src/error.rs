@@ -104,11 +104,15 @@ impl Error {
 
 /// Shortens an echoed input so a 10 MB argument does not become a 10 MB message.
 fn shown(input: &str) -> String {
-    const MAX: usize = 40;
-    if input.len() <= MAX {
+    shown_up_to(input, 40)
+}
+
+/// [`shown`] with another length: a panic's message is kept longer, for the bug report.
+fn shown_up_to(input: &str, max: usize) -> String {
+    if input.len() <= max {
         return format!("{input:?}");
     }
-    let mut end = MAX;
+    let mut end = max;
     while !input.is_char_boundary(end) {
         end -= 1;
     }
@@ -153,7 +157,7 @@ impl fmt::Display for Error {
             Error::Internal { message } => write!(
                 f,
                 "internal error in smtpcodes (a bug; the input is not at fault): {}",
-                shown(message)
+                shown_up_to(message, 400)
             ),
         }
     }

@@ -392,14 +392,16 @@ struct Evidence<'h> {
 }
 
 /// With no code anywhere, what the words say of the message decides whether it is retried: a
-/// statement of delay ("will keep trying", "try again later") retries, one of permanence
-/// ("permanent failure", "will not retry") gives up. A delay notice often says both ("could not
-/// be delivered yet, will retry"), and then the delay wins. `severity` stays `unknown`: it
+/// statement of delay ("will keep trying", "try again later") retries; one of permanence
+/// ("permanent failure", "will not retry"), a refusal ("message rejected") or a refused
+/// permission ("you are not allowed to post") gives up. A delay notice often says both ("could
+/// not be delivered yet, will retry"), and then the delay wins. `severity` stays `unknown`: it
 /// names the code's class, and there is none.
 fn stated_action(words: &Words) -> Option<Action> {
     if words.has(words::TEMPORARY) {
         Some(Action::Retry)
-    } else if words.has(words::PERMANENT) {
+    } else if words.has(words::PERMANENT) || words.has(words::DENY) || words.has(words::PERMISSION)
+    {
         Some(Action::Bounce)
     } else {
         None

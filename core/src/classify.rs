@@ -2,6 +2,7 @@
 //! `bounce`, `action`, `suppress`, `fault` and `retry_after`.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -278,7 +279,9 @@ fn analyse(reply: &Reply<'_>) -> Analysis {
         .or(parsed.code)
         .or_else(|| parse::embedded_code(&parsed.text));
     let enhanced = parsed.enhanced.or(reply.status);
-    let words = words::read(&parsed.text);
+    // The words are read only when a decision needs them: most replies are decided by a
+    // phrase or a provider rule first.
+    let words: OnceCell<Words> = OnceCell::new();
     let severity = match (code, enhanced) {
         (Some(c), _) => Severity::from_class(c / 100),
         (None, Some(e)) => Severity::from_class(u16::from(e.class)),
@@ -297,6 +300,9 @@ fn analyse(reply: &Reply<'_>) -> Analysis {
         words: &words,
         text: &parsed.text,
     });
+    let spoken = (severity == Severity::Unknown)
+        .then(|| stated_action(words.get_or_init(|| words::read(&parsed.text))))
+        .flatten();
     Analysis {
         text: parsed.text,
         code,
@@ -305,7 +311,7 @@ fn analyse(reply: &Reply<'_>) -> Analysis {
         command,
         provider,
         decision,
-        spoken: stated_action(&words),
+        spoken,
     }
 }
 
@@ -387,8 +393,15 @@ struct Evidence<'h> {
     command: Option<Command>,
     provider: Option<usize>,
     hits: &'h Hits,
-    words: &'h Words,
+    words: &'h OnceCell<Words>,
     text: &'h str,
+}
+
+impl Evidence<'_> {
+    /// The concepts of the reply's words, read on first use.
+    fn words(&self) -> &Words {
+        self.words.get_or_init(|| words::read(self.text))
+    }
 }
 
 /// With no code anywhere, what the words say of the message decides whether it is retried: a
@@ -481,7 +494,7 @@ fn decide(ev: &Evidence<'_>) -> Decision {
             rule: Some(r),
         };
     }
-    if let Some((w, span)) = ev.words.decide(false, ev.severity != Severity::Unknown) {
+    if let Some((w, span)) = ev.words().decide(false, ev.severity != Severity::Unknown) {
         let over = enhanced
             .filter(|e| e.reason != w.reason && !e.weak)
             .map(|e| enhanced_label(e, ev))
@@ -515,7 +528,7 @@ fn decide(ev: &Evidence<'_>) -> Decision {
             rule: Some(r),
         };
     }
-    if let Some((w, span)) = ev.words.decide(true, ev.severity != Severity::Unknown) {
+    if let Some((w, span)) = ev.words().decide(true, ev.severity != Severity::Unknown) {
         return Decision {
             reason: w.reason,
             matched: word_label(w, span, None, ev.text),

@@ -5,8 +5,9 @@
 //! One pass over the text, then one pass over the concept hits per rule that could hold: the
 //! work is linear in the text.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::types::Reason;
 
@@ -42,26 +43,30 @@ pub(crate) struct WordRule {
 
 include!(concat!(env!("OUT_DIR"), "/words.rs"));
 
-/// Entries by their first token: exact words, and prefixes (`пользовател*`).
+/// Entries by their first token: exact words by the word, prefixes (`пользовател*`) by their
+/// first two characters, so that each token costs one lookup in each map.
 struct Index {
-    exact: HashMap<&'static str, Vec<u16>>,
-    prefix: HashMap<&'static str, Vec<u16>>,
-    longest_prefix: usize,
+    exact: FxHashMap<&'static str, Vec<u16>>,
+    prefix: FxHashMap<&'static str, Vec<u16>>,
+}
+
+/// The first two characters of a word (all of it when shorter).
+fn head(word: &str) -> &str {
+    let end = word.char_indices().nth(2).map_or(word.len(), |(i, _)| i);
+    &word[..end]
 }
 
 static INDEX: LazyLock<Index> = LazyLock::new(|| {
     let mut index = Index {
-        exact: HashMap::new(),
-        prefix: HashMap::new(),
-        longest_prefix: 0,
+        exact: FxHashMap::default(),
+        prefix: FxHashMap::default(),
     };
     // ENTRIES is sorted longest first, so each list is too.
     for (i, e) in ENTRIES.iter().enumerate() {
         let i = u16::try_from(i).unwrap_or(u16::MAX);
         let (first, is_prefix) = e.tokens[0];
         if is_prefix {
-            index.longest_prefix = index.longest_prefix.max(first.len());
-            index.prefix.entry(first).or_default().push(i);
+            index.prefix.entry(head(first)).or_default().push(i);
         } else {
             index.exact.entry(first).or_default().push(i);
         }
@@ -142,7 +147,8 @@ pub(crate) fn read(text: &str) -> Words {
             });
         },
     );
-    let word = |i: usize| &arena[tokens[i].start as usize..tokens[i].end as usize];
+    let bytes = arena.as_bytes();
+    let word = |i: usize| &bytes[tokens[i].start as usize..tokens[i].end as usize];
     let index = &*INDEX;
     let mut hits: Vec<Hit> = Vec::new();
     let mut i = 0;
@@ -176,25 +182,21 @@ pub(crate) fn read(text: &str) -> Words {
 fn longest_at<'w>(
     i: usize,
     count: usize,
-    word: &impl Fn(usize) -> &'w str,
+    word: &impl Fn(usize) -> &'w [u8],
     tokens: &[Token],
     index: &Index,
     found: &mut impl FnMut(&LexEntry, usize),
 ) -> usize {
-    let first = word(i);
-    let mut candidates: Vec<u16> = Vec::new();
-    if let Some(list) = index.exact.get(first) {
-        candidates.extend_from_slice(list);
-    }
-    if !index.prefix.is_empty() {
-        for (end, _) in first.char_indices().skip(2).chain([(first.len(), ' ')]) {
-            if end > index.longest_prefix {
-                break;
-            }
-            if let Some(list) = index.prefix.get(&first[..end]) {
-                candidates.extend_from_slice(list);
-            }
-        }
+    // Tokens are whole UTF-8 strings: the arena holds only what the tokenizer emitted.
+    let first = std::str::from_utf8(word(i)).unwrap_or("");
+    let exact = index.exact.get(first).map_or(&[][..], Vec::as_slice);
+    let prefixed = if index.prefix.is_empty() {
+        &[][..]
+    } else {
+        index.prefix.get(head(first)).map_or(&[][..], Vec::as_slice)
+    };
+    if exact.is_empty() && prefixed.is_empty() {
+        return 0;
     }
     let matches = |e: &LexEntry| {
         let n = e.tokens.len();
@@ -203,21 +205,25 @@ fn longest_at<'w>(
             && e.tokens.iter().enumerate().all(|(k, &(t, prefix))| {
                 let w = word(i + k);
                 if prefix {
-                    w.starts_with(t)
+                    w.starts_with(t.as_bytes())
                 } else {
-                    w == t
+                    w == t.as_bytes()
                 }
             })
     };
-    let best = candidates
-        .iter()
-        .map(|&c| &ENTRIES[usize::from(c)])
-        .filter(|e| matches(e))
-        .map(|e| e.tokens.len())
-        .max()
-        .unwrap_or(0);
+    // Each list is sorted longest first: its first match is its longest.
+    let longest = |list: &[u16]| {
+        list.iter()
+            .map(|&c| &ENTRIES[usize::from(c)])
+            .find(|e| matches(e))
+            .map_or(0, |e| e.tokens.len())
+    };
+    let best = longest(exact).max(longest(prefixed));
+    if best == 0 {
+        return 0;
+    }
     let mut concepts = 0u64;
-    for &c in &candidates {
+    for &c in exact.iter().chain(prefixed) {
         let e = &ENTRIES[usize::from(c)];
         if e.tokens.len() == best && concepts & 1 << e.concept == 0 && matches(e) {
             concepts |= 1 << e.concept;

@@ -37,42 +37,45 @@ impl<S: Sink> At<'_, S> {
     }
 }
 
-/// Frequent misspellings and variant spellings, mapped before stemming.
-const SPELLINGS: &[(&str, &str)] = &[
-    ("recipent", "recipient"),
-    ("reciepient", "recipient"),
-    ("recepient", "recipient"),
-    ("receipient", "recipient"),
-    ("recipiant", "recipient"),
-    ("adress", "address"),
-    ("addres", "address"),
-    ("adresse", "adresse"),
-    ("mailbx", "mailbox"),
-    ("mail-box", "mailbox"),
-    ("exeeded", "exceeded"),
-    ("exceded", "exceeded"),
-    ("excedeed", "exceeded"),
-    ("recieve", "receive"),
-    ("recieved", "received"),
-    ("unkown", "unknown"),
-    ("unknow", "unknown"),
-    ("unknwon", "unknown"),
-    ("doesnt", "does not"),
-    ("dont", "do not"),
-    ("cant", "can not"),
-    ("cannot", "can not"),
-    ("couldnt", "could not"),
-    ("isnt", "is not"),
-    ("wasnt", "was not"),
-    ("wont", "will not"),
-    ("inbox", "inbox"),
-    ("e-mail", "email"),
-    ("graylisted", "greylisted"),
-    ("graylisting", "greylisting"),
-    ("graylist", "greylist"),
-    ("grey-listed", "greylisted"),
-    ("gray-listed", "greylisted"),
-];
+/// Frequent misspellings and variant spellings, mapped before stemming; an expansion with a
+/// space becomes two tokens.
+#[allow(clippy::match_same_arms)] // one misspelling an arm, so the list reads as data
+fn respell(word: &str) -> &str {
+    match word {
+        "recipent" => "recipient",
+        "reciepient" => "recipient",
+        "recepient" => "recipient",
+        "receipient" => "recipient",
+        "recipiant" => "recipient",
+        "adress" => "address",
+        "addres" => "address",
+        "mailbx" => "mailbox",
+        "mail-box" => "mailbox",
+        "exeeded" => "exceeded",
+        "exceded" => "exceeded",
+        "excedeed" => "exceeded",
+        "recieve" => "receive",
+        "recieved" => "received",
+        "unkown" => "unknown",
+        "unknow" => "unknown",
+        "unknwon" => "unknown",
+        "doesnt" => "does not",
+        "dont" => "do not",
+        "cant" => "can not",
+        "cannot" => "can not",
+        "couldnt" => "could not",
+        "isnt" => "is not",
+        "wasnt" => "was not",
+        "wont" => "will not",
+        "e-mail" => "email",
+        "graylisted" => "greylisted",
+        "graylisting" => "greylisting",
+        "graylist" => "greylist",
+        "grey-listed" => "greylisted",
+        "gray-listed" => "greylisted",
+        other => other,
+    }
+}
 
 /// Tokenises `text`, calling `sink` once per token. Linear in the text; `scratch` is reused
 /// for each word, so no token allocates once it has grown to the longest word.
@@ -205,7 +208,7 @@ fn chunk_tokens<S: Sink>(
     scratch: &mut String,
     sink: &mut S,
 ) -> bool {
-    if chunk.chars().any(|c| is_cjk(c) || is_cjk_punctuation(c)) {
+    if !chunk.is_ascii() && chunk.chars().any(|c| is_cjk(c) || is_cjk_punctuation(c)) {
         return mixed_chunk(chunk, offset, boundary_in, scratch, sink);
     }
     let mut boundary = boundary_in;
@@ -230,6 +233,10 @@ fn chunk_tokens<S: Sink>(
     let base = offset + core_start;
     if let Some(placeholder) = placeholder(core) {
         sink.token(placeholder, boundary, base, base + core.len());
+        return after;
+    }
+    if core.is_ascii() {
+        ascii_words(core, base, boundary, scratch, sink);
         return after;
     }
     // Words inside the chunk: split at anything that is neither a letter, a digit nor an
@@ -277,6 +284,49 @@ fn chunk_tokens<S: Sink>(
     after
 }
 
+/// The words of an ASCII chunk, split as [`chunk_tokens`] does, byte by byte.
+fn ascii_words<S: Sink>(
+    core: &str,
+    base: usize,
+    mut boundary: bool,
+    scratch: &mut String,
+    sink: &mut S,
+) {
+    let b = core.as_bytes();
+    let mut start: Option<usize> = None;
+    for (i, &c) in b.iter().enumerate() {
+        let in_word = c.is_ascii_alphanumeric()
+            || c == b'\'' && start.is_some() && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
+        if in_word {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            let mut at = At {
+                sink: &mut *sink,
+                from: base + s,
+                to: base + i,
+            };
+            word(&core[s..i], boundary, scratch, &mut at);
+            boundary = false;
+        }
+        if matches!(
+            c,
+            b'.' | b';' | b'!' | b'?' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
+        ) {
+            boundary = true;
+        }
+    }
+    if let Some(s) = start {
+        let mut at = At {
+            sink,
+            from: base + s,
+            to: base + b.len(),
+        };
+        word(&core[s..], boundary, scratch, &mut at);
+    }
+}
+
 /// A chunk with Han or Kana in it (`您发送到“bob@example.com”的邮件`): each character is a
 /// token, and each run of other characters between them is read as a chunk of its own, so an
 /// address inside stays one placeholder.
@@ -320,15 +370,13 @@ fn placeholder(core: &str) -> Option<&'static str> {
         return Some("<url>");
     }
     if core.contains('.') {
-        let parts: Vec<&str> = core.split('.').collect();
-        let all_fit = parts.len() >= 2
-            && parts.iter().all(|p| {
-                !p.is_empty()
-                    && p.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':')
-            });
-        if all_fit {
-            let digits = parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        let fits = |p: &str| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':'))
+        };
+        if core.split('.').all(fits) {
+            let digits = core.bytes().all(|b| b.is_ascii_digit() || b == b'.');
             return Some(if digits { "<num>" } else { "<host>" });
         }
     }
@@ -337,20 +385,26 @@ fn placeholder(core: &str) -> Option<&'static str> {
 
 /// Expands, folds and stems one word, then hands it (or its parts) to the sink.
 fn word<S: Sink>(raw: &str, boundary: bool, scratch: &mut String, sink: &mut At<'_, S>) {
-    scratch.clear();
-    for c in raw.chars() {
-        if c == '’' {
-            scratch.push('\'');
-        } else {
-            scratch.extend(c.to_lowercase());
-        }
-    }
-    if scratch.bytes().all(|b| b.is_ascii_digit()) {
-        sink.token("<num>", boundary);
+    let digits = raw.bytes().filter(u8::is_ascii_digit).count();
+    if digits > 0 {
+        sink.token(if digits == raw.len() { "<num>" } else { "<id>" }, boundary);
         return;
     }
-    if scratch.bytes().any(|b| b.is_ascii_digit()) {
-        sink.token("<id>", boundary);
+    scratch.clear();
+    if raw.is_ascii() {
+        scratch.push_str(raw);
+        scratch.make_ascii_lowercase();
+    } else {
+        for c in raw.chars() {
+            if c == '’' {
+                scratch.push('\'');
+            } else {
+                scratch.extend(c.to_lowercase());
+            }
+        }
+    }
+    if !scratch.contains('\'') {
+        emit(scratch.as_str(), boundary, sink);
         return;
     }
     // English contractions: `couldn't` = `could not`; `user's` = `user`.
@@ -400,21 +454,18 @@ fn word<S: Sink>(raw: &str, boundary: bool, scratch: &mut String, sink: &mut At<
         emit(&joined, boundary, sink);
         return;
     }
-    let w = std::mem::take(scratch);
-    emit(&w, boundary, sink);
-    *scratch = w;
+    emit(scratch.as_str(), boundary, sink);
 }
 
 /// Maps spellings, splits the expansions they name, and stems.
 fn emit<S: Sink>(word: &str, boundary: bool, sink: &mut At<'_, S>) {
-    let word = SPELLINGS
-        .iter()
-        .find(|(from, _)| *from == word)
-        .map_or(word, |(_, to)| to);
-    let mut first = true;
-    for part in word.split(' ') {
-        sink.token(stem(part), boundary && first);
-        first = false;
+    let word = respell(word);
+    match word.split_once(' ') {
+        None => sink.token(stem(word), boundary),
+        Some((a, b)) => {
+            sink.token(stem(a), boundary);
+            sink.token(stem(b), false);
+        }
     }
 }
 

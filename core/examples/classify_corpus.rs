@@ -12,7 +12,7 @@ fn main() {
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("json");
             (
-                v["code"].as_u64().map(|c| c as u16),
+                v["code"].as_u64().and_then(|c| u16::try_from(c).ok()),
                 v["text"].as_str().unwrap_or("").to_owned(),
             )
         })

@@ -33,6 +33,7 @@ bench: bench-rust bench-bounces bench-python bench-node ## Every benchmark, each
 bench-rust: ## Rust core: replies/s on bench/replies.jsonl and ns by text length (criterion), as ratios
 	$(CARGO) bench --locked -p smtpcodes --bench classify -- --warm-up-time 2 --measurement-time 5
 	python3 bench/criterion_report.py
+	python3 bench/instructions.py
 
 .PHONY: bench-bounces
 bench-bounces: ## Bounce emails against Perl Sisimai, and log scanning MB/s and memory

@@ -54,6 +54,11 @@ fuzz: ## Run each cargo-fuzz target for FUZZ_SECONDS, 5 s per input at most (nee
 			-dict=dict/bounce.dict -print_final_stats=1) || exit 1; \
 	done
 
+.PHONY: fuzz-python
+fuzz-python: python-develop ## Fuzz the Python entry points' argument handling with atheris for FUZZ_SECONDS
+	$(VPY) -m pip install --quiet --disable-pip-version-check atheris
+	$(VPY) fuzz/python/fuzz_arguments.py -max_total_time=$(FUZZ_SECONDS) -timeout=5 -print_final_stats=1
+
 .PHONY: agreement
 agreement: ## Agreement with the labelled corpora: tests/corpus per source (open and blind halves), and the Sisimai-labelled replies and emails (CORPUS=path)
 	$(CARGO) run --quiet --release --locked -p smtpcodes --example agreement -- tests/corpus

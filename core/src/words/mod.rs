@@ -18,7 +18,6 @@ pub(crate) mod token;
 pub(crate) struct LexEntry {
     pub tokens: &'static [(&'static str, bool)],
     pub concept: u8,
-    #[allow(dead_code)] // read by the tests through `lexicon_languages`
     pub lang: &'static str,
 }
 
@@ -292,7 +291,7 @@ impl Words {
             let group = &last[..rule.groups.len()];
             if group.iter().all(Option::is_some) {
                 let first = group.iter().flatten().map(|x| x.pos).min().unwrap_or(0);
-                if h.end - first < 3 * u32::from(rule.window) {
+                if h.end.saturating_sub(first) < 3 * u32::from(rule.window) {
                     let from = group.iter().flatten().map(|x| x.from).min().unwrap_or(0);
                     let to = group.iter().flatten().map(|x| x.to).max().unwrap_or(0);
                     return Some((from as usize, to as usize));

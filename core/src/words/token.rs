@@ -240,14 +240,14 @@ fn chunk_tokens<S: Sink>(
         return after;
     }
     // Words inside the chunk: split at anything that is neither a letter, a digit nor an
-    // apostrophe between letters; CJK characters are words of their own.
+    // apostrophe between letters. (A chunk with Han or Kana went to `mixed_chunk` above.)
     let mut word_start: Option<usize> = None;
     let bytes_end = core.len();
     let mut iter = core.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
         let next_is_alnum = iter.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
-        let in_word = c.is_alphanumeric() && !is_cjk(c)
-            || (c == '\'' || c == '’') && word_start.is_some() && next_is_alnum;
+        let in_word =
+            c.is_alphanumeric() || (c == '\'' || c == '’') && word_start.is_some() && next_is_alnum;
         if in_word {
             word_start.get_or_insert(i);
             continue;
@@ -261,15 +261,7 @@ fn chunk_tokens<S: Sink>(
             word(&core[s..i], boundary, scratch, &mut at);
             boundary = false;
         }
-        if is_cjk(c) {
-            sink.token(
-                &core[i..i + c.len_utf8()],
-                boundary,
-                base + i,
-                base + i + c.len_utf8(),
-            );
-            boundary = false;
-        } else if is_hard_boundary(c) {
+        if is_hard_boundary(c) {
             boundary = true;
         }
     }

@@ -597,7 +597,7 @@ fn best_rule(ev: &Evidence<'_>) -> Option<(usize, &'static str)> {
             best = Some(r);
         }
     };
-    for &p in ev.hits.found() {
+    for p in ev.hits.found() {
         for &r in RULES_BY_PATTERN[usize::from(p)] {
             consider(usize::from(r));
         }

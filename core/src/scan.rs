@@ -1,34 +1,168 @@
 //! One pass of one automaton over the reply text finds every rule pattern and provider marker;
 //! the rules are then decided from that set of hits, never by scanning again.
+//!
+//! The automaton is a dense DFA built once from the patterns (Aho-Corasick with its failure
+//! transitions resolved), over byte classes that fold ASCII case: a text byte costs one table
+//! load, and states that end a pattern are numbered last, so one comparison tells whether any
+//! pattern ends at a byte.
 
 use std::sync::LazyLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::tables::{MARKER_PROVIDER, PATTERNS, PATTERN_COUNT, PROVIDERS};
 
 const WORDS: usize = PATTERN_COUNT.div_ceil(64);
 
+/// The patterns of `data/rules.toml` as one DFA.
+struct Dfa {
+    /// The class of each byte; ASCII upper case folds to lower case, bytes no pattern holds
+    /// are class 0.
+    classes: [u8; 256],
+    /// Transitions, premultiplied: a state is the index of its row (`id * stride`).
+    trans: Vec<u32>,
+    stride: usize,
+    /// The first state (premultiplied) that ends a pattern; every later state does too.
+    first_out: u32,
+    /// For output state `k` (counted from `first_out`), its patterns are
+    /// `out_pats[out_index[k]..out_index[k + 1]]`.
+    out_index: Vec<u32>,
+    out_pats: Vec<u16>,
+}
+
+impl Dfa {
+    fn build(patterns: &[&[u8]]) -> Dfa {
+        const NONE: u32 = u32::MAX;
+        // Byte classes: one per distinct byte of the patterns (written in lower case).
+        let mut classes = [0u8; 256];
+        let mut next = 1usize;
+        let mut used = [false; 256];
+        for p in patterns {
+            for &b in *p {
+                used[usize::from(b.to_ascii_lowercase())] = true;
+            }
+        }
+        for b in 0..=255u8 {
+            if used[usize::from(b)] && !b.is_ascii_uppercase() {
+                classes[usize::from(b)] = u8::try_from(next)
+                    .unwrap_or_else(|_| unreachable!("at most 255 distinct pattern bytes"));
+                next += 1;
+            }
+        }
+        for b in b'A'..=b'Z' {
+            classes[usize::from(b)] = classes[usize::from(b.to_ascii_lowercase())];
+        }
+        let stride = next;
+
+        // The trie.
+        let mut goto: Vec<u32> = vec![NONE; stride];
+        let mut outputs: Vec<Vec<u16>> = vec![Vec::new()];
+        for (i, p) in patterns.iter().enumerate() {
+            let mut s = 0usize;
+            for &b in *p {
+                let c = usize::from(classes[usize::from(b)]);
+                let t = goto[s * stride + c];
+                s = if t == NONE {
+                    let id = outputs.len();
+                    goto[s * stride + c] = u32::try_from(id).unwrap_or(NONE);
+                    goto.extend(std::iter::repeat_n(NONE, stride));
+                    outputs.push(Vec::new());
+                    id
+                } else {
+                    t as usize
+                };
+            }
+            outputs[s].push(u16::try_from(i).unwrap_or(u16::MAX));
+        }
+        let states = outputs.len();
+
+        // Failure transitions, breadth first, folded into a complete transition table.
+        let mut fail = vec![0usize; states];
+        let mut delta = goto;
+        let mut queue = std::collections::VecDeque::new();
+        for t in &mut delta[..stride] {
+            match *t {
+                NONE => *t = 0,
+                next => queue.push_back(next as usize),
+            }
+        }
+        while let Some(s) = queue.pop_front() {
+            let inherited = outputs[fail[s]].clone();
+            outputs[s].extend(inherited);
+            for c in 0..stride {
+                let t = delta[s * stride + c];
+                let via_fail = delta[fail[s] * stride + c];
+                if t == NONE {
+                    delta[s * stride + c] = via_fail;
+                } else {
+                    fail[t as usize] = via_fail as usize;
+                    queue.push_back(t as usize);
+                }
+            }
+        }
+
+        // Number the states that end a pattern last.
+        let mut order: Vec<usize> = (0..states).filter(|&s| outputs[s].is_empty()).collect();
+        let quiet = order.len();
+        order.extend((0..states).filter(|&s| !outputs[s].is_empty()));
+        let mut new_id = vec![0u32; states];
+        for (n, &s) in order.iter().enumerate() {
+            new_id[s] = u32::try_from(n * stride).unwrap_or(u32::MAX);
+        }
+        let mut trans = vec![0u32; states * stride];
+        for (n, &s) in order.iter().enumerate() {
+            for c in 0..stride {
+                trans[n * stride + c] = new_id[delta[s * stride + c] as usize];
+            }
+        }
+        let mut out_index = Vec::with_capacity(states - quiet + 1);
+        let mut out_pats = Vec::new();
+        for &s in &order[quiet..] {
+            out_index.push(u32::try_from(out_pats.len()).unwrap_or(u32::MAX));
+            out_pats.extend_from_slice(&outputs[s]);
+        }
+        out_index.push(u32::try_from(out_pats.len()).unwrap_or(u32::MAX));
+        Dfa {
+            classes,
+            trans,
+            stride,
+            first_out: u32::try_from(quiet * stride).unwrap_or(u32::MAX),
+            out_index,
+            out_pats,
+        }
+    }
+
+    /// Calls `found(pattern, end)` for every occurrence of every pattern, overlapping ones
+    /// included, in order of their end.
+    #[inline]
+    fn each(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
+        let mut s = 0u32;
+        for (i, &b) in text.iter().enumerate() {
+            s = self.trans[s as usize + usize::from(self.classes[usize::from(b)])];
+            if s >= self.first_out {
+                let k = (s - self.first_out) as usize / self.stride;
+                let (from, to) = (self.out_index[k] as usize, self.out_index[k + 1] as usize);
+                for &p in &self.out_pats[from..to] {
+                    found(usize::from(p), i + 1);
+                }
+            }
+        }
+    }
+}
+
 /// Every pattern of `data/rules.toml`, compiled once, on first use.
-static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(PATTERNS.iter().map(|p| p.text))
-        .unwrap_or_else(|e| unreachable!("the generated patterns always build: {e}"))
+static AUTOMATON: LazyLock<Dfa> = LazyLock::new(|| {
+    let patterns: Vec<&[u8]> = PATTERNS.iter().map(|p| p.text.as_bytes()).collect();
+    Dfa::build(&patterns)
 });
 
 /// Forces the automaton to be built now rather than on the first call.
 pub(crate) fn warm_up() {
     LazyLock::force(&AUTOMATON);
+    LazyLock::force(&MARKERS);
 }
 
 /// Which patterns occur in a text.
 pub(crate) struct Hits {
     bits: [u64; WORDS],
-    /// The patterns hit, in order of first occurrence, without repeats.
-    order: Vec<u16>,
 }
 
 impl Hits {
@@ -40,17 +174,39 @@ impl Hits {
         patterns.iter().any(|&p| self.has(p))
     }
 
-    /// The patterns found, in the order they first occur in the text.
-    pub(crate) fn found(&self) -> &[u16] {
-        &self.order
+    /// The patterns found, in pattern order.
+    pub(crate) fn found(&self) -> Found<'_> {
+        Found {
+            bits: &self.bits,
+            word: 0,
+            rest: self.bits.first().copied().unwrap_or(0),
+        }
     }
 
-    fn set(&mut self, pattern: usize) -> bool {
-        let word = &mut self.bits[pattern / 64];
-        let bit = 1 << (pattern % 64);
-        let new = *word & bit == 0;
-        *word |= bit;
-        new
+    fn set(&mut self, pattern: usize) {
+        self.bits[pattern / 64] |= 1 << (pattern % 64);
+    }
+}
+
+/// The set bits of a [`Hits`], in order.
+pub(crate) struct Found<'h> {
+    bits: &'h [u64; WORDS],
+    word: usize,
+    rest: u64,
+}
+
+impl Iterator for Found<'_> {
+    type Item = u16;
+
+    #[inline]
+    fn next(&mut self) -> Option<u16> {
+        while self.rest == 0 {
+            self.word += 1;
+            self.rest = *self.bits.get(self.word)?;
+        }
+        let bit = self.rest.trailing_zeros() as usize;
+        self.rest &= self.rest - 1;
+        u16::try_from(self.word * 64 + bit).ok()
     }
 }
 
@@ -60,51 +216,60 @@ fn is_word_byte(b: u8) -> bool {
 
 /// Finds every pattern in `text`, honouring the word-boundary marks of the patterns.
 pub(crate) fn scan(text: &str) -> Hits {
-    let mut hits = Hits {
-        bits: [0; WORDS],
-        order: Vec::new(),
-    };
+    let mut hits = Hits { bits: [0; WORDS] };
     let bytes = text.as_bytes();
-    for m in AUTOMATON.find_overlapping_iter(text) {
-        let p = m.pattern().as_usize();
+    AUTOMATON.each(bytes, |p, end| {
         let entry = &PATTERNS[p];
-        if entry.word_start && m.start() > 0 && is_word_byte(bytes[m.start() - 1]) {
-            continue;
+        let start = end - entry.text.len();
+        if entry.word_start && start > 0 && is_word_byte(bytes[start - 1]) {
+            return;
         }
-        if entry.word_end && m.end() < bytes.len() && is_word_byte(bytes[m.end()]) {
-            continue;
+        if entry.word_end && end < bytes.len() && is_word_byte(bytes[end]) {
+            return;
         }
-        if hits.set(p) {
-            hits.order.push(u16::try_from(p).unwrap_or(u16::MAX));
-        }
-    }
+        hits.set(p);
+    });
     hits
 }
 
+/// The patterns that mark a provider.
+static MARKERS: LazyLock<[u64; WORDS]> = LazyLock::new(|| {
+    let mut mask = [0u64; WORDS];
+    for (p, &i) in MARKER_PROVIDER.iter().enumerate() {
+        if i != u8::MAX {
+            mask[p / 64] |= 1 << (p % 64);
+        }
+    }
+    mask
+});
+
 /// The first provider, in table order, that one of these patterns marks.
-fn marked_provider(found: &[u16]) -> Option<usize> {
-    found
-        .iter()
-        .filter_map(|&p| MARKER_PROVIDER.get(usize::from(p)).copied())
-        .filter(|&i| i != u8::MAX)
-        .min()
-        .map(usize::from)
+fn marked_provider(hits: &Hits) -> Option<usize> {
+    let mut best = u8::MAX;
+    for (w, (&bits, &mask)) in hits.bits.iter().zip(MARKERS.iter()).enumerate() {
+        let mut rest = bits & mask;
+        while rest != 0 {
+            let p = w * 64 + rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            best = best.min(MARKER_PROVIDER[p]);
+        }
+    }
+    (best != u8::MAX).then_some(usize::from(best))
 }
 
 /// The provider named by markers in the text, else by the host hint (a host name or a
 /// recipient domain, matched on whole labels: `mx.gmail.com` and `gmail.com`, not `notgmail.com`).
 pub(crate) fn provider(hits: &Hits, host: Option<&str>) -> Option<usize> {
-    if let Some(i) = marked_provider(hits.found()) {
+    if let Some(i) = marked_provider(hits) {
         return Some(i);
     }
     let host = host?.trim().trim_end_matches('.');
-    // The host may carry a marker itself (`us-smtp-inbound-1.mimecast.com`, `ironport.example.org`).
+    // The host may carry a marker itself (`us-smtp-inbound-1.mimecast.com`, `ironport.example.org`),
+    // with no word boundaries asked.
     if !host.is_empty() && host.len() <= 255 {
-        let mut found = Vec::new();
-        for m in AUTOMATON.find_overlapping_iter(host) {
-            found.push(u16::try_from(m.pattern().as_usize()).unwrap_or(u16::MAX));
-        }
-        if let Some(i) = marked_provider(&found) {
+        let mut marked = Hits { bits: [0; WORDS] };
+        AUTOMATON.each(host.as_bytes(), |p, _| marked.set(p));
+        if let Some(i) = marked_provider(&marked) {
             return Some(i);
         }
     }
@@ -121,4 +286,39 @@ pub(crate) fn provider(hits: &Hits, host: Option<&str>) -> Option<usize> {
                 && (host.len() == suffix.len() || host[host.len() - suffix.len() - 1] == b'.')
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The DFA finds what a naive search finds: every occurrence, overlapping, case folded.
+    #[test]
+    fn dfa_agrees_with_a_naive_search() {
+        let patterns: Vec<&[u8]> = vec![b"he", b"she", b"his", b"hers", b"e", b"s-h", b"\xc3\xa9t"];
+        let dfa = Dfa::build(&patterns);
+        for text in [
+            "ushers",
+            "USHERS she said",
+            "this is HIS s-h",
+            "",
+            "e",
+            "\u{e9}t\u{c9}t",
+        ] {
+            let mut got = Vec::new();
+            dfa.each(text.as_bytes(), |p, end| got.push((end, p)));
+            got.sort_unstable();
+            let lower = text.as_bytes().to_ascii_lowercase();
+            let mut want = Vec::new();
+            for (p, pat) in patterns.iter().enumerate() {
+                for end in pat.len()..=lower.len() {
+                    if &lower[end - pat.len()..end] == *pat {
+                        want.push((end, p));
+                    }
+                }
+            }
+            want.sort_unstable();
+            assert_eq!(got, want, "{text}");
+        }
+    }
 }

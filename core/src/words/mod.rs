@@ -42,33 +42,90 @@ pub(crate) struct WordRule {
 
 include!(concat!(env!("OUT_DIR"), "/words.rs"));
 
-/// Entries by their first token: exact words by the word, prefixes (`пользовател*`) by their
-/// first two characters, so that each token costs one lookup in each map.
+/// The lexicon as a trie over tokens: exact tokens are numbered (the vocabulary), so that a
+/// text token costs one hash lookup, and following an entry is comparing numbers; prefix
+/// tokens (`пользовател*`) are edges tried by `starts_with`.
 struct Index {
-    exact: FxHashMap<&'static str, Vec<u16>>,
-    prefix: FxHashMap<&'static str, Vec<u16>>,
+    /// Every exact token of the lexicon, numbered.
+    vocab: FxHashMap<&'static str, u32>,
+    /// The root's child by the first token's number.
+    root: Vec<u32>,
+    /// The child of a node (not the root) by the next token's number.
+    edges: FxHashMap<(u32, u32), u32>,
+    /// The root's prefix edges by the first two bytes of the prefix.
+    root_prefixes: FxHashMap<[u8; 2], Vec<(&'static str, u32)>>,
+    /// Whether some root prefix starts with this byte.
+    prefix_first: [bool; 256],
+    nodes: Vec<Node>,
 }
 
-/// The first two characters of a word (all of it when shorter).
-fn head(word: &str) -> &str {
-    let end = word.char_indices().nth(2).map_or(word.len(), |(i, _)| i);
-    &word[..end]
+#[derive(Default)]
+struct Node {
+    /// Prefix edges (below the root).
+    prefixes: Vec<(&'static str, u32)>,
+    /// The entries that end here, in lexicon order.
+    ends: Vec<u16>,
 }
+
+/// No token number: the token is in no entry.
+const UNKNOWN: u32 = u32::MAX;
 
 static INDEX: LazyLock<Index> = LazyLock::new(|| {
-    let mut index = Index {
-        exact: FxHashMap::default(),
-        prefix: FxHashMap::default(),
-    };
-    // ENTRIES is sorted longest first, so each list is too.
-    for (i, e) in ENTRIES.iter().enumerate() {
-        let i = u16::try_from(i).unwrap_or(u16::MAX);
-        let (first, is_prefix) = e.tokens[0];
-        if is_prefix {
-            index.prefix.entry(head(first)).or_default().push(i);
-        } else {
-            index.exact.entry(first).or_default().push(i);
+    let mut vocab: FxHashMap<&'static str, u32> = FxHashMap::default();
+    for e in ENTRIES {
+        for &(t, prefix) in e.tokens {
+            if !prefix {
+                let next = u32::try_from(vocab.len()).unwrap_or(UNKNOWN);
+                vocab.entry(t).or_insert(next);
+            }
         }
+    }
+    let mut index = Index {
+        root: vec![UNKNOWN; vocab.len()],
+        vocab,
+        edges: FxHashMap::default(),
+        root_prefixes: FxHashMap::default(),
+        prefix_first: [false; 256],
+        nodes: vec![Node::default()],
+    };
+    for (i, e) in ENTRIES.iter().enumerate() {
+        let mut node = 0u32;
+        for &(t, prefix) in e.tokens {
+            let fresh = u32::try_from(index.nodes.len()).unwrap_or(UNKNOWN);
+            let child = if prefix {
+                let list = if node == 0 {
+                    let b = t.as_bytes();
+                    index.prefix_first[usize::from(b[0])] = true;
+                    index.root_prefixes.entry([b[0], b[1]]).or_default()
+                } else {
+                    &mut index.nodes[node as usize].prefixes
+                };
+                if let Some(&(_, c)) = list.iter().find(|(p, _)| *p == t) {
+                    c
+                } else {
+                    list.push((t, fresh));
+                    fresh
+                }
+            } else {
+                let id = index.vocab[t];
+                let slot = if node == 0 {
+                    &mut index.root[id as usize]
+                } else {
+                    index.edges.entry((node, id)).or_insert(UNKNOWN)
+                };
+                if *slot == UNKNOWN {
+                    *slot = fresh;
+                }
+                *slot
+            };
+            if child == fresh {
+                index.nodes.push(Node::default());
+            }
+            node = child;
+        }
+        index.nodes[node as usize]
+            .ends
+            .push(u16::try_from(i).unwrap_or(u16::MAX));
     }
     index
 });
@@ -82,6 +139,8 @@ struct Token {
     /// Range in the arena of normalised tokens.
     start: u32,
     end: u32,
+    /// The token's number in the lexicon's vocabulary ([`UNKNOWN`] if none).
+    id: u32,
     clause: u32,
     /// Position in thirds of a word: a word counts three, a Han or Kana character one, so
     /// that a window of words spans about as much text in every script.
@@ -115,30 +174,66 @@ fn offset(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// The buffers of [`read`], kept per thread so that reading allocates nothing once they have
+/// grown to the longest text.
+#[derive(Default)]
+struct Buffers {
+    arena: String,
+    tokens: Vec<Token>,
+    scratch: String,
+    found: Vec<(usize, bool, u16)>,
+    stack: Vec<(u32, usize, bool)>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
 /// Normalises `text` and finds every concept in it.
 pub(crate) fn read(text: &str) -> Words {
-    let mut arena = String::with_capacity(text.len());
-    let mut tokens: Vec<Token> = Vec::new();
-    let mut scratch = String::new();
+    BUFFERS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffers) => read_with(text, &mut buffers),
+        Err(_) => read_with(text, &mut Buffers::default()),
+    })
+}
+
+fn read_with(text: &str, buffers: &mut Buffers) -> Words {
+    let Buffers {
+        arena,
+        tokens,
+        scratch,
+        found,
+        stack,
+    } = buffers;
+    arena.clear();
+    tokens.clear();
+    let index = &*INDEX;
     let mut clause = 0u32;
     let mut at = 0u32;
     token::tokenize(
         text,
-        &mut scratch,
+        scratch,
         &mut |t: &str, boundary: bool, from: usize, to: usize| {
             if boundary && !tokens.is_empty() {
                 clause += 1;
             }
-            at += if t.chars().next().is_some_and(token::is_cjk) {
+            let first = t.as_bytes().first().copied().unwrap_or(0);
+            at += if first >= 0x80 && t.chars().next().is_some_and(token::is_cjk) {
                 1
             } else {
                 3
+            };
+            let id = if first == b'<' {
+                UNKNOWN
+            } else {
+                index.vocab.get(t).copied().unwrap_or(UNKNOWN)
             };
             let start = offset(arena.len());
             arena.push_str(t);
             tokens.push(Token {
                 start,
                 end: offset(arena.len()),
+                id,
                 clause,
                 at,
                 from: offset(from),
@@ -146,89 +241,94 @@ pub(crate) fn read(text: &str) -> Words {
             });
         },
     );
-    let bytes = arena.as_bytes();
-    let word = |i: usize| &bytes[tokens[i].start as usize..tokens[i].end as usize];
-    let index = &*INDEX;
     let mut hits: Vec<Hit> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        let len = longest_at(
-            i,
-            tokens.len(),
-            &word,
-            &tokens,
-            index,
-            &mut |e: &LexEntry, len| {
-                let last = i + len - 1;
-                hits.push(Hit {
-                    concept: e.concept,
-                    pos: tokens[i].at,
-                    end: tokens[last].at,
-                    clause: tokens[i].clause,
-                    from: tokens[i].from,
-                    to: tokens[last].to,
-                });
-            },
-        );
+        let len = longest_at(i, tokens, arena, index, found, stack);
+        if len > 0 {
+            let last = i + len - 1;
+            let mut concepts = 0u64;
+            for &(_, _, e) in found.iter() {
+                let e = &ENTRIES[usize::from(e)];
+                if concepts & 1 << e.concept == 0 {
+                    concepts |= 1 << e.concept;
+                    hits.push(Hit {
+                        concept: e.concept,
+                        pos: tokens[i].at,
+                        end: tokens[last].at,
+                        clause: tokens[i].clause,
+                        from: tokens[i].from,
+                        to: tokens[last].to,
+                    });
+                }
+            }
+        }
         i += len.max(1);
     }
     let present = negate(&mut hits);
     Words { hits, present }
 }
 
-/// Calls `found` for every entry of the longest length that matches at token `i`; returns
-/// that length (0 when none matches).
-fn longest_at<'w>(
+/// The entries of the longest length that match at token `i`, into `found` in the order the
+/// concepts are reported (entries whose first token is exact, then those whose first token is
+/// a prefix, each in lexicon order); returns that length (0 when none matches).
+fn longest_at(
     i: usize,
-    count: usize,
-    word: &impl Fn(usize) -> &'w [u8],
     tokens: &[Token],
+    arena: &str,
     index: &Index,
-    found: &mut impl FnMut(&LexEntry, usize),
+    found: &mut Vec<(usize, bool, u16)>,
+    stack: &mut Vec<(u32, usize, bool)>,
 ) -> usize {
-    // Tokens are whole UTF-8 strings: the arena holds only what the tokenizer emitted.
-    let first = std::str::from_utf8(word(i)).unwrap_or("");
-    let exact = index.exact.get(first).map_or(&[][..], Vec::as_slice);
-    let prefixed = if index.prefix.is_empty() {
-        &[][..]
-    } else {
-        index.prefix.get(head(first)).map_or(&[][..], Vec::as_slice)
-    };
-    if exact.is_empty() && prefixed.is_empty() {
-        return 0;
-    }
-    let matches = |e: &LexEntry| {
-        let n = e.tokens.len();
-        i + n <= count
-            && tokens[i + n - 1].clause == tokens[i].clause
-            && e.tokens.iter().enumerate().all(|(k, &(t, prefix))| {
-                let w = word(i + k);
-                if prefix {
-                    w.starts_with(t.as_bytes())
-                } else {
-                    w == t.as_bytes()
-                }
-            })
-    };
-    // Each list is sorted longest first: its first match is its longest.
-    let longest = |list: &[u16]| {
-        list.iter()
-            .map(|&c| &ENTRIES[usize::from(c)])
-            .find(|e| matches(e))
-            .map_or(0, |e| e.tokens.len())
-    };
-    let best = longest(exact).max(longest(prefixed));
-    if best == 0 {
-        return 0;
-    }
-    let mut concepts = 0u64;
-    for &c in exact.iter().chain(prefixed) {
-        let e = &ENTRIES[usize::from(c)];
-        if e.tokens.len() == best && concepts & 1 << e.concept == 0 && matches(e) {
-            concepts |= 1 << e.concept;
-            found(e, best);
+    found.clear();
+    stack.clear();
+    let first = &tokens[i];
+    let word = |t: &Token| &arena[t.start as usize..t.end as usize];
+    // Every node reached: with the number of tokens read, and whether the first was a prefix.
+    if first.id != UNKNOWN {
+        let child = index.root[first.id as usize];
+        if child != UNKNOWN {
+            stack.push((child, 1, false));
         }
     }
+    let w = word(first).as_bytes();
+    if w.len() >= 2 && index.prefix_first[usize::from(w[0])] {
+        if let Some(list) = index.root_prefixes.get(&[w[0], w[1]]) {
+            for &(p, child) in list {
+                if w.starts_with(p.as_bytes()) {
+                    stack.push((child, 1, true));
+                }
+            }
+        }
+    }
+    let mut best = 0usize;
+    while let Some((node, len, prefix)) = stack.pop() {
+        let n = &index.nodes[node as usize];
+        if !n.ends.is_empty() && len >= best {
+            if len > best {
+                best = len;
+                found.clear();
+            }
+            found.extend(n.ends.iter().map(|&e| (len, prefix, e)));
+        }
+        let Some(next) = tokens.get(i + len).filter(|t| t.clause == first.clause) else {
+            continue;
+        };
+        if next.id != UNKNOWN {
+            if let Some(&child) = index.edges.get(&(node, next.id)) {
+                stack.push((child, len + 1, prefix));
+            }
+        }
+        if !n.prefixes.is_empty() {
+            let w = word(next).as_bytes();
+            for &(p, child) in &n.prefixes {
+                if w.starts_with(p.as_bytes()) {
+                    stack.push((child, len + 1, prefix));
+                }
+            }
+        }
+    }
+    found.sort_unstable_by_key(|&(_, prefix, e)| (prefix, e));
     best
 }
 

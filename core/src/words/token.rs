@@ -40,8 +40,18 @@ impl<S: Sink> At<'_, S> {
 /// Frequent misspellings and variant spellings, mapped before stemming; an expansion with a
 /// space becomes two tokens.
 #[allow(clippy::match_same_arms)] // one misspelling an arm, so the list reads as data
-fn respell(word: &str) -> &str {
-    match word {
+fn respell(word: &str) -> Option<&'static str> {
+    // Every spelling below is 4 to 11 bytes long and starts with one of these letters.
+    let first = word.as_bytes().first().copied().unwrap_or(0);
+    if !(4..=11).contains(&word.len())
+        || !matches!(
+            first,
+            b'r' | b'a' | b'm' | b'e' | b'u' | b'd' | b'c' | b'i' | b'w' | b'g'
+        )
+    {
+        return None;
+    }
+    Some(match word {
         "recipent" => "recipient",
         "reciepient" => "recipient",
         "recepient" => "recipient",
@@ -73,32 +83,57 @@ fn respell(word: &str) -> &str {
         "graylist" => "greylist",
         "grey-listed" => "greylisted",
         "gray-listed" => "greylisted",
-        other => other,
-    }
+        _ => return None,
+    })
 }
 
 /// Tokenises `text`, calling `sink` once per token. Linear in the text; `scratch` is reused
 /// for each word, so no token allocates once it has grown to the longest word.
 pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl Sink) {
+    let len = text.len();
     let mut boundary = true;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let start = rest
-            .find(|c: char| !c.is_whitespace())
-            .unwrap_or(rest.len());
-        if rest[..start].contains('\n') {
-            boundary = true;
+    let mut i = 0;
+    while i < len {
+        // The whitespace before a chunk: a line break in it is a boundary.
+        while i < len {
+            let (space, width) = space_at(text, i);
+            if !space {
+                break;
+            }
+            if text.as_bytes()[i] == b'\n' {
+                boundary = true;
+            }
+            i += width;
         }
-        rest = &rest[start..];
-        if rest.is_empty() {
+        if i >= len {
             break;
         }
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let chunk = &rest[..end];
-        let offset = text.len() - rest.len();
-        rest = &rest[end..];
-        boundary = chunk_tokens(chunk, offset, boundary, scratch, sink);
+        let start = i;
+        while i < len {
+            let (space, width) = space_at(text, i);
+            if space {
+                break;
+            }
+            i += width;
+        }
+        boundary = chunk_tokens(&text[start..i], start, boundary, scratch, sink);
     }
+}
+
+/// Whether the character at byte `i` (a character boundary) is whitespace, and its length.
+#[inline]
+fn space_at(text: &str, i: usize) -> (bool, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return (
+            matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'),
+            1,
+        );
+    }
+    text[i..]
+        .chars()
+        .next()
+        .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8()))
 }
 
 fn is_opening(c: char) -> bool {
@@ -208,7 +243,10 @@ fn chunk_tokens<S: Sink>(
     scratch: &mut String,
     sink: &mut S,
 ) -> bool {
-    if !chunk.is_ascii() && chunk.chars().any(|c| is_cjk(c) || is_cjk_punctuation(c)) {
+    if chunk.is_ascii() {
+        return ascii_chunk(chunk, offset, boundary_in, scratch, sink);
+    }
+    if chunk.chars().any(|c| is_cjk(c) || is_cjk_punctuation(c)) {
         return mixed_chunk(chunk, offset, boundary_in, scratch, sink);
     }
     let mut boundary = boundary_in;
@@ -273,6 +311,47 @@ fn chunk_tokens<S: Sink>(
         };
         word(&core[s..bytes_end], boundary, scratch, &mut at);
     }
+    after
+}
+
+/// [`chunk_tokens`] for a chunk of ASCII, byte by byte.
+fn ascii_chunk<S: Sink>(
+    chunk: &str,
+    offset: usize,
+    boundary_in: bool,
+    scratch: &mut String,
+    sink: &mut S,
+) -> bool {
+    let b = chunk.as_bytes();
+    let mut boundary = boundary_in;
+    let core_start = b
+        .iter()
+        .position(|&c| !is_opening(char::from(c)))
+        .unwrap_or(b.len());
+    if b[..core_start]
+        .iter()
+        .any(|&c| is_hard_boundary(char::from(c)))
+    {
+        boundary = true;
+    }
+    let inner = &b[core_start..];
+    let core_end = inner
+        .iter()
+        .rposition(|&c| !is_closing(char::from(c)))
+        .map_or(0, |i| i + 1);
+    let after = inner[core_end..]
+        .iter()
+        .any(|&c| is_hard_boundary(char::from(c)));
+    if core_end == 0 {
+        return boundary || after;
+    }
+    let core = &chunk[core_start..core_start + core_end];
+    let base = offset + core_start;
+    if let Some(placeholder) = placeholder(core) {
+        sink.token(placeholder, boundary, base, base + core.len());
+        return after;
+    }
+    ascii_words(core, base, boundary, scratch, sink);
     after
 }
 
@@ -355,6 +434,10 @@ fn mixed_chunk<S: Sink>(
 
 /// Addresses, URLs, hosts and dotted numbers (enhanced codes, IPs, versions) as placeholders.
 fn placeholder(core: &str) -> Option<&'static str> {
+    // Each form below needs one of these bytes: most words have none.
+    if !core.bytes().any(|b| matches!(b, b'@' | b'.' | b':')) {
+        return None;
+    }
     if core.contains('@') && core.len() > 2 {
         return Some("<addr>");
     }
@@ -449,9 +532,13 @@ fn word<S: Sink>(raw: &str, boundary: bool, scratch: &mut String, sink: &mut At<
     emit(scratch.as_str(), boundary, sink);
 }
 
-/// Maps spellings, splits the expansions they name, and stems.
+/// Maps spellings, splits the expansions they name, and stems. (A word holds no space: only
+/// an expansion does.)
 fn emit<S: Sink>(word: &str, boundary: bool, sink: &mut At<'_, S>) {
-    let word = respell(word);
+    let Some(word) = respell(word) else {
+        sink.token(stem(word), boundary);
+        return;
+    };
     match word.split_once(' ') {
         None => sink.token(stem(word), boundary),
         Some((a, b)) => {

@@ -29,6 +29,11 @@ impl Enhanced {
         let start = b
             .iter()
             .position(|c| !matches!(c, b'#' | b'(' | b'[' | b'<' | b'\'' | b'"' | b':'))?;
+        // The class and the dot after it, before anything else is looked at: most tokens are words.
+        if b.get(start + 1) != Some(&b'.') || !matches!(b[start], b'2' | b'4' | b'5' | b'X' | b'x')
+        {
+            return None;
+        }
         let end = b.iter().rposition(|c| {
             !matches!(
                 c,
@@ -165,118 +170,140 @@ struct Unwrapped<'a> {
     host: Option<&'a str>,
 }
 
-/// Parts of the phrases wrappers start with, as the MTAs write them: a reply that holds none of
-/// them is read as it stands, without looking for each wrapper in turn. They are searched
-/// case-sensitively (SIMD `memmem`, an order of magnitude cheaper than a case-insensitive
-/// automaton), so each is a part that MTAs write in lower case: `SMTP error from remote mail
-/// server` and `Remote host said:` are found by `rror from remote` and ` said:`.
-static CUES: LazyLock<Vec<memmem::Finder<'static>>> = LazyLock::new(|| {
-    [
-        " said:",
-        " refused to talk to me:",
-        "rror from remote ",
-        "RROR FROM REMOTE ",
-        " returned was:",
-        "remote server was:",
-        " returned '",
-        " SAID:",
-    ]
-    .into_iter()
-    .map(|c| memmem::Finder::new(c).into_owned())
-    .collect()
+/// Whether the first bytes of a text hold one of the parts of the phrases wrappers start
+/// with, as the MTAs write them: a reply that holds none of them is read as it stands, without
+/// looking for each wrapper in turn. They are matched case-sensitively, each a part that MTAs
+/// write in lower case: `SMTP error from remote mail server` and `Remote host said:` are found
+/// by `rror from remote` and ` said:`. Every part holds a `:`, a `'` or an `f`/`F` at a fixed
+/// place, so one `memchr` pass finds the places to compare.
+fn has_cue(window: &[u8]) -> bool {
+    let at_colon = |p: usize| {
+        let before = &window[..=p];
+        [
+            &b" said:"[..],
+            b" refused to talk to me:",
+            b" returned was:",
+            b"remote server was:",
+            b" SAID:",
+        ]
+        .iter()
+        .any(|cue| before.ends_with(cue))
+    };
+    let from_remote = |p: usize, cue: &[u8]| p >= 5 && window[p - 5..].starts_with(cue);
+    memchr::memchr3_iter(b':', b'\'', b'f', window).any(|p| match window[p] {
+        b':' => at_colon(p),
+        b'\'' => window[..=p].ends_with(b" returned '"),
+        _ => from_remote(p, b"rror from remote "),
+    }) || memchr::memchr_iter(b'F', window).any(|p| from_remote(p, b"RROR FROM REMOTE "))
+}
+
+/// The phrases looked for in a lower-cased window, each with its searcher built once.
+#[derive(Clone, Copy)]
+enum Needle {
+    RemoteHostSaid,
+    DoesNotLikeRecipient,
+    SenderWasRejected,
+    FailedAfterData,
+    GreetingFailed,
+    NameRejected,
+    EximAfter,
+    Host,
+    BracketSaid,
+    Said,
+    RefusedToTalk,
+    EximFor,
+    Reason,
+    Command,
+    GmailOtherServer,
+    GmailRemoteServer,
+    Returned,
+    ColonSpace,
+    GivingUpOn,
+    NotGoingToTry,
+}
+
+const NEEDLES: [&str; 20] = [
+    "remote host said:",
+    "does not like recipient",
+    "sender was rejected",
+    "failed after i sent the message",
+    "greeting failed",
+    "my name was rejected",
+    "smtp error from remote mail server after ",
+    "host ",
+    "] said:",
+    " said:",
+    " refused to talk to me:",
+    "smtp error from remote server for ",
+    "reason:",
+    " command",
+    "the error that the other server returned was:",
+    "the response from the remote server was:",
+    " returned '",
+    ": ",
+    "giving up on ",
+    "i'm not going to try again",
+];
+
+impl Needle {
+    fn text(self) -> &'static str {
+        NEEDLES[self as usize]
+    }
+
+    fn len(self) -> usize {
+        self.text().len()
+    }
+}
+
+type Finders = (memmem::Finder<'static>, memmem::FinderRev<'static>);
+
+static FINDERS: LazyLock<Vec<Finders>> = LazyLock::new(|| {
+    NEEDLES
+        .iter()
+        .map(|n| (memmem::Finder::new(n), memmem::FinderRev::new(n)))
+        .collect()
 });
 
-/// Every needle searched for in a lower-cased window, with its searcher built once: building
-/// a searcher per call cost more than the search itself.
-static FINDERS: LazyLock<
-    Vec<(
-        &'static str,
-        memmem::Finder<'static>,
-        memmem::FinderRev<'static>,
-    )>,
-> = LazyLock::new(|| {
-    [
-        "remote host said:",
-        "does not like recipient",
-        "sender was rejected",
-        "failed after i sent the message",
-        "greeting failed",
-        "my name was rejected",
-        "smtp error from remote mail server after ",
-        "host ",
-        "] said:",
-        " said:",
-        " refused to talk to me:",
-        "smtp error from remote server for ",
-        "reason:",
-        " command",
-        "the error that the other server returned was:",
-        "the response from the remote server was:",
-        " returned '",
-        ": ",
-        "giving up on ",
-        "i'm not going to try again",
-    ]
-    .into_iter()
-    .map(|n| {
-        (
-            n,
-            memmem::Finder::new(n).into_owned(),
-            memmem::FinderRev::new(n).into_owned(),
-        )
-    })
-    .collect()
-});
-
-fn finder(
-    needle: &str,
-) -> Option<&'static (
-    &'static str,
-    memmem::Finder<'static>,
-    memmem::FinderRev<'static>,
-)> {
-    FINDERS.iter().find(|(n, _, _)| *n == needle)
+fn finder(needle: Needle) -> &'static Finders {
+    &FINDERS[needle as usize]
 }
 
 /// Case-insensitive (ASCII) search in the first [`WRAPPER_WINDOW`] bytes.
 struct Window {
-    lower: Vec<u8>,
+    bytes: [u8; WRAPPER_WINDOW],
+    len: usize,
 }
 
 impl Window {
     fn new(s: &str) -> Window {
-        let end = s.len().min(WRAPPER_WINDOW);
-        Window {
-            lower: s.as_bytes()[..end].to_ascii_lowercase(),
+        let len = s.len().min(WRAPPER_WINDOW);
+        let mut bytes = [0u8; WRAPPER_WINDOW];
+        for (out, b) in bytes.iter_mut().zip(&s.as_bytes()[..len]) {
+            *out = b.to_ascii_lowercase();
         }
+        Window { bytes, len }
     }
 
-    fn find(&self, needle: &str) -> Option<usize> {
+    fn lower(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    fn find(&self, needle: Needle) -> Option<usize> {
         self.find_from(0, needle)
     }
 
-    fn find_from(&self, from: usize, needle: &str) -> Option<usize> {
-        let hay = self.lower.get(from..)?;
-        let at = match finder(needle) {
-            Some((_, f, _)) => f.find(hay),
-            None => memmem::find(hay, needle.as_bytes()),
-        };
-        at.map(|i| i + from)
+    fn find_from(&self, from: usize, needle: Needle) -> Option<usize> {
+        let hay = self.lower().get(from..)?;
+        finder(needle).0.find(hay).map(|i| i + from)
     }
 
-    fn rfind(&self, needle: &str) -> Option<usize> {
-        match finder(needle) {
-            Some((_, _, r)) => r.rfind(&self.lower),
-            None => memmem::rfind(&self.lower, needle.as_bytes()),
-        }
+    fn rfind(&self, needle: Needle) -> Option<usize> {
+        finder(needle).1.rfind(self.lower())
     }
 
     /// Whether `before` (a part of the window) holds `needle`.
-    fn holds(before: &[u8], needle: &str) -> bool {
-        match finder(needle) {
-            Some((_, f, _)) => f.find(before).is_some(),
-            None => memmem::find(before, needle.as_bytes()).is_some(),
-        }
+    fn holds(before: &[u8], needle: Needle) -> bool {
+        finder(needle).0.find(before).is_some()
     }
 }
 
@@ -309,8 +336,7 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
     }
     s = strip_diagnostic_type(s);
 
-    let window = &s.as_bytes()[..s.len().min(WRAPPER_WINDOW)];
-    if !CUES.iter().any(|c| c.find(window).is_some()) {
+    if !has_cue(&s.as_bytes()[..s.len().min(WRAPPER_WINDOW)]) {
         return Unwrapped {
             reply: s,
             command,
@@ -320,22 +346,22 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
     let w = Window::new(s);
 
     // qmail: `192.0.2.1 does not like recipient.\nRemote host said: 550 ...\nGiving up on 192.0.2.1.`
-    if let Some(at) = w.find("remote host said:") {
-        let before = &w.lower[..at];
-        command = if Window::holds(before, "does not like recipient") {
+    if let Some(at) = w.find(Needle::RemoteHostSaid) {
+        let before = &w.lower()[..at];
+        command = if Window::holds(before, Needle::DoesNotLikeRecipient) {
             Some(Command::Rcpt)
-        } else if Window::holds(before, "sender was rejected") {
+        } else if Window::holds(before, Needle::SenderWasRejected) {
             Some(Command::Mail)
-        } else if Window::holds(before, "failed after i sent the message") {
+        } else if Window::holds(before, Needle::FailedAfterData) {
             Some(Command::Data)
-        } else if Window::holds(before, "greeting failed") {
+        } else if Window::holds(before, Needle::GreetingFailed) {
             Some(Command::Connect)
-        } else if Window::holds(before, "my name was rejected") {
+        } else if Window::holds(before, Needle::NameRejected) {
             Some(Command::Helo)
         } else {
             None
         };
-        let reply = tail(s, at + "remote host said:".len());
+        let reply = tail(s, at + Needle::RemoteHostSaid.len());
         return Unwrapped {
             reply: strip_qmail_trailer(reply),
             command,
@@ -344,11 +370,11 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
     }
     // Exim: `SMTP error from remote mail server after RCPT TO:<a@b>: host mx [192.0.2.1]: 550 ...`
     // or `host mx [192.0.2.1] SMTP error from remote mail server after MAIL FROM:<a@b> SIZE=1: 550 ...`.
-    if let Some(at) = w.find("smtp error from remote mail server after ") {
-        if let Some(h) = w.find("host ").filter(|&h| h < at) {
+    if let Some(at) = w.find(Needle::EximAfter) {
+        if let Some(h) = w.find(Needle::Host).filter(|&h| h < at) {
             host = s.get(h + 5..at).and_then(remote_host);
         }
-        let after = at + "smtp error from remote mail server after ".len();
+        let after = at + Needle::EximAfter.len();
         if let Some((cmd_end, reply_start)) = exim_command_end(&w, after) {
             command = Command::recognize(&s[after..cmd_end]);
             let mut rest = tail(s, reply_start).trim_start();
@@ -367,11 +393,11 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
         }
     }
     // Postfix: `host mx.example.com[192.0.2.1] said: 550 ... (in reply to RCPT TO command)`.
-    if let Some(at) = w.find("] said:").or_else(|| w.find(" said:")) {
+    if let Some(at) = w.find(Needle::BracketSaid).or_else(|| w.find(Needle::Said)) {
         // `host NAME[IP]` or `host NAME [IP]`: one or two words between `host` and `said:`.
-        let h = w.lower[..at].windows(5).rposition(|x| x == b"host ");
+        let h = w.lower()[..at].windows(5).rposition(|x| x == b"host ");
         let is_host = |h: usize| {
-            let Some(between) = w.lower.get(h + 5..=at) else {
+            let Some(between) = w.lower().get(h + 5..=at) else {
                 return false;
             };
             between.contains(&b'[')
@@ -390,21 +416,21 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
         }
     }
     // Postfix, greeting refused: `host mx[192.0.2.1] refused to talk to me: 554 ...`.
-    if let Some(at) = w.find(" refused to talk to me:") {
-        if let Some(h) = w.find("host ").filter(|&h| h < at) {
+    if let Some(at) = w.find(Needle::RefusedToTalk) {
+        if let Some(h) = w.find(Needle::Host).filter(|&h| h < at) {
             host = s.get(h + 5..at).and_then(remote_host);
         }
         return Unwrapped {
-            reply: tail(s, at + " refused to talk to me:".len()),
+            reply: tail(s, at + Needle::RefusedToTalk.len()),
             command: Some(Command::Connect),
             host,
         };
     }
     // 1&1 and others: `SMTP error from remote server for TEXT command, host: h (ip) reason: 550 ...`.
-    if let Some(at) = w.find("smtp error from remote server for ") {
-        let after = at + "smtp error from remote server for ".len();
-        if let Some(reason) = w.find_from(after, "reason:") {
-            if let Some(cmd_end) = w.find_from(after, " command") {
+    if let Some(at) = w.find(Needle::EximFor) {
+        let after = at + Needle::EximFor.len();
+        if let Some(reason) = w.find_from(after, Needle::Reason) {
+            if let Some(cmd_end) = w.find_from(after, Needle::Command) {
                 command = Command::recognize(&s[after..cmd_end]).or(Some(Command::Data));
             }
             return Unwrapped {
@@ -415,10 +441,7 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
         }
     }
     // Gmail's own DSN texts: `... The error that the other server returned was: 550 ...`.
-    for cue in [
-        "the error that the other server returned was:",
-        "the response from the remote server was:",
-    ] {
+    for cue in [Needle::GmailOtherServer, Needle::GmailRemoteServer] {
         if let Some(at) = w.find(cue) {
             let reply = tail(s, at + cue.len());
             return Unwrapped {
@@ -429,8 +452,8 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
         }
     }
     // Exchange: `Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'`.
-    if let Some(at) = w.find(" returned '") {
-        let start = at + " returned '".len();
+    if let Some(at) = w.find(Needle::Returned) {
+        let start = at + Needle::Returned.len();
         let reply = tail(s, start);
         let end = reply.rfind('\'').unwrap_or(reply.len());
         return Unwrapped {
@@ -475,7 +498,7 @@ fn remote_host(s: &str) -> Option<&str> {
 /// `end of data:`, `initial connection:`. Returns the end of the phrase and the start of what
 /// follows the colon.
 fn exim_command_end(w: &Window, from: usize) -> Option<(usize, usize)> {
-    let rest = w.lower.get(from..)?;
+    let rest = w.lower().get(from..)?;
     let search_from = if rest.starts_with(b"rcpt to:") || rest.starts_with(b"mail from:") {
         // The address may itself hold colons; the phrase ends after its closing bracket.
         let gt = memchr::memchr(b'>', rest.get(..rest.len().min(600))?)?;
@@ -483,25 +506,40 @@ fn exim_command_end(w: &Window, from: usize) -> Option<(usize, usize)> {
     } else {
         from
     };
-    let colon = w.find_from(search_from, ": ")?;
+    let colon = w.find_from(search_from, Needle::ColonSpace)?;
     Some((colon, colon + 2))
 }
 
 /// Strips Postfix's trailing `(in reply to RCPT TO command)` and reads the command from it.
 fn strip_in_reply_to(s: &str) -> (&str, Option<Command>) {
-    let window_start = s.len().saturating_sub(WRAPPER_WINDOW);
-    let tail_lower = tail(s, window_start).to_ascii_lowercase();
-    let offset = s.len() - tail_lower.len();
-    if let Some(at) = tail_lower.rfind("(in reply to ") {
-        let inner = &tail_lower[at + "(in reply to ".len()..];
-        let end = inner
-            .find(" command")
-            .or_else(|| inner.find(')'))
+    const CUE: &[u8] = b"(in reply to ";
+    let window = tail(s, s.len().saturating_sub(WRAPPER_WINDOW));
+    let offset = s.len() - window.len();
+    let bytes = window.as_bytes();
+    // The last `(in reply to `, in any case.
+    let found = memchr::memrchr_iter(b'(', bytes).find(|&at| {
+        bytes
+            .get(at..at + CUE.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(CUE))
+    });
+    if let Some(at) = found {
+        let inner = &window[at + CUE.len()..];
+        let end = find_ignoring_case(inner.as_bytes(), b" command")
+            .or_else(|| memchr::memchr(b')', inner.as_bytes()))
             .unwrap_or(inner.len());
         let command = Command::recognize(&inner[..end]);
         return (head(s, offset + at), command);
     }
     (s, None)
+}
+
+/// The first place `needle` (lower case) occurs in `hay`, ignoring ASCII case.
+fn find_ignoring_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), hay).find(|&at| {
+        hay.get(at + 1..at + needle.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(rest))
+    })
 }
 
 /// Strips qmail's closing words: `Giving up on 192.0.2.1.` and `I'm not going to try again; ...`.
@@ -510,13 +548,10 @@ fn strip_qmail_trailer(s: &str) -> &str {
     let window = tail(s, lower_window_start);
     let offset = s.len() - window.len();
     let w = Window::new(window);
-    let cut = [
-        w.rfind("giving up on "),
-        w.rfind("i'm not going to try again"),
-    ]
-    .into_iter()
-    .flatten()
-    .min();
+    let cut = [w.rfind(Needle::GivingUpOn), w.rfind(Needle::NotGoingToTry)]
+        .into_iter()
+        .flatten()
+        .min();
     match cut {
         Some(at) => head(s, offset + at),
         None => s,

@@ -419,6 +419,38 @@ impl Severity {
     }
 }
 
+/// The words of a command hint that [`Command::recognize`] knows; the last ten name the
+/// other commands.
+const HINT_WORDS: [&str; 24] = [
+    "data",
+    "bdat",
+    "rcpt",
+    "mail",
+    "helo",
+    "ehlo",
+    "lhlo",
+    "starttls",
+    "tls",
+    "auth",
+    "connect",
+    "connection",
+    "greeting",
+    "banner",
+    "rset",
+    "vrfy",
+    "expn",
+    "noop",
+    "quit",
+    "help",
+    "etrn",
+    "atrn",
+    "burl",
+    "turn",
+];
+
+/// The bits of [`HINT_WORDS`] that name the other commands (`rset` ... `turn`).
+const OTHER_WORDS: u32 = ((1 << 24) - 1) & !((1 << 14) - 1);
+
 impl Command {
     /// Reads a command hint as callers and logs spell it: `"RCPT TO"`, `"rcpt"`,
     /// `"MAIL FROM:<a@b>"`, `"end of DATA"`, `"EHLO"`, `"initial connection"`.
@@ -438,54 +470,44 @@ impl Command {
             *b = c.to_ascii_lowercase();
         }
         let s = &buf[..n];
-        if let Some(exact) = std::str::from_utf8(s)
-            .ok()
-            .and_then(|t| t.parse::<Command>().ok())
-        {
-            return Some(exact);
+        if let Some(exact) = Command::ALL.iter().find(|c| c.as_str().as_bytes() == s) {
+            return Some(*exact);
         }
-        let has_word = |w: &[u8]| {
-            s.split(|c| !c.is_ascii_alphanumeric())
-                .any(|part| part == w)
+        // The words of the hint (runs of ASCII letters and digits), read once.
+        let mut words = 0u32;
+        for part in s.split(|c| !c.is_ascii_alphanumeric()) {
+            if let Some(i) = HINT_WORDS.iter().position(|w| w.as_bytes() == part) {
+                words |= 1 << i;
+            }
+        }
+        let has_word = |w: &str| {
+            let i = HINT_WORDS.iter().position(|x| *x == w).unwrap_or(31);
+            words & 1 << i != 0
         };
-        let contains = |p: &[u8]| s.windows(p.len()).any(|x| x == p);
+        let contains = |p: &[u8]| memchr::memchr_iter(p[0], s).any(|at| s[at..].starts_with(p));
         if contains(b"end of data")
-            || has_word(b"data")
-            || has_word(b"bdat")
+            || has_word("data")
+            || has_word("bdat")
             || contains(b"after sending message")
         {
             Some(Command::Data)
-        } else if has_word(b"rcpt") || contains(b"rcpt to") || contains(b"recipient") {
+        } else if has_word("rcpt") || contains(b"rcpt to") || contains(b"recipient") {
             Some(Command::Rcpt)
-        } else if has_word(b"mail") || contains(b"mail from") {
+        } else if has_word("mail") || contains(b"mail from") {
             Some(Command::Mail)
-        } else if has_word(b"helo") || has_word(b"ehlo") || has_word(b"lhlo") {
+        } else if has_word("helo") || has_word("ehlo") || has_word("lhlo") {
             Some(Command::Helo)
-        } else if has_word(b"starttls") || has_word(b"tls") {
+        } else if has_word("starttls") || has_word("tls") {
             Some(Command::Starttls)
-        } else if has_word(b"auth") {
+        } else if has_word("auth") {
             Some(Command::Auth)
-        } else if has_word(b"connect")
-            || has_word(b"connection")
-            || has_word(b"greeting")
-            || has_word(b"banner")
+        } else if has_word("connect")
+            || has_word("connection")
+            || has_word("greeting")
+            || has_word("banner")
         {
             Some(Command::Connect)
-        } else if [
-            &b"rset"[..],
-            b"vrfy",
-            b"expn",
-            b"noop",
-            b"quit",
-            b"help",
-            b"etrn",
-            b"atrn",
-            b"burl",
-            b"turn",
-        ]
-        .iter()
-        .any(|w| has_word(w))
-        {
+        } else if words & OTHER_WORDS != 0 {
             Some(Command::Other)
         } else {
             None

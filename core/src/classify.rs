@@ -3,17 +3,15 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Serialize;
 
 use crate::parse::{self, Enhanced};
 use crate::retry::RetryPolicy;
 use crate::scan::{self, Hits};
 use crate::tables::{
-    self, BasicMapEntry, EnhancedMapEntry, RuleEntry, BASIC_MAP, ENHANCED_MAP, PROVIDERS, RULES,
-    RULES_BY_PATTERN, TEXTLESS_RULES,
+    self, BasicMapEntry, EnhancedMapEntry, RuleEntry, PROVIDERS, RULES, RULES_BY_PATTERN,
+    TEXTLESS_RULES,
 };
 use crate::types::{Action, Bounce, Command, Fault, Reason, Severity};
 use crate::words::{self, Words};
@@ -225,43 +223,10 @@ pub fn check_code(code: i64) -> Result<u16, Error> {
     }
 }
 
-/// The triggers after which a server states its wait: `try again in 5 minutes`.
-static WAIT_TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build([
-            "again in",
-            "retry in",
-            "back in",
-            "resend in",
-            "again after",
-            "retry after",
-            "retry-after:",
-            "retry-after",
-            "wait",
-            "waiting",
-            "greylisted for",
-            "greylisting for",
-            "graylisted for",
-            "deferred for",
-            "delayed for",
-            "try later in",
-            "reconnect in",
-        ])
-        .unwrap_or_else(|e| unreachable!("static triggers always build: {e}"))
-});
-
-/// The first wait the text states, in seconds.
-fn stated_wait(text: &str) -> Option<u32> {
-    WAIT_TRIGGERS
-        .find_iter(text)
-        .find_map(|m| parse::wait_after(text, m.end()))
-}
-
 /// Everything read from a reply before its fields are filled in.
 struct Analysis {
     text: String,
+    hits: Hits,
     code: Option<u16>,
     enhanced: Option<Enhanced>,
     severity: Severity,
@@ -305,6 +270,7 @@ fn analyse(reply: &Reply<'_>) -> Analysis {
         .flatten();
     Analysis {
         text: parsed.text,
+        hits,
         code,
         enhanced,
         severity,
@@ -318,6 +284,7 @@ fn analyse(reply: &Reply<'_>) -> Analysis {
 fn classify_reply(reply: &Reply<'_>) -> Classification {
     let Analysis {
         text,
+        hits,
         code,
         enhanced,
         severity,
@@ -352,7 +319,7 @@ fn classify_reply(reply: &Reply<'_>) -> Classification {
         },
     };
     let stated = if action == Action::Retry {
-        stated_wait(&text)
+        hits.stated_wait(&text)
     } else {
         None
     };
@@ -574,18 +541,11 @@ fn enhanced_label(e: &EnhancedMapEntry, ev: &Evidence<'_>) -> &'static str {
 
 /// The mapping of an enhanced code: a class-specific entry (`5.3.2`) before the general one (`X.3.2`).
 fn enhanced_map(e: Enhanced) -> Option<&'static EnhancedMapEntry> {
-    let find = |class: u8| {
-        ENHANCED_MAP
-            .iter()
-            .find(|m| m.class == class && m.subject == e.subject && m.detail == e.detail)
-    };
-    find(e.class).or_else(|| find(0))
+    tables::enhanced_entry(e.class, e).or_else(|| tables::enhanced_entry(0, e))
 }
 
 fn basic_map(code: u16, command: Option<Command>) -> Option<&'static BasicMapEntry> {
-    BASIC_MAP
-        .iter()
-        .find(|b| b.code == code && b.command == command)
+    tables::basic_entry(code, command)
 }
 
 /// The first rule, in evaluation order, whose conditions all hold; with the label of the

@@ -8,9 +8,35 @@
 
 use std::sync::LazyLock;
 
+use crate::parse;
 use crate::tables::{MARKER_PROVIDER, PATTERNS, PATTERN_COUNT, PROVIDERS};
 
 const WORDS: usize = PATTERN_COUNT.div_ceil(64);
+
+/// The triggers after which a server states its wait (`try again in 5 minutes`), matched in
+/// any case and anywhere: the automaton numbers them after the rule patterns.
+const WAIT_TRIGGERS: [&str; 17] = [
+    "again in",
+    "retry in",
+    "back in",
+    "resend in",
+    "again after",
+    "retry after",
+    "retry-after:",
+    "retry-after",
+    "wait",
+    "waiting",
+    "greylisted for",
+    "greylisting for",
+    "graylisted for",
+    "deferred for",
+    "delayed for",
+    "try later in",
+    "reconnect in",
+];
+
+/// How many trigger occurrences a scan keeps; a text with more is read again for them.
+const KEPT_TRIGGERS: usize = 16;
 
 /// The patterns of `data/rules.toml` as one DFA.
 struct Dfa {
@@ -150,7 +176,11 @@ impl Dfa {
 
 /// Every pattern of `data/rules.toml`, compiled once, on first use.
 static AUTOMATON: LazyLock<Dfa> = LazyLock::new(|| {
-    let patterns: Vec<&[u8]> = PATTERNS.iter().map(|p| p.text.as_bytes()).collect();
+    let patterns: Vec<&[u8]> = PATTERNS
+        .iter()
+        .map(|p| p.text.as_bytes())
+        .chain(WAIT_TRIGGERS.iter().map(|t| t.as_bytes()))
+        .collect();
     Dfa::build(&patterns)
 });
 
@@ -158,11 +188,16 @@ static AUTOMATON: LazyLock<Dfa> = LazyLock::new(|| {
 pub(crate) fn warm_up() {
     LazyLock::force(&AUTOMATON);
     LazyLock::force(&MARKERS);
+    crate::tables::warm_up();
 }
 
-/// Which patterns occur in a text.
+/// Which patterns occur in a text, and where the wait triggers are.
 pub(crate) struct Hits {
     bits: [u64; WORDS],
+    /// Trigger occurrences (start, end), in order of their end.
+    triggers: [(u32, u32); KEPT_TRIGGERS],
+    /// How many occurred (more than [`KEPT_TRIGGERS`]: not all are kept).
+    trigger_count: usize,
 }
 
 impl Hits {
@@ -186,6 +221,51 @@ impl Hits {
     fn set(&mut self, pattern: usize) {
         self.bits[pattern / 64] |= 1 << (pattern % 64);
     }
+
+    fn empty() -> Hits {
+        Hits {
+            bits: [0; WORDS],
+            triggers: [(0, 0); KEPT_TRIGGERS],
+            trigger_count: 0,
+        }
+    }
+
+    /// The first wait `text` (the text scanned) states, in seconds: the triggers are taken as a
+    /// leftmost-longest search finds them (the leftmost start, the longest there, then on from
+    /// its end), and the first one followed by a wait decides.
+    pub(crate) fn stated_wait(&self, text: &str) -> Option<u32> {
+        if self.trigger_count <= KEPT_TRIGGERS {
+            let mut kept = self.triggers;
+            return leftmost_wait(&mut kept[..self.trigger_count], text);
+        }
+        let mut all = Vec::new();
+        AUTOMATON.each(text.as_bytes(), |p, end| {
+            if let Some(t) = p.checked_sub(PATTERN_COUNT) {
+                all.push((offset(end - WAIT_TRIGGERS[t].len()), offset(end)));
+            }
+        });
+        leftmost_wait(&mut all, text)
+    }
+}
+
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// See [`Hits::stated_wait`]; `found` holds every trigger occurrence.
+fn leftmost_wait(found: &mut [(u32, u32)], text: &str) -> Option<u32> {
+    found.sort_unstable_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
+    let mut from = 0u32;
+    for &(start, end) in found.iter() {
+        if start < from {
+            continue;
+        }
+        if let Some(wait) = parse::wait_after(text, end as usize) {
+            return Some(wait);
+        }
+        from = end;
+    }
+    None
 }
 
 /// The set bits of a [`Hits`], in order.
@@ -216,9 +296,16 @@ fn is_word_byte(b: u8) -> bool {
 
 /// Finds every pattern in `text`, honouring the word-boundary marks of the patterns.
 pub(crate) fn scan(text: &str) -> Hits {
-    let mut hits = Hits { bits: [0; WORDS] };
+    let mut hits = Hits::empty();
     let bytes = text.as_bytes();
     AUTOMATON.each(bytes, |p, end| {
+        if let Some(t) = p.checked_sub(PATTERN_COUNT) {
+            if let Some(slot) = hits.triggers.get_mut(hits.trigger_count) {
+                *slot = (offset(end - WAIT_TRIGGERS[t].len()), offset(end));
+            }
+            hits.trigger_count += 1;
+            return;
+        }
         let entry = &PATTERNS[p];
         let start = end - entry.text.len();
         if entry.word_start && start > 0 && is_word_byte(bytes[start - 1]) {
@@ -267,8 +354,12 @@ pub(crate) fn provider(hits: &Hits, host: Option<&str>) -> Option<usize> {
     // The host may carry a marker itself (`us-smtp-inbound-1.mimecast.com`, `ironport.example.org`),
     // with no word boundaries asked.
     if !host.is_empty() && host.len() <= 255 {
-        let mut marked = Hits { bits: [0; WORDS] };
-        AUTOMATON.each(host.as_bytes(), |p, _| marked.set(p));
+        let mut marked = Hits::empty();
+        AUTOMATON.each(host.as_bytes(), |p, _| {
+            if p < PATTERN_COUNT {
+                marked.set(p);
+            }
+        });
         if let Some(i) = marked_provider(&marked) {
             return Some(i);
         }
@@ -291,6 +382,43 @@ pub(crate) fn provider(hits: &Hits, host: Option<&str>) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The stated wait is the one a leftmost-longest search of the triggers finds first.
+    #[test]
+    fn stated_wait_is_leftmost_longest() {
+        let reference = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(WAIT_TRIGGERS)
+            .expect("triggers build");
+        let wait = |text: &str| {
+            reference
+                .find_iter(text)
+                .find_map(|m| parse::wait_after(text, m.end()))
+        };
+        let many = "wait, ".repeat(20) + "retry in 5 minutes";
+        let texts = [
+            "Retry-After: 120",
+            "retry after 5 minutes",
+            "retry-after 60",
+            "please wait waiting 30 seconds",
+            "WAITING 30 seconds",
+            "try again in again in 10 minutes",
+            "greylisted for 300 seconds, try again in 5 minutes",
+            "try later in again after 7 hours",
+            "wait again in 3 minutes",
+            "waitwait 5",
+            "retry-after:retry after 9",
+            many.as_str(),
+            "again in again in again in again in again in again in again in again in again in again in again in again in again in again in again in again in again in again in 4",
+            "deferred for 2 hours; reconnect in 10 minutes",
+            "no wait here",
+            "",
+        ];
+        for text in texts {
+            assert_eq!(scan(text).stated_wait(text), wait(text), "{text}");
+        }
+    }
 
     /// The DFA finds what a naive search finds: every occurrence, overlapping, case folded.
     #[test]

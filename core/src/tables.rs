@@ -1,5 +1,8 @@
 //! The static tables that `build.rs` generates from `data/*.toml`, and the shapes of their rows.
 
+use std::sync::LazyLock;
+
+use crate::parse::Enhanced;
 use crate::types::{Command, Reason};
 
 /// A basic reply code of `data/reply_codes.toml`.
@@ -136,4 +139,91 @@ pub(crate) fn subject(subject: u16) -> Option<&'static SubjectEntry> {
 
 pub(crate) fn class(class: u8) -> Option<&'static ClassEntry> {
     CLASSES.iter().find(|c| c.class == class)
+}
+
+/// The highest detail any enhanced mapping names, plus one.
+fn detail_span() -> usize {
+    ENHANCED_MAP
+        .iter()
+        .map(|m| usize::from(m.detail) + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The slot of an enhanced code's class in [`ENHANCED_INDEX`] (`X` is 0).
+fn class_slot(class: u8) -> Option<usize> {
+    match class {
+        0 => Some(0),
+        2 => Some(1),
+        4 => Some(2),
+        5 => Some(3),
+        _ => None,
+    }
+}
+
+/// [`ENHANCED_MAP`] by class slot, subject (0..=7) and detail: the entry's index plus one, 0
+/// for none.
+static ENHANCED_INDEX: LazyLock<Vec<u16>> = LazyLock::new(|| {
+    let span = detail_span();
+    let mut index = vec![0u16; 4 * 8 * span];
+    for (i, m) in ENHANCED_MAP.iter().enumerate() {
+        if let Some(slot) = class_slot(m.class).filter(|_| m.subject < 8) {
+            let at = (slot * 8 + usize::from(m.subject)) * span + usize::from(m.detail);
+            if index[at] == 0 {
+                index[at] = u16::try_from(i + 1).unwrap_or(0);
+            }
+        }
+    }
+    index
+});
+
+/// The mapping of exactly this class, subject and detail (class 0: `X.s.d`).
+pub(crate) fn enhanced_entry(class: u8, e: Enhanced) -> Option<&'static EnhancedMapEntry> {
+    let span = detail_span();
+    let slot = class_slot(class)?;
+    if e.subject >= 8 || usize::from(e.detail) >= span {
+        return None;
+    }
+    let at = (slot * 8 + usize::from(e.subject)) * span + usize::from(e.detail);
+    match ENHANCED_INDEX[at] {
+        0 => None,
+        i => Some(&ENHANCED_MAP[usize::from(i) - 1]),
+    }
+}
+
+/// Reply codes are below this.
+const CODES: usize = 600;
+
+/// [`BASIC_MAP`] by code and command slot (0 for no command, else the command's index plus
+/// one): the entry's index plus one, 0 for none.
+static BASIC_INDEX: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let slots = Command::ALL.len() + 1;
+    let mut index = vec![0u8; CODES * slots];
+    for (i, b) in BASIC_MAP.iter().enumerate() {
+        if usize::from(b.code) < CODES {
+            let at = usize::from(b.code) * slots + b.command.map_or(0, |c| c.index() + 1);
+            if index[at] == 0 {
+                index[at] = u8::try_from(i + 1).unwrap_or(0);
+            }
+        }
+    }
+    index
+});
+
+/// The mapping of a basic code after this command (or with none).
+pub(crate) fn basic_entry(code: u16, command: Option<Command>) -> Option<&'static BasicMapEntry> {
+    if usize::from(code) >= CODES {
+        return None;
+    }
+    let at = usize::from(code) * (Command::ALL.len() + 1) + command.map_or(0, |c| c.index() + 1);
+    match BASIC_INDEX[at] {
+        0 => None,
+        i => Some(&BASIC_MAP[usize::from(i) - 1]),
+    }
+}
+
+/// Builds the lookup indexes now rather than on first use.
+pub(crate) fn warm_up() {
+    LazyLock::force(&ENHANCED_INDEX);
+    LazyLock::force(&BASIC_INDEX);
 }

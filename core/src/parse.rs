@@ -566,24 +566,24 @@ fn strip_qmail_trailer(s: &str) -> &str {
 fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
     let mut code = None;
     let mut enhanced = None;
-    let mut out = String::with_capacity(reply.len().min(1 << 16));
-    for (index, line) in lines(reply).enumerate() {
-        let mut tokens = line.split_ascii_whitespace().peekable();
+    let mut out = Joined::new(reply);
+    for (index, (base, line)) in lines(reply).enumerate() {
+        let mut tokens = Tokens { line, base, pos: 0 }.peekable();
         if index == 0 {
             // The leading code, and an enhanced code right after it (`550 5.1.1`, `550-5.1.1`, `550 #5.1.1`).
-            if let Some(&first) = tokens.peek() {
+            if let Some(&(at, first)) = tokens.peek() {
                 if let Some((c, rest)) = leading_code(first) {
                     code = Some(c);
                     tokens.next();
                     if rest.is_empty() {
-                        if let Some(e) = tokens.peek().and_then(|t| Enhanced::parse(t)) {
+                        if let Some(e) = tokens.peek().and_then(|&(_, t)| Enhanced::parse(t)) {
                             enhanced = Some(e);
                             tokens.next();
                         }
                     } else if let Some(e) = Enhanced::parse(rest) {
                         enhanced = Some(e);
                     } else {
-                        push_token(&mut out, rest);
+                        out.push(at + 4, rest);
                     }
                 } else if let Some(e) = Enhanced::parse(first).filter(|_| is_bare_enhanced(first)) {
                     // `5.1.1 <bob@example.org>: ...` with no basic code.
@@ -591,28 +591,27 @@ fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
                     tokens.next();
                 }
             }
-        } else if let (Some(c), Some(&first)) = (code, tokens.peek()) {
+        } else if let (Some(c), Some(&(at, first))) = (code, tokens.peek()) {
             // A continuation line: `550-5.7.1 ...`, `550 5.7.1 ...`, `550 ...`.
             if let Some((_, rest)) = leading_code(first).filter(|&(tc, _)| tc == c) {
                 tokens.next();
                 if rest.is_empty() {
-                    if tokens
-                        .peek()
-                        .is_some_and(|t| is_bare_enhanced(t) && Enhanced::parse(t) == enhanced)
-                    {
+                    if tokens.peek().is_some_and(|&(_, t)| {
+                        is_bare_enhanced(t) && Enhanced::parse(t) == enhanced
+                    }) {
                         tokens.next();
                     }
                 } else if Enhanced::parse(rest) != enhanced || enhanced.is_none() {
-                    push_token(&mut out, rest);
+                    out.push(at + 4, rest);
                 }
             }
         }
-        while let Some(token) = tokens.next() {
+        while let Some((at, token)) = tokens.next() {
             if let Some(c) = code {
                 if let Some((_, rest)) = leading_code(token).filter(|&(tc, _)| tc == c) {
                     if rest.is_empty() {
                         // `550 5.7.1` repeated mid-line (a continuation line a DSN folded): drop both.
-                        if let (Some(e), Some(next)) = (enhanced, tokens.peek()) {
+                        if let (Some(e), Some(&(_, next))) = (enhanced, tokens.peek()) {
                             if Enhanced::parse(next) == Some(e) && is_bare_enhanced(next) {
                                 tokens.next();
                                 continue;
@@ -625,7 +624,7 @@ fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
                     } else if Enhanced::parse(rest).is_some_and(|e| Some(e) == enhanced) {
                         continue;
                     } else if token.as_bytes()[3] == b'-' {
-                        push_token(&mut out, rest);
+                        out.push(at + 4, rest);
                         continue;
                     }
                 }
@@ -633,19 +632,103 @@ fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
             if enhanced.is_none() {
                 enhanced = Enhanced::parse(token);
             }
-            push_token(&mut out, token);
+            out.push(at, token);
         }
     }
-    (code, enhanced, out)
+    (code, enhanced, out.finish())
 }
 
-/// The lines of a text (LF, CRLF or CR breaks), found with `memchr`.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
+/// The tokens of a line (runs of bytes other than ASCII whitespace), each with its offset in
+/// the text.
+struct Tokens<'a> {
+    line: &'a str,
+    /// The line's offset in the text.
+    base: usize,
+    pos: usize,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let b = self.line.as_bytes();
+        let mut i = self.pos;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= b.len() {
+            self.pos = i;
+            return None;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        self.pos = i;
+        Some((self.base + start, &self.line[start..i]))
+    }
+}
+
+/// Tokens of a text joined by single spaces. Tokens that already stand one space apart in the
+/// text are copied as one run.
+struct Joined<'a> {
+    source: &'a str,
+    text: String,
+    /// The run not yet copied.
+    run: Option<(usize, usize)>,
+}
+
+impl<'a> Joined<'a> {
+    fn new(source: &'a str) -> Joined<'a> {
+        Joined {
+            source,
+            text: String::new(),
+            run: None,
+        }
+    }
+
+    /// Appends the token found at `at` in the source.
+    fn push(&mut self, at: usize, token: &str) {
+        if token.is_empty() {
+            return;
+        }
+        let end = at + token.len();
+        match self.run {
+            Some((start, last)) if at == last + 1 && self.source.as_bytes()[last] == b' ' => {
+                self.run = Some((start, end));
+            }
+            _ => {
+                self.flush();
+                self.run = Some((at, end));
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some((start, end)) = self.run.take() {
+            if self.text.is_empty() {
+                self.text.reserve(self.source.len().min(1 << 16));
+            } else {
+                self.text.push(' ');
+            }
+            self.text.push_str(&self.source[start..end]);
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.flush();
+        self.text
+    }
+}
+
+/// The lines of a text (LF, CRLF or CR breaks), found with `memchr`, each with its offset.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut rest = text;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
+        let at = text.len() - rest.len();
         match memchr::memchr2(b'\n', b'\r', rest.as_bytes()) {
             Some(i) => {
                 let line = &rest[..i];
@@ -656,9 +739,9 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
                         1
                     };
                 rest = &rest[i + skip..];
-                Some(line)
+                Some((at, line))
             }
-            None => Some(std::mem::take(&mut rest)),
+            None => Some((at, std::mem::take(&mut rest))),
         }
     })
 }
@@ -669,16 +752,6 @@ fn is_bare_enhanced(token: &str) -> bool {
         .trim_start_matches(['#', '(', '['])
         .trim_end_matches([')', ']', ':', ',']);
     t.bytes().all(|b| b.is_ascii_digit() || b == b'.') && Enhanced::parse(t).is_some()
-}
-
-fn push_token(out: &mut String, token: &str) {
-    if token.is_empty() {
-        return;
-    }
-    if !out.is_empty() {
-        out.push(' ');
-    }
-    out.push_str(token);
 }
 
 /// Reads a code that the text holds somewhere other than its start: only when it stands right

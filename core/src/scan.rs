@@ -8,6 +8,8 @@
 
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
+
 use crate::parse;
 use crate::tables::{MARKER_PROVIDER, PATTERNS, PATTERN_COUNT, PROVIDERS};
 
@@ -161,16 +163,38 @@ impl Dfa {
     #[inline]
     fn each(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
         let mut s = 0u32;
-        for (i, &b) in text.iter().enumerate() {
-            s = self.trans[s as usize + usize::from(self.classes[usize::from(b)])];
-            if s >= self.first_out {
-                let k = (s - self.first_out) as usize / self.stride;
-                let (from, to) = (self.out_index[k] as usize, self.out_index[k + 1] as usize);
-                for &p in &self.out_pats[from..to] {
-                    found(usize::from(p), i + 1);
-                }
+        let mut i = 0usize;
+        loop {
+            (i, s) = self.run(text, i, s);
+            if s < self.first_out {
+                return;
+            }
+            let k = (s - self.first_out) as usize / self.stride;
+            let (from, to) = (self.out_index[k] as usize, self.out_index[k + 1] as usize);
+            for &p in &self.out_pats[from..to] {
+                found(usize::from(p), i);
+            }
+            if i >= text.len() {
+                return;
             }
         }
+    }
+
+    /// Runs from state `s` at byte `i` to just after the next byte that ends a pattern (or to
+    /// the end of the text); returns that position and the state there.
+    #[inline]
+    fn run(&self, text: &[u8], mut i: usize, s: u32) -> (usize, u32) {
+        let (trans, classes) = (&self.trans[..], &self.classes);
+        let first_out = self.first_out as usize;
+        let mut s = s as usize;
+        while i < text.len() {
+            s = trans[s + usize::from(classes[usize::from(text[i])])] as usize;
+            i += 1;
+            if s >= first_out {
+                break;
+            }
+        }
+        (i, u32::try_from(s).unwrap_or(u32::MAX))
     }
 }
 
@@ -188,6 +212,7 @@ static AUTOMATON: LazyLock<Dfa> = LazyLock::new(|| {
 pub(crate) fn warm_up() {
     LazyLock::force(&AUTOMATON);
     LazyLock::force(&MARKERS);
+    LazyLock::force(&HOSTS);
     crate::tables::warm_up();
 }
 
@@ -295,6 +320,7 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 /// Finds every pattern in `text`, honouring the word-boundary marks of the patterns.
+#[inline(never)]
 pub(crate) fn scan(text: &str) -> Hits {
     let mut hits = Hits::empty();
     let bytes = text.as_bytes();
@@ -368,7 +394,36 @@ pub(crate) fn provider(hits: &Hits, host: Option<&str>) -> Option<usize> {
     if host.is_empty() {
         return None;
     }
-    let host = host.as_bytes();
+    // The host's suffixes that start a label (the whole host, and after each dot), lower-cased.
+    let mut lower = [0u8; 256];
+    let Some(lower) = lower.get_mut(..host.len()) else {
+        return host_provider_slow(host.as_bytes());
+    };
+    for (l, b) in lower.iter_mut().zip(host.bytes()) {
+        *l = b.to_ascii_lowercase();
+    }
+    let lower = &*lower;
+    let index = &*HOSTS;
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'.', lower).map(|dot| dot + 1))
+        .filter_map(|at| index.get(&lower[at..]).copied())
+        .min()
+}
+
+/// Each host suffix of the providers, with the first provider (in table order) that names it.
+static HOSTS: LazyLock<FxHashMap<&'static [u8], usize>> = LazyLock::new(|| {
+    let mut map = FxHashMap::default();
+    for (i, p) in PROVIDERS.iter().enumerate() {
+        for suffix in p.hosts {
+            map.entry(suffix.as_bytes()).or_insert(i);
+        }
+    }
+    map
+});
+
+/// The provider whose host suffix ends `host` on a label boundary, the first in table order:
+/// what [`HOSTS`] finds, for a host too long for its buffer.
+fn host_provider_slow(host: &[u8]) -> Option<usize> {
     PROVIDERS.iter().position(|p| {
         p.hosts.iter().any(|suffix| {
             let suffix = suffix.as_bytes();
@@ -382,6 +437,46 @@ pub(crate) fn provider(hits: &Hits, host: Option<&str>) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A host names the provider whose suffix it ends with on a label boundary.
+    #[test]
+    fn host_suffixes() {
+        let none = Hits::empty();
+        let mut hosts: Vec<String> = Vec::new();
+        for p in PROVIDERS {
+            for h in p.hosts {
+                hosts.extend([
+                    (*h).to_owned(),
+                    format!("mx1.{h}"),
+                    format!("x{h}"),
+                    format!("a.b.{}", h.to_ascii_uppercase()),
+                    format!("bob@{h}."),
+                    format!("{h}.example.org"),
+                    format!("{}.{h}", "a".repeat(300)),
+                ]);
+            }
+        }
+        hosts.extend(["", ".", "@", "com", "co.uk", "a..b"].map(str::to_owned));
+        for host in &hosts {
+            let trimmed = host.trim().trim_end_matches('.');
+            let tail = trimmed.rsplit('@').next().unwrap_or(trimmed);
+            let slow = (!tail.is_empty())
+                .then(|| host_provider_slow(tail.as_bytes()))
+                .flatten();
+            let marked = (!trimmed.is_empty() && trimmed.len() <= 255)
+                .then(|| {
+                    let mut m = Hits::empty();
+                    AUTOMATON.each(trimmed.as_bytes(), |p, _| {
+                        if p < PATTERN_COUNT {
+                            m.set(p);
+                        }
+                    });
+                    marked_provider(&m)
+                })
+                .flatten();
+            assert_eq!(provider(&none, Some(host)), marked.or(slow), "{host}");
+        }
+    }
 
     /// The stated wait is the one a leftmost-longest search of the triggers finds first.
     #[test]

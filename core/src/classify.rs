@@ -459,7 +459,7 @@ fn decide(ev: &Evidence<'_>) -> Decision {
         let matched = match enhanced {
             // Text beats tables, and says so.
             Some(e) if e.reason != entry.reason && !e.weak => {
-                Cow::Owned(format!("{label} over {}", enhanced_label(e, ev)))
+                over_label(label, enhanced_label(e, ev))
             }
             _ => Cow::Borrowed(label),
         };
@@ -652,6 +652,23 @@ fn rule_label(rule: &RuleEntry, ev: &Evidence<'_>) -> &'static str {
         .unwrap_or(rule.id)
 }
 
+/// Descriptions with an enhanced code's meaning, by code, enhanced class, subject and detail.
+static DESCRIPTIONS: tables::Interned<(u16, u8, u16, u16)> = tables::Interned::new();
+
+/// `matched` labels of a rule that outranked an enhanced code, by the two labels.
+static OVER_LABELS: tables::Interned<(&'static str, &'static str)> = tables::Interned::new();
+
+/// `{label} over {outranked}`.
+fn over_label(label: &'static str, outranked: &'static str) -> Cow<'static, str> {
+    OVER_LABELS.get((label, outranked), || {
+        let mut text = String::with_capacity(label.len() + outranked.len() + 6);
+        text.push_str(label);
+        text.push_str(" over ");
+        text.push_str(outranked);
+        text
+    })
+}
+
 /// Title and description: from the basic code's entry, with the enhanced code's meaning added.
 fn describe(
     code: Option<u16>,
@@ -672,18 +689,22 @@ fn describe(
             };
             match (detail, enhanced) {
                 (Some(d), Some(e)) => {
+                    let key = (c, e.class, d.subject, d.detail);
                     // `{desc} {e} ({title}): {description}`, without the formatting machinery.
-                    let mut text = String::with_capacity(
-                        desc.len() + d.title.len() + d.description.len() + 16,
-                    );
-                    text.push_str(desc);
-                    text.push(' ');
-                    e.push_to(&mut text);
-                    text.push_str(" (");
-                    text.push_str(d.title);
-                    text.push_str("): ");
-                    text.push_str(d.description);
-                    (title, Cow::Owned(text))
+                    let text = DESCRIPTIONS.get(key, || {
+                        let mut text = String::with_capacity(
+                            desc.len() + d.title.len() + d.description.len() + 16,
+                        );
+                        text.push_str(desc);
+                        text.push(' ');
+                        e.push_to(&mut text);
+                        text.push_str(" (");
+                        text.push_str(d.title);
+                        text.push_str("): ");
+                        text.push_str(d.description);
+                        text
+                    });
+                    (title, text)
                 }
                 _ => (title, Cow::Borrowed(desc)),
             }

@@ -1,6 +1,10 @@
 //! The static tables that `build.rs` generates from `data/*.toml`, and the shapes of their rows.
 
-use std::sync::LazyLock;
+use std::borrow::Cow;
+use std::hash::Hash;
+use std::sync::{LazyLock, PoisonError, RwLock};
+
+use rustc_hash::FxHashMap;
 
 use crate::parse::Enhanced;
 use crate::types::{Command, Reason};
@@ -226,4 +230,46 @@ pub(crate) fn basic_entry(code: u16, command: Option<Command>) -> Option<&'stati
 pub(crate) fn warm_up() {
     LazyLock::force(&ENHANCED_INDEX);
     LazyLock::force(&BASIC_INDEX);
+}
+
+/// Strings made from table strings (a description with the enhanced code's meaning, a label
+/// that says what it outranked), made once and then shared: a reply that needs one again
+/// borrows it instead of allocating. The cache keeps at most [`Interned::LIMIT`] strings
+/// (their keys are table entries and codes, so real traffic needs far fewer); past that a
+/// string is made for each reply.
+pub(crate) struct Interned<K> {
+    map: LazyLock<RwLock<FxHashMap<K, &'static str>>>,
+}
+
+impl<K: Hash + Eq + Copy> Interned<K> {
+    const LIMIT: usize = 4096;
+
+    pub(crate) const fn new() -> Interned<K> {
+        Interned {
+            map: LazyLock::new(|| RwLock::new(FxHashMap::default())),
+        }
+    }
+
+    /// The string for `key`, made by `build` the first time.
+    pub(crate) fn get(&self, key: K, build: impl FnOnce() -> String) -> Cow<'static, str> {
+        if let Some(&s) = self
+            .map
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Cow::Borrowed(s);
+        }
+        let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&s) = map.get(&key) {
+            return Cow::Borrowed(s);
+        }
+        let made = build();
+        if map.len() >= Self::LIMIT {
+            return Cow::Owned(made);
+        }
+        let s: &'static str = Box::leak(made.into_boxed_str());
+        map.insert(key, s);
+        Cow::Borrowed(s)
+    }
 }

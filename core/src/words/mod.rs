@@ -205,6 +205,8 @@ struct Buffers {
     scratch: String,
     found: Vec<(usize, bool, u16)>,
     stack: Vec<(u32, usize, bool)>,
+    /// The hits of the last [`Words`] dropped, to be reused.
+    hits: Vec<Hit>,
 }
 
 thread_local! {
@@ -226,7 +228,10 @@ fn read_with(text: &str, buffers: &mut Buffers) -> Words {
         scratch,
         found,
         stack,
+        hits,
     } = buffers;
+    let mut hits = std::mem::take(hits);
+    hits.clear();
     arena.clear();
     tokens.clear();
     let index = &*INDEX;
@@ -263,7 +268,6 @@ fn read_with(text: &str, buffers: &mut Buffers) -> Words {
             });
         },
     );
-    let mut hits: Vec<Hit> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let len = longest_at(i, tokens, arena, index, found, stack);
@@ -372,6 +376,20 @@ fn negate(hits: &mut Vec<Hit>) -> u64 {
         !negated
     });
     present
+}
+
+impl Drop for Words {
+    /// Hands the hits back to this thread's buffers, so the next reading need not allocate.
+    fn drop(&mut self) {
+        let hits = std::mem::take(&mut self.hits);
+        let _ = BUFFERS.try_with(|cell| {
+            if let Ok(mut buffers) = cell.try_borrow_mut() {
+                if buffers.hits.capacity() < hits.capacity() {
+                    buffers.hits = hits;
+                }
+            }
+        });
+    }
 }
 
 impl Words {

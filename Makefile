@@ -30,10 +30,11 @@ lint: ## Formatting and lints (cargo fmt, clippy -D warnings)
 bench: bench-rust bench-bounces bench-python bench-node ## Every benchmark, each against its baselines in the same run
 
 .PHONY: bench-rust
-bench-rust: ## Rust core: replies/s on bench/replies.jsonl and ns by text length (criterion), as ratios
+bench-rust: ## Rust core: replies/s and ns by text length (criterion), instructions and allocations per reply, each beside a baseline
 	$(CARGO) bench --locked -p smtpcodes --bench classify -- --warm-up-time 2 --measurement-time 5
 	python3 bench/criterion_report.py
 	python3 bench/instructions.py
+	$(CARGO) run --quiet --release --locked -p smtpcodes --example allocations
 
 .PHONY: bench-bounces
 bench-bounces: ## Bounce emails against Perl Sisimai, and log scanning MB/s and memory

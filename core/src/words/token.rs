@@ -435,7 +435,7 @@ fn mixed_chunk<S: Sink>(
 /// Addresses, URLs, hosts and dotted numbers (enhanced codes, IPs, versions) as placeholders.
 fn placeholder(core: &str) -> Option<&'static str> {
     // Each form below needs one of these bytes: most words have none.
-    if !core.bytes().any(|b| matches!(b, b'@' | b'.' | b':')) {
+    if core.bytes().fold(0, |k, b| k | BYTE_KINDS[usize::from(b)]) & PLACEHOLDER == 0 {
         return None;
     }
     if core.contains('@') && core.len() > 2 {
@@ -458,9 +458,51 @@ fn placeholder(core: &str) -> Option<&'static str> {
     None
 }
 
+const UPPER: u8 = 1;
+const DIGIT: u8 = 2;
+const APOSTROPHE: u8 = 4;
+const NON_ASCII: u8 = 8;
+/// `@`, `.` or `:`, one of which every placeholder holds.
+const PLACEHOLDER: u8 = 16;
+
+/// What [`word`] and [`placeholder`] look for in a byte.
+static BYTE_KINDS: [u8; 256] = {
+    let mut kinds = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        kinds[b] = if c.is_ascii_uppercase() {
+            UPPER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c == b'\'' {
+            APOSTROPHE
+        } else if c >= 0x80 {
+            NON_ASCII
+        } else if c == b'@' || c == b'.' || c == b':' {
+            PLACEHOLDER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    kinds
+};
+
 /// Expands, folds and stems one word, then hands it (or its parts) to the sink.
 fn word<S: Sink>(raw: &str, boundary: bool, scratch: &mut String, sink: &mut At<'_, S>) {
-    let digits = raw.bytes().filter(u8::is_ascii_digit).count();
+    // One look at the bytes: a word of lower-case ASCII letters, the most frequent kind, goes
+    // on as it is, without a copy.
+    let kinds = raw.bytes().fold(0u8, |k, b| k | BYTE_KINDS[usize::from(b)]);
+    if kinds & (UPPER | DIGIT | APOSTROPHE | NON_ASCII) == 0 {
+        emit(raw, boundary, sink);
+        return;
+    }
+    let digits = if kinds & DIGIT == 0 {
+        0
+    } else {
+        raw.bytes().filter(u8::is_ascii_digit).count()
+    };
     if digits > 0 {
         sink.token(if digits == raw.len() { "<num>" } else { "<id>" }, boundary);
         return;

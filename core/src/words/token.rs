@@ -466,6 +466,7 @@ const NON_ASCII: u8 = 8;
 const PLACEHOLDER: u8 = 16;
 
 /// What [`word`] and [`placeholder`] look for in a byte.
+#[allow(clippy::cast_possible_truncation)] // `b` counts bytes, below 256
 static BYTE_KINDS: [u8; 256] = {
     let mut kinds = [0u8; 256];
     let mut b = 0;

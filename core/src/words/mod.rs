@@ -152,9 +152,19 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
     index
 });
 
+/// The word rules of each tier (in [`Tier`] order), in evaluation order.
+static BY_TIER: LazyLock<[Vec<u16>; 3]> = LazyLock::new(|| {
+    let mut tiers: [Vec<u16>; 3] = Default::default();
+    for (i, r) in WORD_RULES.iter().enumerate() {
+        tiers[r.tier() as usize].push(u16::try_from(i).unwrap_or(u16::MAX));
+    }
+    tiers
+});
+
 /// Builds the lexicon's index now rather than on the first reply.
 pub(crate) fn warm_up() {
     LazyLock::force(&INDEX);
+    LazyLock::force(&BY_TIER);
 }
 
 struct Token {
@@ -405,9 +415,10 @@ impl Words {
         tier: Tier,
         has_code: bool,
     ) -> Option<(&'static WordRule, (usize, usize))> {
-        WORD_RULES
+        BY_TIER[tier as usize]
             .iter()
-            .filter(|r| r.tier() == tier && !(r.without_code && has_code))
+            .map(|&i| &WORD_RULES[usize::from(i)])
+            .filter(|r| !(r.without_code && has_code))
             .find_map(|r| self.holds(r).map(|span| (r, span)))
     }
 

@@ -1459,6 +1459,39 @@ fn classify(
     })
 }
 
+/// Private, not API: the core's own time, for `bench/python_bench.py`. Converts the
+/// `(code, text)` tuples of `items` as `classify` converts its arguments, then classifies them all `passes` times in a loop in Rust (each
+/// result made and dropped, as a `classify` call makes and, once Python lets go of it, drops
+/// one), with the GIL held as `classify` holds it. The benchmark times the call: what a
+/// `classify` call costs beyond it is the crossing's. Returns how many results were made.
+#[pyfunction]
+#[pyo3(name = "_core_loop")]
+fn core_loop(py: Python<'_>, items: &Bound<'_, PyAny>, passes: usize) -> PyResult<usize> {
+    guard(py, || {
+        let mut held = Vec::new();
+        for item in items.try_iter()? {
+            let item = item?;
+            let t = item.cast::<PyTuple>()?;
+            held.push((t.get_item(0)?, t.get_item(1)?));
+        }
+        let inputs = held
+            .iter()
+            .map(|(code, text)| Input::convert(Some(code), Some(text), None, None))
+            .collect::<PyResult<Vec<_>>>()?;
+        core(py, || {
+            let mut made = 0;
+            for _ in 0..passes {
+                for input in &inputs {
+                    let c = input.reply().map(|r| r.classify())?;
+                    std::hint::black_box(&c);
+                    made += 1;
+                }
+            }
+            Ok(made)
+        })
+    })
+}
+
 /// Private, not API: takes `classify`'s arguments and does nothing, so that
 /// `bench/python_bench.py` can measure what crossing into the extension costs by itself (the
 /// floor `classify` is compared with). Not exported by `smtpcodes`.
@@ -1747,6 +1780,7 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(warm_up, m)?)?;
     // Set, not added: `add_function` would list the private no-op in the module's `__all__`.
     m.setattr("_noop", wrap_pyfunction!(noop, m)?)?;
+    m.setattr("_core_loop", wrap_pyfunction!(core_loop, m)?)?;
     m.setattr("_panic_for_test", wrap_pyfunction!(panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(default_limits, m)?)?;
     m.add_function(wrap_pyfunction!(severities, m)?)?;

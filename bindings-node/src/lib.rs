@@ -476,6 +476,51 @@ fn take_part<'a>(rest: &mut &'a str, len: f64) -> Result<Option<&'a str>> {
     Ok(Some(part))
 }
 
+/// One reply of a `classifyMany` input: its [`META_SLOTS`] numbers `m`, its strings read from
+/// `rest`.
+#[allow(clippy::type_complexity)]
+fn read_reply<'a>(
+    rest: &mut &'a str,
+    m: &[f64],
+) -> Result<(Option<CodeArg>, &'a str, Option<&'a str>, Option<&'a str>)> {
+    let code_str = take_part(rest, if m[0] > 1.5 { m[2] } else { -1.0 })?;
+    let text = take_part(rest, m[3])?.unwrap_or("");
+    let command = take_part(rest, m[4])?;
+    let host = take_part(rest, m[5])?;
+    let code = match (m[0], code_str) {
+        (1.0, _) => Some(Either::A(m[1])),
+        (_, Some(s)) => Some(Either::B(s.to_owned())),
+        _ => None,
+    };
+    Ok((code, text, command, host))
+}
+
+/// Private, not API: the core's own time, for `bindings-node/bench/crossing.js`. Reads the
+/// replies of a `classifyMany` input (`input`, `meta`) once, then classifies them all
+/// `passes` times in a loop in Rust, each result made and dropped as a `classify` call makes
+/// and drops one. The benchmark times the call: what `classify()` costs beyond it is the
+/// crossing's. Returns how many results were made.
+#[napi(js_name = "_coreLoop", catch_unwind)]
+pub fn core_loop(env: Env, input: String, meta: Float64ArraySlice, passes: u32) -> Result<f64> {
+    guard(env, || {
+        let meta: Vec<f64> = meta.to_vec();
+        let mut rest = input.as_str();
+        let replies = meta
+            .chunks_exact(META_SLOTS)
+            .map(|m| read_reply(&mut rest, m))
+            .collect::<Result<Vec<_>>>()?;
+        let mut made = 0.0;
+        for _ in 0..passes {
+            for (code, text, command, host) in &replies {
+                let c = run(code.as_ref(), text, *command, *host)?;
+                std::hint::black_box(&c);
+                made += 1.0;
+            }
+        }
+        Ok(made)
+    })
+}
+
 /// Classifies many replies in one crossing: the batch form of [`classify`]. Stops at the
 /// first malformed reply and throws its error with `index` set to its position. `meta` is
 /// copied before it is read; `out` is only written.
@@ -497,15 +542,7 @@ pub fn classify_many(
             .zip(out.chunks_exact_mut(SLOT_BYTES))
             .enumerate()
         {
-            let code_str = take_part(&mut rest, if m[0] > 1.5 { m[2] } else { -1.0 })?;
-            let text = take_part(&mut rest, m[3])?.unwrap_or("");
-            let command = take_part(&mut rest, m[4])?;
-            let host = take_part(&mut rest, m[5])?;
-            let code = match (m[0], code_str) {
-                (1.0, _) => Some(Either::A(m[1])),
-                (_, Some(s)) => Some(Either::B(s.to_owned())),
-                _ => None,
-            };
+            let (code, text, command, host) = read_reply(&mut rest, m)?;
             let c = run(code.as_ref(), text, command, host).map_err(|e| Fail::Core(e, Some(i)))?;
             encode(&c, o, &mut strings);
         }

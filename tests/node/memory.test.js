@@ -43,6 +43,7 @@ const CASES = {
   tables: { calls: 3000, bound: 4 * MB },
   classifyObject: { calls: 10000, bound: 4 * MB },
   _noop: { calls: 100000, bound: 4 * MB },
+  _coreLoop: { calls: 10000, bound: 4 * MB }, // 10 classifications a call
   _panicForTest: { calls: 4000, bound: 6 * MB } // each panic also prints to stderr; 2,000 calls once showed a one-off 4 MiB step
 }
 

@@ -318,5 +318,11 @@ export interface Tables {
   bounceLimits: LimitDefaults
 }
 
+/**
+ * The entries of the table of interned strings from `from` on: what a JS layer that holds
+ * `from` of them lacks (see `SLOTS`, slot 9).
+ */
+export declare function tableStrings(from: number): Array<string>
+
 /** `smtpcodes::warm_up`: builds the rule automaton now rather than on the first call. */
 export declare function warmUp(): void

@@ -849,4 +849,5 @@ module.exports.parseBounceAsync = nativeBinding.parseBounceAsync
 module.exports.policy = nativeBinding.policy
 module.exports.shouldSuppress = nativeBinding.shouldSuppress
 module.exports.tables = nativeBinding.tables
+module.exports.tableStrings = nativeBinding.tableStrings
 module.exports.warmUp = nativeBinding.warmUp

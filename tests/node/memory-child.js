@@ -48,6 +48,7 @@ const CALLS = {
     }
   },
   tables: () => native.tables(),
+  tableStrings: () => native.tableStrings(0),
   classifyObject: () => native.classifyObject(550, REPLY, null, null),
   _noop: () => native._noop(550, REPLY, null, null, out),
   _coreLoop: () => native._coreLoop(REPLY, CORE_META, 10),

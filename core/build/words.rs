@@ -200,12 +200,11 @@ fn write_rules(out: &mut String, rules: &WordRules, names: &HashMap<&str, usize>
     let mut ids = HashSet::new();
     let mut rows = String::new();
     let mut examples = String::new();
-    // Specific words first, then the vague ones; within each tier the file's order.
-    let ordered = rules
-        .rule
+    // Strong words first, then specific ones, then the vague ones; within each tier the file's
+    // order.
+    let ordered = ["strong", "words", "vague"]
         .iter()
-        .filter(|r| r.tier == "words")
-        .chain(rules.rule.iter().filter(|r| r.tier == "vague"));
+        .flat_map(|tier| rules.rule.iter().filter(move |r| r.tier == *tier));
     for r in ordered {
         let ctx = format!("words.toml: rule {}", r.id);
         assert!(ids.insert(r.id.as_str()), "{ctx}: id used twice");
@@ -226,9 +225,10 @@ fn write_rules(out: &mut String, rules: &WordRules, names: &HashMap<&str, usize>
         let label = format!("words {}", r.concepts.join("+"));
         let _ = writeln!(
             rows,
-            "    WordRule {{ id: {:?}, reason: {}, vague: {}, without_code: {}, groups: &[{}], unless: {}, window: {}, label: {label:?} }},",
+            "    WordRule {{ id: {:?}, reason: {}, strong: {}, vague: {}, without_code: {}, groups: &[{}], unless: {}, window: {}, label: {label:?} }},",
             r.id,
             super::reason(&r.reason, &ctx),
+            r.tier == "strong",
             r.tier == "vague",
             r.without_code,
             groups.join(", "),
@@ -247,8 +247,8 @@ fn write_rules(out: &mut String, rules: &WordRules, names: &HashMap<&str, usize>
             );
         }
         assert!(
-            matches!(r.tier.as_str(), "words" | "vague"),
-            "{ctx}: tier is words or vague"
+            matches!(r.tier.as_str(), "strong" | "words" | "vague"),
+            "{ctx}: tier is strong, words or vague"
         );
     }
     let _ = writeln!(

@@ -16,7 +16,7 @@ use crate::tables::{
     RULES_BY_PATTERN, TEXTLESS_RULES,
 };
 use crate::types::{Action, Bounce, Command, Fault, Reason, Severity};
-use crate::words::{self, Words};
+use crate::words::{self, Tier, Words};
 use crate::Error;
 
 /// What a reply means: the answer of [`classify`], with every field of the contract.
@@ -408,13 +408,17 @@ impl Evidence<'_> {
 /// statement of delay ("will keep trying", "try again later") retries; one of permanence
 /// ("permanent failure", "will not retry"), a refusal ("message rejected") or a refused
 /// permission ("you are not allowed to post") gives up. A delay notice often says both ("could
-/// not be delivered yet, will retry"), and then the delay wins. `severity` stays `unknown`: it
+/// not be delivered yet, will retry"), and then the delay wins, except over a refused
+/// permission. `severity` stays `unknown`: it
 /// names the code's class, and there is none.
 fn stated_action(words: &Words) -> Option<Action> {
-    if words.has(words::TEMPORARY) {
+    if words.has(words::PERMISSION) {
+        // Waiting does not grant a permission ("not allowed to post; ask the owner and try
+        // again").
+        Some(Action::Bounce)
+    } else if words.has(words::TEMPORARY) {
         Some(Action::Retry)
-    } else if words.has(words::PERMANENT) || words.has(words::DENY) || words.has(words::PERMISSION)
-    {
+    } else if words.has(words::PERMANENT) || words.has(words::DENY) {
         Some(Action::Bounce)
     } else {
         None
@@ -460,8 +464,9 @@ impl Decision {
     }
 }
 
-/// Provider rules, then words that name a failure, then specific codes, then vague words, then
-/// what the command implies, then generic codes, then the class digit.
+/// Provider rules, then strong words, then literal text rules, then words that name a
+/// failure, then specific codes, then vague words, then what the command implies, then generic
+/// codes, then the class digit.
 fn decide(ev: &Evidence<'_>) -> Decision {
     if matches!(ev.severity, Severity::Success | Severity::Intermediate) {
         let label = ev
@@ -478,6 +483,10 @@ fn decide(ev: &Evidence<'_>) -> Decision {
         .zip(ev.command)
         .and_then(|(c, cmd)| basic_map(c, Some(cmd)));
 
+    let has_code = ev.severity != Severity::Unknown;
+    if let Some(d) = strong_words(ev, rule, enhanced) {
+        return d;
+    }
     if let Some((r, label)) = rule.filter(|(r, _)| !RULES[*r].weak) {
         let entry = &RULES[r];
         let matched = match enhanced {
@@ -494,7 +503,7 @@ fn decide(ev: &Evidence<'_>) -> Decision {
             rule: Some(r),
         };
     }
-    if let Some((w, span)) = ev.words().decide(false, ev.severity != Severity::Unknown) {
+    if let Some((w, span)) = ev.words().decide(Tier::Words, has_code) {
         let over = enhanced
             .filter(|e| e.reason != w.reason && !e.weak)
             .map(|e| enhanced_label(e, ev))
@@ -528,7 +537,7 @@ fn decide(ev: &Evidence<'_>) -> Decision {
             rule: Some(r),
         };
     }
-    if let Some((w, span)) = ev.words().decide(true, ev.severity != Severity::Unknown) {
+    if let Some((w, span)) = ev.words().decide(Tier::Vague, has_code) {
         return Decision {
             reason: w.reason,
             matched: word_label(w, span, None, ev.text),
@@ -546,6 +555,35 @@ fn decide(ev: &Evidence<'_>) -> Decision {
         return Decision::new(b.reason, b.label);
     }
     Decision::new(Reason::Unknown, class_label(ev.severity))
+}
+
+/// Strong words decide unless a provider's own rule holds; `matched` names the text rule or
+/// the enhanced code they outranked.
+fn strong_words(
+    ev: &Evidence<'_>,
+    rule: Option<(usize, &'static str)>,
+    enhanced: Option<&'static EnhancedMapEntry>,
+) -> Option<Decision> {
+    if rule.is_some_and(|(r, _)| !RULES[r].weak && RULES[r].provider.is_some()) {
+        return None;
+    }
+    let (w, span) = ev
+        .words()
+        .decide(Tier::Strong, ev.severity != Severity::Unknown)?;
+    let over = rule
+        .filter(|(r, _)| !RULES[*r].weak && RULES[*r].reason != w.reason)
+        .map(|(_, label)| label)
+        .or_else(|| {
+            enhanced
+                .filter(|e| e.reason != w.reason && !e.weak)
+                .map(|e| enhanced_label(e, ev))
+        });
+    Some(Decision {
+        reason: w.reason,
+        matched: word_label(w, span, over, ev.text),
+        advice: None,
+        rule: None,
+    })
 }
 
 fn delivered_label(ev: &Evidence<'_>) -> &'static str {

@@ -44,6 +44,24 @@ pub fn rule_ids() -> impl Iterator<Item = &'static str> {
     tables::RULES.iter().map(|r| r.id)
 }
 
+/// A reply a text or provider rule must decide, as written beside the rule in `data/`.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct RuleExample {
+    pub id: &'static str,
+    pub reason: &'static str,
+    pub code: Option<u16>,
+    pub text: &'static str,
+    pub command: Option<&'static str>,
+    pub host: Option<&'static str>,
+}
+
+/// The examples of every text and provider rule (for the test that runs them).
+#[doc(hidden)]
+pub fn rule_examples() -> &'static [RuleExample] {
+    tables::RULE_EXAMPLES
+}
+
 /// The word rules' examples (rule id, language, text), the concepts a text reads as, and the
 /// rule that decides it: for the tests that prove every rule, concept and language works.
 #[doc(hidden)]

@@ -138,7 +138,7 @@ fn vector_ids_are_unique() {
     }
 }
 
-/// Every text and provider rule of `data/rules.toml` decides at least one vector, so no rule is
+/// Every text and provider rule (`data/rules.toml`, `data/providers/`) decides at least one vector, so no rule is
 /// dead or untested.
 #[test]
 fn every_rule_decides_some_vector() {

@@ -26,6 +26,8 @@ pub(crate) struct LexEntry {
 pub(crate) struct WordRule {
     pub id: &'static str,
     pub reason: Reason,
+    /// Strong words: they outrank the literal text rules of no provider.
+    pub strong: bool,
     /// Vague words: they yield to a specific code.
     pub vague: bool,
     /// Holds only for a reply without any code.
@@ -38,6 +40,26 @@ pub(crate) struct WordRule {
     pub window: u8,
     /// `matched` text: `words recipient+not_exist`.
     pub label: &'static str,
+}
+
+/// Where a word rule stands among the evidence (see `classify::decide`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tier {
+    Strong,
+    Words,
+    Vague,
+}
+
+impl WordRule {
+    fn tier(&self) -> Tier {
+        if self.strong {
+            Tier::Strong
+        } else if self.vague {
+            Tier::Vague
+        } else {
+            Tier::Words
+        }
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/words.rs"));
@@ -262,12 +284,12 @@ impl Words {
     /// that made it hold.
     pub(crate) fn decide(
         &self,
-        vague: bool,
+        tier: Tier,
         has_code: bool,
     ) -> Option<(&'static WordRule, (usize, usize))> {
         WORD_RULES
             .iter()
-            .filter(|r| r.vague == vague && !(r.without_code && has_code))
+            .filter(|r| r.tier() == tier && !(r.without_code && has_code))
             .find_map(|r| self.holds(r).map(|span| (r, span)))
     }
 
@@ -315,8 +337,9 @@ pub fn lexicon_languages() -> Vec<&'static str> {
 #[doc(hidden)]
 pub fn word_rule_of(text: &str) -> Option<&'static str> {
     let w = read(text);
-    w.decide(false, false)
-        .or_else(|| w.decide(true, false))
+    w.decide(Tier::Strong, false)
+        .or_else(|| w.decide(Tier::Words, false))
+        .or_else(|| w.decide(Tier::Vague, false))
         .map(|(r, _)| r.id)
 }
 

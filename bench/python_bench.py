@@ -16,7 +16,7 @@ Run by `make bench-python` with the interpreter of a venv that has the release w
 3. RSS before and after CALLS classify calls cycling over the corpus (target: < 5 MB growth),
    `import smtpcodes` time in a fresh interpreter, and the size of the wheel.
 
-    python bench/python_bench.py [--wheel-dir DIR] [--calls N] [--repeats N]
+    python bench/python_bench.py [--wheel-dir DIR] [--calls N] [--repeats N] [--no-instructions]
 
 It prints one block, with the machine, its load and the method, to paste into a README.
 """
@@ -28,6 +28,7 @@ import gc
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -50,6 +51,9 @@ CROSSING_TARGET_NS = 150.0  # classify minus the core's own time
 FIELDS_TARGET_NS = 250.0  # reading the 15 fields of a new result
 SISIMAI_TARGET = 100.0  # at least 100x Sisimai->match
 RSS_TARGET_MB = 5.0  # RSS growth over CALLS calls
+ICOUNT_REPLIES = 300  # replies of the corpus counted under callgrind
+ICOUNT_PASSES = 10  # passes over them in the counted run
+ICOUNT_MODES = ("noop", "core", "classify", "fields")
 
 
 def load_pairs() -> list[tuple[int | None, str]]:
@@ -179,6 +183,62 @@ def import_ms(runs: int) -> tuple[float, float]:
     return statistics.median(imports), statistics.median(warmups)
 
 
+def icount_worker(mode: str, passes: int) -> None:
+    """What callgrind counts: one warm-up pass of `mode` over ICOUNT_REPLIES replies, then
+    `passes` more. Loops in a function, so that names are locals, not dict entries."""
+    pairs = load_pairs()[:ICOUNT_REPLIES]
+    smtpcodes.warm_up()
+    classify, noop = smtpcodes.classify, _smtpcodes._noop
+    core_loop = vars(_smtpcodes)["_core_loop"]
+    for _ in range(1 + passes):
+        if mode == "noop":
+            for code, text in pairs:
+                noop(code, text)
+        elif mode == "core":
+            core_loop(pairs, 1)
+        elif mode == "classify":
+            for code, text in pairs:
+                classify(code, text)
+        else:
+            for code, text in pairs:
+                c = classify(code, text)
+                _ = c.code
+                _ = c.enhanced
+                _ = c.severity
+                _ = c.reason
+                _ = c.bounce
+                _ = c.action
+                _ = c.retry_after
+                _ = c.suppress
+                _ = c.fault
+                _ = c.provider
+                _ = c.title
+                _ = c.description
+                _ = c.advice
+                _ = c.text
+                _ = c.matched
+
+
+def instructions() -> dict[str, float] | None:
+    """Instructions per reply of each of ICOUNT_MODES under callgrind, or None without
+    valgrind."""
+    if not shutil.which("valgrind"):
+        return None
+    counts: dict[str, float] = {}
+    for mode in ICOUNT_MODES:
+        total = []
+        for passes in (0, ICOUNT_PASSES):
+            argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+            argv += [sys.executable, __file__, "--icount-worker", mode, str(passes)]
+            run = subprocess.run(argv, capture_output=True, check=True, text=True)
+            found = re.search(r"Collected : (\d+)", run.stderr)
+            if found is None:
+                raise RuntimeError(f"no instruction count from callgrind:\n{run.stderr[-2000:]}")
+            total.append(int(found.group(1)))
+        counts[mode] = (total[1] - total[0]) / (ICOUNT_PASSES * ICOUNT_REPLIES)
+    return counts
+
+
 def verdict(met: bool, miss: str) -> str:
     return "met" if met else f"MISSED: {miss}"
 
@@ -191,7 +251,14 @@ def main() -> None:
     ap.add_argument(
         "--perl-passes", type=int, default=2, help="passes of Sisimai->match in each round"
     )
+    ap.add_argument(
+        "--no-instructions", action="store_true", help="skip the callgrind instruction counts"
+    )
+    ap.add_argument("--icount-worker", nargs=2, metavar=("MODE", "PASSES"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.icount_worker:
+        icount_worker(args.icount_worker[0], int(args.icount_worker[1]))
+        return
 
     package = Path(smtpcodes.__file__).parent
     if "site-packages" not in package.parts:
@@ -319,6 +386,7 @@ def main() -> None:
     first_tenth_kb = rss_at[0][1]
     late_growth_mb = (rss_after - first_tenth_kb) / 1024
 
+    icounts = None if args.no_instructions else instructions()
     import_median, warm_up_median = import_ms(9)
     wheels = sorted(args.wheel_dir.glob("*.whl")) if args.wheel_dir.is_dir() else []
     native = Path(_smtpcodes.__file__)
@@ -420,6 +488,22 @@ def main() -> None:
                 f"{SISIMAI_TARGET / ratio_sisimai:.1f}x short",
             )
             + ")",
+        ]
+    if icounts is None:
+        lines += ["", "Instructions: valgrind not installed (or --no-instructions); no counts"]
+    else:
+        ic = icounts
+        lines += [
+            "",
+            f"Instructions per reply (callgrind; the first {ICOUNT_REPLIES} replies, "
+            f"{ICOUNT_PASSES} passes, minus a run of none; the machine's load does not "
+            f"change them; they do not count what cache misses cost)",
+            f"  _noop {ic['noop']:.0f}, the core alone {ic['core']:.0f}, classify "
+            f"{ic['classify']:.0f}, classify + 15 fields {ic['fields']:.0f}",
+            f"  classify minus the core: {ic['classify'] - ic['core']:.0f} "
+            f"({(ic['classify'] - ic['core']) / ic['noop']:.1f}x the floor); reading the 15 "
+            f"fields: {ic['fields'] - ic['classify']:.0f} "
+            f"({(ic['fields'] - ic['classify']) / ic['noop']:.1f}x the floor)",
         ]
     lines += [
         "",

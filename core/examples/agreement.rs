@@ -84,9 +84,23 @@ fn measure(path: &Path, misses: bool, kinds: &mut BTreeMap<String, u32>) -> Resu
                 _ => "other",
             };
             let kind = format!(
-                "{:<20} as {:<20} by {by}",
+                "labelled {:<20} as {:<20} by {by}",
                 r["reason"].as_str().unwrap_or(""),
                 c.reason.as_str()
+            );
+            *kinds.entry(kind).or_default() += 1;
+        }
+        if !action_ok {
+            let kind = format!(
+                "action {:<6} as {:<6} ({}, reason {})",
+                r["action"].as_str().unwrap_or(""),
+                c.action.as_str(),
+                if code.is_some() || status.is_some() {
+                    "with a code"
+                } else {
+                    "no code"
+                },
+                if accepted { "agrees" } else { "differs" }
             );
             *kinds.entry(kind).or_default() += 1;
         }
@@ -161,9 +175,9 @@ fn run(dir: &Path, misses: bool, show_kinds: bool) -> Result<(), String> {
         for (half, kinds) in [("open", &open_kinds), ("blind", &blind_kinds)] {
             let mut rows: Vec<(&String, &u32)> = kinds.iter().collect();
             rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-            println!("\nreason disagreements of the {half} half, by kind:");
+            println!("\ndisagreements of the {half} half, by kind:");
             for (kind, n) in rows {
-                println!("{n:>4}  labelled {kind}");
+                println!("{n:>4}  {kind}");
             }
         }
     }

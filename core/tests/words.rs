@@ -72,7 +72,7 @@ fn normalisation_reads_inflections_contractions_and_placeholders() {
     // Negation: the mailbox is not full.
     assert!(!concepts_of("the mailbox is not full").contains(&"full"));
     // A clause boundary keeps words of two sentences apart.
-    assert_eq!(word_rule_of("Your mailbox. Unknown error."), None);
+    assert_eq!(word_rule_of("Your mailbox. Not found."), None);
     // Japanese and Chinese are read character by character.
     assert_eq!(concepts_of("收件人不存在"), ["recipient", "not_exist"]);
 }

@@ -6,14 +6,17 @@ Run by `make bench-python` with the interpreter of a venv that has the release w
 
 1. ns per reply, median of several repeats in this process, of `_noop` (a private function of
    the extension taking `classify`'s arguments and doing nothing: the cost of crossing into it),
-   `classify`, `classify` + `to_dict()` (every field read), and `classify_many` in batches of
-   100 and 1000; the ratio classify/floor (target <= 3x).
+   `_core_loop` (a private function that classifies the same replies in a loop in Rust: the
+   core's own time, in the same process and build), `classify`, `classify` + reading all 15
+   fields as attributes, `classify` + `to_dict()`, and `classify_many` in batches of 100 and
+   1000; what `classify` costs beyond the core (target <= 150 ns), what reading the 15 fields
+   of a new result costs (target <= 250 ns), and the ratio classify/floor (target <= 3x).
 2. Perl Sisimai's `Sisimai->match($text)` over the same texts in one Perl process
    (bench/sisimai_match.pl), and the ratio Sisimai/smtpcodes (target >= 100x).
 3. RSS before and after CALLS classify calls cycling over the corpus (target: < 5 MB growth),
    `import smtpcodes` time in a fresh interpreter, and the size of the wheel.
 
-    python bench/python_bench.py [--wheel-dir DIR] [--calls N] [--repeats N]
+    python bench/python_bench.py [--wheel-dir DIR] [--calls N] [--repeats N] [--no-instructions]
 
 It prints one block, with the machine, its load and the method, to paste into a README.
 """
@@ -25,6 +28,7 @@ import gc
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -43,8 +47,13 @@ CORPUS = ROOT / "bench" / "replies.jsonl"
 SISIMAI = ROOT / "bench" / "sisimai_match.pl"
 
 FLOOR_TARGET = 3.0  # classify within 3x of the crossing floor
+CROSSING_TARGET_NS = 150.0  # classify minus the core's own time
+FIELDS_TARGET_NS = 250.0  # reading the 15 fields of a new result
 SISIMAI_TARGET = 100.0  # at least 100x Sisimai->match
 RSS_TARGET_MB = 5.0  # RSS growth over CALLS calls
+ICOUNT_REPLIES = 300  # replies of the corpus counted under callgrind
+ICOUNT_PASSES = 10  # passes over them in the counted run
+ICOUNT_MODES = ("noop", "core", "classify", "fields")
 
 
 def load_pairs() -> list[tuple[int | None, str]]:
@@ -174,6 +183,62 @@ def import_ms(runs: int) -> tuple[float, float]:
     return statistics.median(imports), statistics.median(warmups)
 
 
+def icount_worker(mode: str, passes: int) -> None:
+    """What callgrind counts: one warm-up pass of `mode` over ICOUNT_REPLIES replies, then
+    `passes` more. Loops in a function, so that names are locals, not dict entries."""
+    pairs = load_pairs()[:ICOUNT_REPLIES]
+    smtpcodes.warm_up()
+    classify, noop = smtpcodes.classify, _smtpcodes._noop
+    core_loop = vars(_smtpcodes)["_core_loop"]
+    for _ in range(1 + passes):
+        if mode == "noop":
+            for code, text in pairs:
+                noop(code, text)
+        elif mode == "core":
+            core_loop(pairs, 1)
+        elif mode == "classify":
+            for code, text in pairs:
+                classify(code, text)
+        else:
+            for code, text in pairs:
+                c = classify(code, text)
+                _ = c.code
+                _ = c.enhanced
+                _ = c.severity
+                _ = c.reason
+                _ = c.bounce
+                _ = c.action
+                _ = c.retry_after
+                _ = c.suppress
+                _ = c.fault
+                _ = c.provider
+                _ = c.title
+                _ = c.description
+                _ = c.advice
+                _ = c.text
+                _ = c.matched
+
+
+def instructions() -> dict[str, float] | None:
+    """Instructions per reply of each of ICOUNT_MODES under callgrind, or None without
+    valgrind."""
+    if not shutil.which("valgrind"):
+        return None
+    counts: dict[str, float] = {}
+    for mode in ICOUNT_MODES:
+        total = []
+        for passes in (0, ICOUNT_PASSES):
+            argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+            argv += [sys.executable, __file__, "--icount-worker", mode, str(passes)]
+            run = subprocess.run(argv, capture_output=True, check=True, text=True)
+            found = re.search(r"Collected : (\d+)", run.stderr)
+            if found is None:
+                raise RuntimeError(f"no instruction count from callgrind:\n{run.stderr[-2000:]}")
+            total.append(int(found.group(1)))
+        counts[mode] = (total[1] - total[0]) / (ICOUNT_PASSES * ICOUNT_REPLIES)
+    return counts
+
+
 def verdict(met: bool, miss: str) -> str:
     return "met" if met else f"MISSED: {miss}"
 
@@ -186,7 +251,14 @@ def main() -> None:
     ap.add_argument(
         "--perl-passes", type=int, default=2, help="passes of Sisimai->match in each round"
     )
+    ap.add_argument(
+        "--no-instructions", action="store_true", help="skip the callgrind instruction counts"
+    )
+    ap.add_argument("--icount-worker", nargs=2, metavar=("MODE", "PASSES"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.icount_worker:
+        icount_worker(args.icount_worker[0], int(args.icount_worker[1]))
+        return
 
     package = Path(smtpcodes.__file__).parent
     if "site-packages" not in package.parts:
@@ -197,7 +269,11 @@ def main() -> None:
     t_start = time.perf_counter()
 
     classify, classify_many, noop = smtpcodes.classify, smtpcodes.classify_many, _smtpcodes._noop
+    core_loop: Callable[[list[tuple[int | None, str]], int], int] = vars(_smtpcodes)["_core_loop"]
     smtpcodes.warm_up()
+    # The core's loop runs CORE_PASSES passes over the corpus per call, so that converting the
+    # corpus's arguments (once per call) is a fraction of a percent of its time.
+    core_passes = 10
 
     def loop_empty() -> None:
         for _code, _text in pairs:
@@ -218,6 +294,29 @@ def main() -> None:
         for code, text in empties:
             classify(code, text)
 
+    def loop_core() -> None:
+        core_loop(pairs, core_passes)
+
+    def loop_fields() -> None:
+        # Every field of a new result, read as an attribute.
+        for code, text in pairs:
+            c = classify(code, text)
+            _ = c.code
+            _ = c.enhanced
+            _ = c.severity
+            _ = c.reason
+            _ = c.bounce
+            _ = c.action
+            _ = c.retry_after
+            _ = c.suppress
+            _ = c.fault
+            _ = c.provider
+            _ = c.title
+            _ = c.description
+            _ = c.advice
+            _ = c.text
+            _ = c.matched
+
     def loop_to_dict() -> None:
         for code, text in pairs:
             classify(code, text).to_dict()
@@ -232,7 +331,9 @@ def main() -> None:
     timer = Timer()
     timer.add("loop", loop_empty, n)
     timer.add("noop", loop_noop, n)
+    timer.add("core", loop_core, n * core_passes)
     timer.add("classify", loop_classify, n)
+    timer.add("fields", loop_fields, n)
     timer.add("to_dict", loop_to_dict, n)
     timer.add("empty_text", loop_empty_text, n)
     for size in (100, 1000):
@@ -253,6 +354,16 @@ def main() -> None:
             perl_wall_ns.append(perl["wall_ns"])
     empty_ns, noop_ns, classify_ns = (timer.median(k) for k in ("loop", "noop", "classify"))
     to_dict_ns, empty_text_ns = timer.median("to_dict"), timer.median("empty_text")
+    core_ns, fields_ns = timer.median("core"), timer.median("fields")
+    # What a call costs beyond the core's own work, the loop's time included (as in every
+    # figure here), and what reading every field of the new result adds to the call: each the
+    # median of the rounds' own differences (the loops run one after the other in a round, so
+    # a change of load between rounds cancels out), and their spread.
+    crossings = [
+        c - k for c, k in zip(timer.samples["classify"], timer.samples["core"], strict=True)
+    ]
+    reads = [f - c for f, c in zip(timer.samples["fields"], timer.samples["classify"], strict=True)]
+    crossing_ns, read_ns = statistics.median(crossings), statistics.median(reads)
 
     # Memory: RSS before and after CALLS calls cycling over the corpus.
     rounds = -(-args.calls // n)
@@ -275,6 +386,7 @@ def main() -> None:
     first_tenth_kb = rss_at[0][1]
     late_growth_mb = (rss_after - first_tenth_kb) / 1024
 
+    icounts = None if args.no_instructions else instructions()
     import_median, warm_up_median = import_ms(9)
     wheels = sorted(args.wheel_dir.glob("*.whl")) if args.wheel_dir.is_dir() else []
     native = Path(_smtpcodes.__file__)
@@ -315,7 +427,13 @@ def main() -> None:
         "",
         f"  {'per reply':<34} {'median':>7} {'best':>7} {'k/s':>7}",
         row("_noop(code, text): crossing floor", "noop"),
-        row("classify(code, text)", "classify"),
+        row("_core_loop: the core alone, in Rust", "core", "the same replies, same build"),
+        row("classify(code, text)", "classify", f"{classify_ns / core_ns:.2f}x the core"),
+        row(
+            "classify(...) + all 15 fields read",
+            "fields",
+            f"15 attributes: +{fields_ns - classify_ns:.0f}",
+        ),
         row(
             "classify(...).to_dict()",
             "to_dict",
@@ -328,6 +446,19 @@ def main() -> None:
         ),
         row("classify_many, batches of 100", "many100", per_call("many100")),
         row("classify_many, batches of 1000", "many1000", per_call("many1000")),
+        f"  classify minus the core: {crossing_ns:.0f} ns, median of the rounds "
+        f"({min(crossings):.0f} to {max(crossings):.0f}), {crossing_ns / noop_ns:.1f}x the "
+        f"floor, {crossing_ns / classify_ns:.0%} of a call "
+        f"(target <= {CROSSING_TARGET_NS:.0f} ns: "
+        + verdict(
+            crossing_ns <= CROSSING_TARGET_NS, f"{crossing_ns / CROSSING_TARGET_NS:.1f}x over"
+        )
+        + ")",
+        f"  reading all 15 fields of a new result: {read_ns:.0f} ns, median of the rounds "
+        f"({min(reads):.0f} to {max(reads):.0f}), {read_ns / noop_ns:.1f}x the floor "
+        f"(target <= {FIELDS_TARGET_NS:.0f} ns: "
+        + verdict(read_ns <= FIELDS_TARGET_NS, f"{read_ns / FIELDS_TARGET_NS:.1f}x over")
+        + ")",
         f"  classify / floor: {ratio_floor:.1f}x median, {ratio_floor_best:.1f}x best "
         f"(target <= {FLOOR_TARGET:.0f}x: "
         + verdict(
@@ -357,6 +488,22 @@ def main() -> None:
                 f"{SISIMAI_TARGET / ratio_sisimai:.1f}x short",
             )
             + ")",
+        ]
+    if icounts is None:
+        lines += ["", "Instructions: valgrind not installed (or --no-instructions); no counts"]
+    else:
+        ic = icounts
+        lines += [
+            "",
+            f"Instructions per reply (callgrind; the first {ICOUNT_REPLIES} replies, "
+            f"{ICOUNT_PASSES} passes, minus a run of none; the machine's load does not "
+            f"change them; they do not count what cache misses cost)",
+            f"  _noop {ic['noop']:.0f}, the core alone {ic['core']:.0f}, classify "
+            f"{ic['classify']:.0f}, classify + 15 fields {ic['fields']:.0f}",
+            f"  classify minus the core: {ic['classify'] - ic['core']:.0f} "
+            f"({(ic['classify'] - ic['core']) / ic['noop']:.1f}x the floor); reading the 15 "
+            f"fields: {ic['fields'] - ic['classify']:.0f} "
+            f"({(ic['fields'] - ic['classify']) / ic['noop']:.1f}x the floor)",
         ]
     lines += [
         "",

@@ -2,9 +2,10 @@
 // The public JavaScript API of smtpcodes.
 //
 // Every decision is made by the Rust core. The native addon answers compactly (numbers that
-// index the core's name tables, handed over once below, and one string holding a result's
-// strings end to end), because creating a JS object from native code costs ~2 us while JS
-// builds one in well under 0.1 us (docs/node.md, "How a call crosses"). This file only
+// index the core's name tables, handed over once below, and the table of strings results
+// share, fetched once each; and one string holding the result's own strings end to end),
+// because creating a JS object from native code costs ~2 us while JS builds one in well under
+// 0.1 us (docs/node.md, "How a call crosses"). This file only
 // checks argument types, calls the addon and assembles plain objects (parseBounce's
 // classifications too, from the same encoding as classify's).
 
@@ -103,22 +104,42 @@ function hintArg (value, name, where, index) {
   throw typeError(`${where}${name} must be a string, null or undefined, not ${describe(value)}`, index)
 }
 
+// The strings that results share (the core's titles, descriptions, advice, provider names
+// and rule labels, and the enhanced codes), each fetched from the addon once: a result names
+// them by their index here (layout: SLOTS in bindings-node/src/lib.rs). The addon's table is
+// the process's; this copy of it grows when a result names an entry it does not hold yet.
+const interned = []
+
+function fetchInterned () {
+  for (const s of native.tableStrings(interned.length)) interned.push(s)
+}
+
 /** Builds the result object at slot offset `o` of `numbers`, reading its strings from `strings` at `at.pos`. */
 function build (numbers, o, strings, at) {
+  // Slot 9: suppress, plus twice the number of entries this result needs.
+  const suppressAndNeeded = numbers[o + 9]
+  if (suppressAndNeeded >= interned.length * 2 + 2) fetchInterned()
+  // A string slot is an index into `interned`, or -(length + 2) for a string that follows in
+  // `strings` (-1: none); `p -= v + 2` moves past it.
   let p = at.pos
   const text = strings.slice(p, (p += numbers[o + 10]))
-  const enhancedLength = numbers[o + 11]
-  const enhanced = enhancedLength === 0 ? null : strings.slice(p, (p += enhancedLength))
-  const title = strings.slice(p, (p += numbers[o + 12]))
-  const description = strings.slice(p, (p += numbers[o + 13]))
-  const advice = strings.slice(p, (p += numbers[o + 14]))
-  const matched = strings.slice(p, (p += numbers[o + 15]))
+  let v = numbers[o + 11]
+  const enhanced = v >= 0 ? interned[v] : v === -1 ? null : strings.slice(p, (p -= v + 2))
+  v = numbers[o + 12]
+  const title = v >= 0 ? interned[v] : strings.slice(p, (p -= v + 2))
+  v = numbers[o + 13]
+  const description = v >= 0 ? interned[v] : strings.slice(p, (p -= v + 2))
+  v = numbers[o + 14]
+  const advice = v >= 0 ? interned[v] : strings.slice(p, (p -= v + 2))
+  v = numbers[o + 15]
+  const matched = v >= 0 ? interned[v] : strings.slice(p, (p -= v + 2))
   at.pos = p
   const code = numbers[o + 6]
   const retryAfter = numbers[o + 7]
   const provider = numbers[o + 5]
-  // Key order = the contract's field order, so JSON.stringify gives the shape of SPEC.md
-  // (with `retryAfter` for `retry_after`).
+  // A plain object, not a class: key order = the contract's field order, so JSON.stringify
+  // gives the shape of SPEC.md (with `retryAfter` for `retry_after`), and spreading,
+  // structuredClone and postMessage copy every field.
   const c = {
     code: code < 0 ? null : code,
     enhanced,
@@ -127,9 +148,9 @@ function build (numbers, o, strings, at) {
     bounce: BOUNCES[numbers[o + 2]],
     action: ACTIONS[numbers[o + 3]],
     retryAfter: retryAfter < 0 ? null : retryAfter,
-    suppress: numbers[o + 9] === 1,
+    suppress: suppressAndNeeded % 2 === 1,
     fault: FAULTS[numbers[o + 4]],
-    provider: provider < 0 ? null : PROVIDERS[provider],
+    provider: provider < 0 ? null : interned[provider],
     title,
     description,
     advice,

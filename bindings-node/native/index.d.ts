@@ -10,6 +10,15 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * Private, not API: the core's own time, for `bindings-node/bench/crossing.js`. Reads the
+ * replies of a `classifyMany` input (`input`, `meta`) once, then classifies them all
+ * `passes` times in a loop in Rust, each result made and dropped as a `classify` call makes
+ * and drops one. The benchmark times the call: what `classify()` costs beyond it is the
+ * crossing's. Returns how many results were made.
+ */
+export declare function _coreLoop(input: string, meta: Float64Array, passes: number): number
+
+/**
  * Takes what [`classify`] takes and does nothing: the crossing floor, which
  * `bindings-node/bench/crossing.js` measures in the same run as `classify` (the cost of
  * the call and of converting its arguments, and the panic guard, with no classification and
@@ -308,6 +317,12 @@ export interface Tables {
   /** `Limits::DEFAULT`, the bounds `parseBounce` can change. */
   bounceLimits: LimitDefaults
 }
+
+/**
+ * The entries of the table of interned strings from `from` on: what a JS layer that holds
+ * `from` of them lacks (see `SLOTS`, slot 9).
+ */
+export declare function tableStrings(from: number): Array<string>
 
 /** `smtpcodes::warm_up`: builds the rule automaton now rather than on the first call. */
 export declare function warmUp(): void

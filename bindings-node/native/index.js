@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports._coreLoop = nativeBinding._coreLoop
 module.exports._noop = nativeBinding._noop
 module.exports._panicForTest = nativeBinding._panicForTest
 module.exports._panicForTestAsync = nativeBinding._panicForTestAsync
@@ -848,4 +849,5 @@ module.exports.parseBounceAsync = nativeBinding.parseBounceAsync
 module.exports.policy = nativeBinding.policy
 module.exports.shouldSuppress = nativeBinding.shouldSuppress
 module.exports.tables = nativeBinding.tables
+module.exports.tableStrings = nativeBinding.tableStrings
 module.exports.warmUp = nativeBinding.warmUp

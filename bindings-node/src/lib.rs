@@ -32,6 +32,9 @@
 #![allow(clippy::needless_pass_by_value)]
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
 use napi::bindgen_prelude::{
     AsyncTask, BufferSlice, Either, Env, Float64ArraySlice, JsObjectValue, JsValue, Object,
@@ -51,12 +54,14 @@ use smtpcodes::{
 /// | slot | value |
 /// |---|---|
 /// | 0-4 | indexes of `severity`, `reason`, `bounce`, `action`, `fault` in the core's `ALL` lists |
-/// | 5 | index of `provider` in the core's provider list, -1 for none |
+/// | 5 | `provider`: its index in the [`Interner`]'s table, -1 for none |
 /// | 6 | `code`, -1 for none |
 /// | 7 | `retry_after`, -1 for none |
 /// | 8 | the wait the server stated, -1 for none (for `RetryPolicy.decide`) |
-/// | 9 | `suppress`, 0 or 1 |
-/// | 10-15 | lengths in UTF-16 units of `text`, `enhanced` (0 for none), `title`, `description`, `advice`, `matched`, which follow each other in that order in the returned string |
+/// | 9 | `suppress` (0 or 1) plus twice the number of entries of the [`Interner`]'s table that the JS layer must hold to read this result |
+/// | 10 | the length in UTF-16 units of `text`, which starts the returned string |
+/// | 11 | `enhanced`: -1 for none, else as below |
+/// | 12-15 | `title`, `description`, `advice`, `matched`: an index >= 0 in the [`Interner`]'s table, or `-(len + 2)` for a string of `len` UTF-16 units that follows in the returned string, in slot order |
 pub const SLOTS: usize = 16;
 
 /// The core's name tables and defaults, read once when the package loads.
@@ -313,63 +318,208 @@ fn index_f64(i: usize) -> f64 {
 }
 
 /// The length of `s` in UTF-16 units, as JS counts it: one per character, two for those
-/// beyond U+FFFF. Counted over the bytes without branching: every byte but a continuation
-/// byte starts a character, and a 4-byte one needs a surrogate pair.
-fn utf16_len(s: &str) -> f64 {
-    index_f64(
-        s.bytes()
-            .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
-            .sum(),
-    )
+/// beyond U+FFFF. An ASCII string's is its length in bytes; otherwise counted over the bytes
+/// without branching: every byte but a continuation byte starts a character, and a 4-byte one
+/// needs a surrogate pair.
+fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
+    s.bytes()
+        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
 }
 
 fn opt_f64(v: Option<u32>) -> f64 {
     v.map_or(-1.0, f64::from)
 }
 
+/// Most entries the [`Interner`]'s table holds; a string that would be one more crosses in
+/// the returned string instead, so the table stays bounded whatever the input.
+const INTERNED_MAX: usize = 1 << 14;
+
+/// The strings of results that the JS layer keeps, each crossing once: those of the core's
+/// tables (titles, descriptions, advice, provider names, rule labels: `&'static str`s, known
+/// by their address and length), the enhanced codes (`5.1.1`, by their numbers) and the
+/// descriptions the core writes from two table entries (by their text). A result then
+/// carries indexes in this table instead of the strings.
+///
+/// One table for the process, behind a lock taken once per result: the indexes mean the same
+/// in every worker thread, and each thread's JS layer fetches the entries it lacks
+/// ([`table_strings`]). Entries are never removed.
+#[derive(Default)]
+struct Interner {
+    by_address: HashMap<(usize, usize), u32, Fx>,
+    by_enhanced: HashMap<Enhanced, u32, Fx>,
+    by_text: HashMap<String, u32, Fx>,
+    strings: Vec<Cow<'static, str>>,
+}
+
+type Fx = BuildHasherDefault<KeyHasher>;
+
+/// A multiply-rotate hasher (the step of `FxHash`) for the [`Interner`]'s keys: addresses, small
+/// numbers and the core's texts, none chosen by an adversary (the table is bounded anyway).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+static INTERNER: LazyLock<Mutex<Interner>> = LazyLock::new(Mutex::default);
+
+/// The table, whatever a panic elsewhere left it in: entries are only ever appended whole.
+fn interner() -> MutexGuard<'static, Interner> {
+    INTERNER.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Interner {
+    /// Room for one more entry, and its index.
+    fn next(&self) -> Option<u32> {
+        if self.strings.len() >= INTERNED_MAX {
+            return None;
+        }
+        u32::try_from(self.strings.len()).ok()
+    }
+
+    /// A `&'static str`, known by its address and length (the same two mean the same bytes).
+    fn of_static(&mut self, s: &'static str) -> Option<u32> {
+        let key = (s.as_ptr() as usize, s.len());
+        if let Some(&i) = self.by_address.get(&key) {
+            return Some(i);
+        }
+        let i = self.next()?;
+        self.strings.push(Cow::Borrowed(s));
+        self.by_address.insert(key, i);
+        Some(i)
+    }
+
+    /// An enhanced code's text, known by its numbers.
+    fn of_enhanced(&mut self, e: Enhanced) -> Option<u32> {
+        if let Some(&i) = self.by_enhanced.get(&e) {
+            return Some(i);
+        }
+        let i = self.next()?;
+        self.strings.push(Cow::Owned(e.to_string()));
+        self.by_enhanced.insert(e, i);
+        Some(i)
+    }
+
+    /// A table's string by its address; a string written from table entries by its text,
+    /// when `by_text`; any other crosses in the returned string.
+    #[allow(clippy::ptr_arg)] // the `Cow` says whether the string is a table's
+    fn of_cow(&mut self, s: &Cow<'static, str>, by_text: bool) -> Option<u32> {
+        match s {
+            Cow::Borrowed(s) => self.of_static(s),
+            Cow::Owned(s) if by_text => {
+                if let Some(&i) = self.by_text.get(s.as_str()) {
+                    return Some(i);
+                }
+                let i = self.next()?;
+                self.strings.push(Cow::Owned(s.clone()));
+                self.by_text.insert(s.clone(), i);
+                Some(i)
+            }
+            Cow::Owned(_) => None,
+        }
+    }
+}
+
 /// Writes one classification's numbers into `out` (native-endian `f64`s, read by a
 /// `Float64Array` over the same memory) and appends its strings to `strings`.
-fn encode(c: &Classification, out: &mut [u8], strings: &mut String) {
-    for (slot, n) in out.chunks_exact_mut(8).zip(slots(c, strings)) {
+fn encode(c: &Classification, table: &mut Interner, out: &mut [u8], strings: &mut String) {
+    for (slot, n) in out.chunks_exact_mut(8).zip(slots(c, table, strings)) {
         slot.copy_from_slice(&n.to_ne_bytes());
     }
 }
 
+/// The slot of a string: its index in `table`, else `-(len + 2)` with the string appended to
+/// `strings`.
+fn string_slot(index: Option<u32>, s: &str, strings: &mut String) -> f64 {
+    if let Some(i) = index {
+        return f64::from(i);
+    }
+    strings.push_str(s);
+    -2.0 - index_f64(utf16_len(s))
+}
+
 /// One classification's [`SLOTS`] numbers; appends its strings to `strings`.
-fn slots(c: &Classification, strings: &mut String) -> [f64; SLOTS] {
-    let enhanced = c.enhanced.map(|e: Enhanced| e.to_string());
+fn slots(c: &Classification, table: &mut Interner, strings: &mut String) -> [f64; SLOTS] {
+    strings.push_str(&c.text);
+    let text = index_f64(utf16_len(&c.text));
+    let enhanced = match c.enhanced {
+        None => -1.0,
+        Some(e) => match table.of_enhanced(e) {
+            Some(i) => f64::from(i),
+            None => string_slot(None, &e.to_string(), strings),
+        },
+    };
     let provider = c
         .provider
-        .and_then(|p| smtpcodes::providers().position(|q| q == p));
-    let nums: [f64; SLOTS] = [
+        .and_then(|p| table.of_static(p))
+        .map_or(-1.0, f64::from);
+    let title = string_slot(table.of_static(c.title), c.title, strings);
+    let description = string_slot(table.of_cow(&c.description, true), &c.description, strings);
+    let advice = string_slot(table.of_static(c.advice), c.advice, strings);
+    let matched = string_slot(table.of_cow(&c.matched, false), &c.matched, strings);
+    let suppress = if c.suppress { 1.0 } else { 0.0 };
+    [
         index_f64(c.severity.index()),
         index_f64(c.reason.index()),
         index_f64(c.bounce.index()),
         index_f64(c.action.index()),
         index_f64(c.fault.index()),
-        provider.map_or(-1.0, index_f64),
+        provider,
         c.code.map_or(-1.0, f64::from),
         opt_f64(c.retry_after),
         opt_f64(c.stated_wait),
-        if c.suppress { 1.0 } else { 0.0 },
-        utf16_len(&c.text),
-        enhanced.as_deref().map_or(0.0, utf16_len),
-        utf16_len(c.title),
-        utf16_len(&c.description),
-        utf16_len(c.advice),
-        utf16_len(&c.matched),
-    ];
-    for s in [
-        c.text.as_str(),
-        enhanced.as_deref().unwrap_or(""),
-        c.title,
-        &c.description,
-        c.advice,
-        &c.matched,
-    ] {
-        strings.push_str(s);
-    }
-    nums
+        suppress + 2.0 * index_f64(table.strings.len()),
+        text,
+        enhanced,
+        title,
+        description,
+        advice,
+        matched,
+    ]
+}
+
+/// The entries of the table of interned strings from `from` on: what a JS layer that holds
+/// `from` of them lacks (see `SLOTS`, slot 9).
+#[napi(catch_unwind)]
+pub fn table_strings(env: Env, from: u32) -> Result<Vec<String>> {
+    guard(env, || {
+        let table = interner();
+        let from = usize::try_from(from).unwrap_or(usize::MAX);
+        Ok(table
+            .strings
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .map(ToString::to_string)
+            .collect())
+    })
 }
 
 /// The bytes of one classification in the output buffer.
@@ -399,9 +549,8 @@ pub fn classify(
     guard(env, || {
         check_out(&out, 1)?;
         let c = run(code.as_ref(), &text, command.as_deref(), host.as_deref())?;
-        let mut strings =
-            String::with_capacity(c.text.len() + c.description.len() + c.advice.len() + 64);
-        encode(&c, &mut out, &mut strings);
+        let mut strings = String::with_capacity(c.text.len() + c.matched.len() + 16);
+        encode(&c, &mut interner(), &mut out, &mut strings);
         Ok(strings)
     })
 }
@@ -476,6 +625,51 @@ fn take_part<'a>(rest: &mut &'a str, len: f64) -> Result<Option<&'a str>> {
     Ok(Some(part))
 }
 
+/// One reply of a `classifyMany` input: its [`META_SLOTS`] numbers `m`, its strings read from
+/// `rest`.
+#[allow(clippy::type_complexity)]
+fn read_reply<'a>(
+    rest: &mut &'a str,
+    m: &[f64],
+) -> Result<(Option<CodeArg>, &'a str, Option<&'a str>, Option<&'a str>)> {
+    let code_str = take_part(rest, if m[0] > 1.5 { m[2] } else { -1.0 })?;
+    let text = take_part(rest, m[3])?.unwrap_or("");
+    let command = take_part(rest, m[4])?;
+    let host = take_part(rest, m[5])?;
+    let code = match (m[0], code_str) {
+        (1.0, _) => Some(Either::A(m[1])),
+        (_, Some(s)) => Some(Either::B(s.to_owned())),
+        _ => None,
+    };
+    Ok((code, text, command, host))
+}
+
+/// Private, not API: the core's own time, for `bindings-node/bench/crossing.js`. Reads the
+/// replies of a `classifyMany` input (`input`, `meta`) once, then classifies them all
+/// `passes` times in a loop in Rust, each result made and dropped as a `classify` call makes
+/// and drops one. The benchmark times the call: what `classify()` costs beyond it is the
+/// crossing's. Returns how many results were made.
+#[napi(js_name = "_coreLoop", catch_unwind)]
+pub fn core_loop(env: Env, input: String, meta: Float64ArraySlice, passes: u32) -> Result<f64> {
+    guard(env, || {
+        let meta: Vec<f64> = meta.to_vec();
+        let mut rest = input.as_str();
+        let replies = meta
+            .chunks_exact(META_SLOTS)
+            .map(|m| read_reply(&mut rest, m))
+            .collect::<Result<Vec<_>>>()?;
+        let mut made = 0.0;
+        for _ in 0..passes {
+            for (code, text, command, host) in &replies {
+                let c = run(code.as_ref(), text, *command, *host)?;
+                std::hint::black_box(&c);
+                made += 1.0;
+            }
+        }
+        Ok(made)
+    })
+}
+
 /// Classifies many replies in one crossing: the batch form of [`classify`]. Stops at the
 /// first malformed reply and throws its error with `index` set to its position. `meta` is
 /// copied before it is read; `out` is only written.
@@ -491,23 +685,15 @@ pub fn classify_many(
         let n = meta.len() / META_SLOTS;
         check_out(&out, n)?;
         let mut rest = input.as_str();
-        let mut strings = String::with_capacity(n * 512);
+        let mut strings = String::with_capacity(n * 256);
         for (i, (m, o)) in meta
             .chunks_exact(META_SLOTS)
             .zip(out.chunks_exact_mut(SLOT_BYTES))
             .enumerate()
         {
-            let code_str = take_part(&mut rest, if m[0] > 1.5 { m[2] } else { -1.0 })?;
-            let text = take_part(&mut rest, m[3])?.unwrap_or("");
-            let command = take_part(&mut rest, m[4])?;
-            let host = take_part(&mut rest, m[5])?;
-            let code = match (m[0], code_str) {
-                (1.0, _) => Some(Either::A(m[1])),
-                (_, Some(s)) => Some(Either::B(s.to_owned())),
-                _ => None,
-            };
+            let (code, text, command, host) = read_reply(&mut rest, m)?;
             let c = run(code.as_ref(), text, command, host).map_err(|e| Fail::Core(e, Some(i)))?;
-            encode(&c, o, &mut strings);
+            encode(&c, &mut interner(), o, &mut strings);
         }
         Ok(strings)
     })
@@ -881,11 +1067,12 @@ pub struct BounceParts<'env> {
 fn bounce_parts(env: &Env, report: BounceReport) -> Result<BounceParts<'_>> {
     let mut numbers = Vec::with_capacity(report.recipients.len() * SLOTS);
     let mut strings = String::new();
+    let mut table = interner();
     let recipients = report
         .recipients
         .into_iter()
         .map(|r: BouncedRecipient| {
-            numbers.extend_from_slice(&slots(&r.classification, &mut strings));
+            numbers.extend_from_slice(&slots(&r.classification, &mut table, &mut strings));
             BouncedRecipientParts {
                 recipient: r.recipient,
                 original_recipient: r.original_recipient,
@@ -898,6 +1085,7 @@ fn bounce_parts(env: &Env, report: BounceReport) -> Result<BounceParts<'_>> {
             }
         })
         .collect();
+    drop(table);
     Ok(BounceParts {
         format: report.format,
         reporting_mta: report.reporting_mta,

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 use pyo3::conversion::FromPyObjectOwned;
 use pyo3::create_exception;
@@ -65,16 +66,21 @@ const DETACH_ABOVE_BYTES: usize = 64 * 1024;
 trait Named: Copy + PartialEq + 'static {
     const ALL: &'static [Self];
     fn name(self) -> &'static str;
+    /// The value's position in `ALL`.
+    fn index(self) -> usize;
     /// One `str` object per value, made once: reading `c.reason` then allocates nothing.
     fn cache() -> &'static PyOnceLock<Vec<Py<PyString>>>;
 }
 
 macro_rules! named {
-    ($($t:ty),*) => {$(
+    ($($t:ty),* ; index: $index:expr) => {$(
         impl Named for $t {
             const ALL: &'static [Self] = <$t>::ALL;
             fn name(self) -> &'static str {
                 self.as_str()
+            }
+            fn index(self) -> usize {
+                $index(self)
             }
             fn cache() -> &'static PyOnceLock<Vec<Py<PyString>>> {
                 static CACHE: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
@@ -84,7 +90,14 @@ macro_rules! named {
     )*};
 }
 
-named!(Severity, Reason, Bounce, Action, Fault, RetryWhy, DsnAction);
+named!(Severity; index: Severity::index);
+named!(Reason; index: Reason::index);
+named!(Bounce; index: Bounce::index);
+named!(Action; index: Action::index);
+named!(Fault; index: Fault::index);
+named!(DsnAction; index: DsnAction::index);
+// Not one of the core's string enums: found in its list.
+named!(RetryWhy; index: |v| RetryWhy::ALL.iter().position(|w| *w == v).unwrap_or(usize::MAX));
 
 /// An enum value as its Python `str` (the same object every time).
 fn py_name<T: Named>(py: Python<'_>, value: T) -> Bound<'_, PyString> {
@@ -94,10 +107,9 @@ fn py_name<T: Named>(py: Python<'_>, value: T) -> Bound<'_, PyString> {
             .map(|v| PyString::intern(py, v.name()).unbind())
             .collect()
     });
-    T::ALL
-        .iter()
-        .position(|v| *v == value)
-        .and_then(|i| names.get(i))
+    names
+        .get(value.index())
+        .filter(|_| T::ALL.get(value.index()) == Some(&value))
         .map_or_else(|| PyString::new(py, value.name()), |s| s.bind(py).clone())
 }
 
@@ -381,141 +393,266 @@ fn repr_of(name: &str, fields: &[(&str, Bound<'_, PyAny>)]) -> PyResult<String> 
     Ok(out)
 }
 
+/// How many `&'static str`s of the core's tables [`static_str`] keeps a `str` of: a power of
+/// two, several times the number of titles, descriptions, advice texts and labels the tables
+/// hold, so that probes stay short.
+const STATIC_SLOTS: usize = 8192;
+
+/// How many slots [`static_str`] tries before it makes a `str` without keeping it.
+const STATIC_PROBES: usize = 16;
+
+/// The `str` of a string of the core's tables (a title, an advice, a description, a label),
+/// made on first use and the same object ever after: reading it then allocates nothing.
+///
+/// The key is the string's address and length, which stay put for a `&'static str`; the
+/// table is open-addressed over [`STATIC_SLOTS`] slots, each set once, so lookups take no
+/// lock. When the probes find no free slot, the `str` is made and not kept: the table never
+/// grows, whatever the core hands over.
+fn static_str<'py>(py: Python<'py>, s: &'static str) -> Bound<'py, PyString> {
+    type Slot = PyOnceLock<(usize, usize, Py<PyString>)>;
+    static TABLE: PyOnceLock<Box<[Slot]>> = PyOnceLock::new();
+    let table = TABLE.get_or_init(py, || (0..STATIC_SLOTS).map(|_| Slot::new()).collect());
+    let key = (s.as_ptr() as usize, s.len());
+    // Fibonacci hashing of the address: table strings sit close together in the binary.
+    let start = (key.0 ^ key.1.rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 51;
+    for i in start..start + STATIC_PROBES {
+        let Some(slot) = table.get(i & (STATIC_SLOTS - 1)) else {
+            break;
+        };
+        let (ptr, len, obj) =
+            slot.get_or_init(py, || (key.0, key.1, PyString::new(py, s).unbind()));
+        if (*ptr, *len) == key {
+            return obj.bind(py).clone();
+        }
+    }
+    PyString::new(py, s)
+}
+
+/// A core string that may come from a table (`Cow::Borrowed`, kept by [`static_str`]) or be
+/// made for this reply (`Cow::Owned`).
+#[allow(clippy::ptr_arg)] // the `Cow` says whether the string is a table's
+fn cow_str<'py>(py: Python<'py>, s: &Cow<'static, str>) -> Bound<'py, PyString> {
+    match s {
+        Cow::Borrowed(s) => static_str(py, s),
+        Cow::Owned(s) => PyString::new(py, s),
+    }
+}
+
+/// The `int` of a reply code, made once for each of 200..=599.
+fn code_int(py: Python<'_>, code: Option<u16>) -> PyResult<Py<PyAny>> {
+    static CODES: PyOnceLock<Vec<Py<PyAny>>> = PyOnceLock::new();
+    let Some(code) = code else {
+        return Ok(py.None());
+    };
+    let codes = CODES.get_or_init(py, || {
+        (200..=599u16)
+            .filter_map(|c| c.into_pyobject(py).ok().map(|i| i.into_any().unbind()))
+            .collect()
+    });
+    match codes.get(usize::from(code.wrapping_sub(200))) {
+        Some(i) if code >= 200 => Ok(i.clone_ref(py)),
+        _ => Ok(code.into_pyobject(py)?.into_any().unbind()),
+    }
+}
+
+/// The `str` of an enhanced code (`5.1.1`), made once for each code of class 2, 4 or 5,
+/// subject 0..=9 and detail 0..=99 (every code of the registry and more); any other is made
+/// for the reply.
+fn enhanced_str(py: Python<'_>, enhanced: Option<Enhanced>) -> Py<PyAny> {
+    static CODES: PyOnceLock<Box<[PyOnceLock<Py<PyString>>]>> = PyOnceLock::new();
+    let Some(e) = enhanced else {
+        return py.None();
+    };
+    let class = match e.class {
+        2 => Some(0),
+        4 => Some(1),
+        5 => Some(2),
+        _ => None,
+    };
+    let slot = class
+        .filter(|_| e.subject < 10 && e.detail < 100)
+        .map(|c| c * 1000 + usize::from(e.subject) * 100 + usize::from(e.detail));
+    let make = || PyString::new(py, &e.to_string()).unbind();
+    let Some(slot) = slot else {
+        return make().into_any();
+    };
+    let codes = CODES.get_or_init(py, || (0..3000).map(|_| PyOnceLock::new()).collect());
+    match codes.get(slot) {
+        Some(cell) => cell.get_or_init(py, make).clone_ref(py).into_any(),
+        None => make().into_any(),
+    }
+}
+
+/// A field of a result made when first read, then kept.
+///
+/// Not a `PyOnceLock`: that one lets go of the GIL while another thread may be making the
+/// value, which costs more than making a `str`. Making one runs no Python code and never lets
+/// go of the GIL, so no other thread can be making the same value meanwhile, and `set` never
+/// waits; should two ever race, both values are equal and the first stays.
+#[derive(Default)]
+struct Lazy(OnceLock<Py<PyString>>);
+
+impl Lazy {
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        make: impl FnOnce() -> Bound<'py, PyString>,
+    ) -> Bound<'py, PyString> {
+        if let Some(s) = self.0.get() {
+            return s.bind(py).clone();
+        }
+        let value = make();
+        match self.0.set(value.clone().unbind()) {
+            Ok(()) => value,
+            Err(_) => self.0.get().map_or(value, |s| s.bind(py).clone()),
+        }
+    }
+}
+
 /// What a reply means: the result of `classify()`, with every field of the contract.
+///
+/// The fields that cost next to nothing to make (numbers, names, and the strings of the core's
+/// tables, each one object made once for the process) are made with the result and read
+/// straight from it (`member_descriptor`s: no call into Rust). `description`, `text` and
+/// `matched` can be made for this reply alone, so each is made when first read and kept.
 #[pyclass(frozen, eq, hash, module = "smtpcodes", name = "Classification")]
-#[derive(PartialEq, Eq, Hash)]
-pub struct PyClassification(smtpcodes::Classification);
+pub struct PyClassification {
+    /// The basic reply code used: given, or read from the text.
+    #[pyo3(get)]
+    code: Py<PyAny>,
+    /// The enhanced status code (RFC 3463), normalised: `5.1.1`.
+    #[pyo3(get)]
+    enhanced: Py<PyAny>,
+    /// `success`, `intermediate`, `transient`, `permanent` or `unknown`.
+    #[pyo3(get)]
+    severity: Py<PyString>,
+    /// Why, in the contract's taxonomy (`user_unknown`, `greylisted`, ...).
+    #[pyo3(get)]
+    reason: Py<PyString>,
+    /// `none`, `soft`, `hard` or `block`.
+    #[pyo3(get)]
+    bounce: Py<PyString>,
+    /// `none`, `retry` or `bounce` (give up on this message).
+    #[pyo3(get)]
+    action: Py<PyString>,
+    /// Seconds before the next attempt when `action` is `retry`, else `None`.
+    #[pyo3(get)]
+    retry_after: Py<PyAny>,
+    /// Stop mailing this address (exactly when `bounce` is `hard`).
+    #[pyo3(get)]
+    suppress: Py<PyAny>,
+    /// Who must act: `none`, `recipient`, `sender`, `message`, `remote`, `network`, `unknown`.
+    #[pyo3(get)]
+    fault: Py<PyString>,
+    /// The receiving provider when the text or the host hint shows it (`google`, ...).
+    #[pyo3(get)]
+    provider: Py<PyAny>,
+    /// Short name of the code.
+    #[pyo3(get)]
+    title: Py<PyString>,
+    /// What to do about it.
+    #[pyo3(get)]
+    advice: Py<PyString>,
+    description: Lazy,
+    text: Lazy,
+    matched: Lazy,
+    /// The core's answer, for equality, hashing and `RetryPolicy`.
+    inner: smtpcodes::Classification,
+}
+
+impl PartialEq for PyClassification {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner == other.inner
+    }
+}
+
+impl Eq for PyClassification {}
+
+impl Hash for PyClassification {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.inner.hash(state);
+    }
+}
 
 impl PyClassification {
+    /// The result object of `c`, with the fields that cost next to nothing made now.
+    fn new(py: Python<'_>, c: smtpcodes::Classification) -> PyResult<Self> {
+        Ok(PyClassification {
+            code: code_int(py, c.code)?,
+            enhanced: enhanced_str(py, c.enhanced),
+            severity: py_name(py, c.severity).unbind(),
+            reason: py_name(py, c.reason).unbind(),
+            bounce: py_name(py, c.bounce).unbind(),
+            action: py_name(py, c.action).unbind(),
+            retry_after: c.retry_after.into_pyobject(py)?.into_any().unbind(),
+            suppress: PyBool::new(py, c.suppress).to_owned().into_any().unbind(),
+            fault: py_name(py, c.fault).unbind(),
+            provider: c
+                .provider
+                .map_or_else(|| py.None(), |p| static_str(py, p).into_any().unbind()),
+            title: static_str(py, c.title).unbind(),
+            advice: static_str(py, c.advice).unbind(),
+            description: Lazy::default(),
+            text: Lazy::default(),
+            matched: Lazy::default(),
+            inner: c,
+        })
+    }
+
     /// The contract's fields in the contract's order, as Python objects.
-    fn fields<'py>(&self, py: Python<'py>) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
-        let c = &self.0;
-        Ok(vec![
-            ("code", c.code.into_pyobject(py)?.into_any()),
-            ("enhanced", self.enhanced(py)?.into_pyobject(py)?.into_any()),
-            ("severity", py_name(py, c.severity).into_any()),
-            ("reason", py_name(py, c.reason).into_any()),
-            ("bounce", py_name(py, c.bounce).into_any()),
-            ("action", py_name(py, c.action).into_any()),
-            ("retry_after", c.retry_after.into_pyobject(py)?.into_any()),
-            (
-                "suppress",
-                PyBool::new(py, c.suppress).to_owned().into_any(),
-            ),
-            ("fault", py_name(py, c.fault).into_any()),
-            ("provider", c.provider.into_pyobject(py)?.into_any()),
-            ("title", PyString::new(py, c.title).into_any()),
-            ("description", PyString::new(py, &c.description).into_any()),
-            ("advice", PyString::new(py, c.advice).into_any()),
-            ("text", PyString::new(py, &c.text).into_any()),
-            ("matched", PyString::new(py, &c.matched).into_any()),
-        ])
+    fn fields<'py>(&self, py: Python<'py>) -> Vec<(&'static str, Bound<'py, PyAny>)> {
+        vec![
+            ("code", self.code.bind(py).clone()),
+            ("enhanced", self.enhanced.bind(py).clone()),
+            ("severity", self.severity.bind(py).clone().into_any()),
+            ("reason", self.reason.bind(py).clone().into_any()),
+            ("bounce", self.bounce.bind(py).clone().into_any()),
+            ("action", self.action.bind(py).clone().into_any()),
+            ("retry_after", self.retry_after.bind(py).clone()),
+            ("suppress", self.suppress.bind(py).clone()),
+            ("fault", self.fault.bind(py).clone().into_any()),
+            ("provider", self.provider.bind(py).clone()),
+            ("title", self.title.bind(py).clone().into_any()),
+            ("description", self.description(py).into_any()),
+            ("advice", self.advice.bind(py).clone().into_any()),
+            ("text", self.text(py).into_any()),
+            ("matched", self.matched(py).into_any()),
+        ]
     }
 }
 
 #[pymethods]
 impl PyClassification {
-    /// The basic reply code used: given, or read from the text.
-    #[getter]
-    fn code(&self) -> Option<u16> {
-        self.0.code
-    }
-
-    /// The enhanced status code (RFC 3463), normalised: `5.1.1`.
-    #[getter]
-    fn enhanced(&self, py: Python<'_>) -> PyResult<Option<String>> {
-        core(py, || Ok(self.0.enhanced.map(|e| e.to_string())))
-    }
-
-    /// `success`, `intermediate`, `transient`, `permanent` or `unknown`.
-    #[getter]
-    fn severity<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
-        py_name(py, self.0.severity)
-    }
-
-    /// Why, in the contract's taxonomy (`user_unknown`, `greylisted`, ...).
-    #[getter]
-    fn reason<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
-        py_name(py, self.0.reason)
-    }
-
-    /// `none`, `soft`, `hard` or `block`.
-    #[getter]
-    fn bounce<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
-        py_name(py, self.0.bounce)
-    }
-
-    /// `none`, `retry` or `bounce` (give up on this message).
-    #[getter]
-    fn action<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
-        py_name(py, self.0.action)
-    }
-
-    /// Seconds before the next attempt when `action` is `retry`, else `None`.
-    #[getter]
-    fn retry_after(&self) -> Option<u32> {
-        self.0.retry_after
-    }
-
-    /// Stop mailing this address (exactly when `bounce` is `hard`).
-    #[getter]
-    fn suppress(&self) -> bool {
-        self.0.suppress
-    }
-
-    /// Who must act: `none`, `recipient`, `sender`, `message`, `remote`, `network`, `unknown`.
-    #[getter]
-    fn fault<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
-        py_name(py, self.0.fault)
-    }
-
-    /// The receiving provider when the text or the host hint shows it (`google`, ...).
-    #[getter]
-    fn provider(&self) -> Option<&'static str> {
-        self.0.provider
-    }
-
-    /// Short name of the code.
-    #[getter]
-    fn title(&self) -> &'static str {
-        self.0.title
-    }
-
     /// What the code means.
     #[getter]
-    fn description(&self) -> &str {
-        &self.0.description
-    }
-
-    /// What to do about it.
-    #[getter]
-    fn advice(&self) -> &'static str {
-        self.0.advice
+    fn description<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        self.description
+            .get(py, || cow_str(py, &self.inner.description))
     }
 
     /// The reply text without wrappers and continuation prefixes, on one line.
     #[getter]
-    fn text(&self) -> &str {
-        &self.0.text
+    fn text<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        self.text.get(py, || PyString::new(py, &self.inner.text))
     }
 
     /// Which rule decided the reason, for a person to audit.
     #[getter]
-    fn matched(&self) -> &str {
-        &self.0.matched
+    fn matched<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        self.matched.get(py, || cow_str(py, &self.inner.matched))
     }
 
     /// The contract's JSON shape: a new `dict` with every field, in the contract's order.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
-        guard(py, || dict_of(py, &KEYS, &self.fields(py)?))
+        guard(py, || dict_of(py, &KEYS, &self.fields(py)))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         guard(py, || {
             // The reference prose (description, advice) is left out: to_dict() has it.
             let fields: Vec<_> = self
-                .fields(py)?
+                .fields(py)
                 .into_iter()
                 .filter(|(k, _)| !matches!(*k, "description" | "advice"))
                 .collect();
@@ -989,7 +1126,7 @@ impl PyRetryPolicy {
         guard(py, || {
             let attempts = count::<u32>("attempts", "4294967295", attempts)?;
             let elapsed = count::<u64>("elapsed", "18446744073709551615", elapsed)?;
-            core(py, || Ok(self.0.decide(&c.get().0, attempts, elapsed))).map(PyRetryDecision)
+            core(py, || Ok(self.0.decide(&c.get().inner, attempts, elapsed))).map(PyRetryDecision)
         })
     }
 
@@ -1008,7 +1145,7 @@ impl PyRetryPolicy {
                 "4294967295",
                 consecutive_soft_bounces,
             )?;
-            core(py, || Ok(self.0.should_suppress(&c.get().0, n)))
+            core(py, || Ok(self.0.should_suppress(&c.get().inner, n)))
         })
     }
 
@@ -1092,7 +1229,7 @@ impl PyBouncedRecipient {
             diagnostic,
             arrival_date,
             last_attempt_date,
-            classification: Py::new(py, PyClassification(classification))?,
+            classification: Py::new(py, PyClassification::new(py, classification)?)?,
         })
     }
 
@@ -1455,7 +1592,7 @@ fn classify(
         } else {
             smtpcodes::contain(classify)
         };
-        Ok(PyClassification(c.map_err(|e| py_err(py, &e))?))
+        PyClassification::new(py, c.map_err(|e| py_err(py, &e))?)
     })
 }
 
@@ -1539,11 +1676,44 @@ fn classify_all(py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<PyClas
                 .collect::<Result<Vec<_>, Error>>()
         })
     });
-    Ok(results
+    results
         .map_err(|e| py_err(py, &e))?
         .into_iter()
-        .map(PyClassification)
-        .collect())
+        .map(|c| PyClassification::new(py, c))
+        .collect()
+}
+
+/// Private, not API: the core's own time, for `bench/python_bench.py`. Converts the
+/// `(code, text)` tuples of `items` as `classify` converts its arguments, then classifies them all `passes` times in a loop in Rust (each
+/// result made and dropped, as a `classify` call makes and, once Python lets go of it, drops
+/// one), with the GIL held as `classify` holds it. The benchmark times the call: what a
+/// `classify` call costs beyond it is the crossing's. Returns how many results were made.
+#[pyfunction]
+#[pyo3(name = "_core_loop")]
+fn core_loop(py: Python<'_>, items: &Bound<'_, PyAny>, passes: usize) -> PyResult<usize> {
+    guard(py, || {
+        let mut held = Vec::new();
+        for item in items.try_iter()? {
+            let item = item?;
+            let t = item.cast::<PyTuple>()?;
+            held.push((t.get_item(0)?, t.get_item(1)?));
+        }
+        let inputs = held
+            .iter()
+            .map(|(code, text)| Input::convert(Some(code), Some(text), None, None))
+            .collect::<PyResult<Vec<_>>>()?;
+        core(py, || {
+            let mut made = 0;
+            for _ in 0..passes {
+                for input in &inputs {
+                    let c = input.reply().map(|r| r.classify())?;
+                    std::hint::black_box(&c);
+                    made += 1;
+                }
+            }
+            Ok(made)
+        })
+    })
 }
 
 /// The reference entry of a basic code (`421`, `"421"`) or an enhanced one (`"5.1.1"`).
@@ -1747,6 +1917,7 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(warm_up, m)?)?;
     // Set, not added: `add_function` would list the private no-op in the module's `__all__`.
     m.setattr("_noop", wrap_pyfunction!(noop, m)?)?;
+    m.setattr("_core_loop", wrap_pyfunction!(core_loop, m)?)?;
     m.setattr("_panic_for_test", wrap_pyfunction!(panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(default_limits, m)?)?;
     m.add_function(wrap_pyfunction!(severities, m)?)?;

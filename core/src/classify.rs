@@ -385,7 +385,7 @@ fn stated_action(words: &Words) -> Option<Action> {
         Some(Action::Bounce)
     } else if words.has(words::TEMPORARY) {
         Some(Action::Retry)
-    } else if words.has(words::PERMANENT) || words.has(words::DENY) {
+    } else if words.has(words::PERMANENT) || words.has(words::DENY) || words.has(words::FAILED) {
         Some(Action::Bounce)
     } else {
         None

@@ -18,6 +18,8 @@ const BATCH = Array.from({ length: 100 }, (_, i) => [550, `${REPLY} ${i}`])
 const policy = new smtpcodes.RetryPolicy()
 const grey = smtpcodes.classify(451, '4.7.1 Greylisted, please try again in 180 seconds')
 const out = Buffer.alloc(16 * 8)
+// REPLY as the one reply of a classifyMany input, code 550 (bindings-node/src/lib.rs, META_SLOTS).
+const CORE_META = new Float64Array([1, 550, -1, REPLY.length, -1, -1])
 
 /** Each exported function, called as its users call it; the addon's private ones through native. */
 const CALLS = {
@@ -46,8 +48,10 @@ const CALLS = {
     }
   },
   tables: () => native.tables(),
+  tableStrings: () => native.tableStrings(0),
   classifyObject: () => native.classifyObject(550, REPLY, null, null),
   _noop: () => native._noop(550, REPLY, null, null, out),
+  _coreLoop: () => native._coreLoop(REPLY, CORE_META, 10),
   _panicForTest: () => {
     try {
       native._panicForTest('a deliberate panic for the memory test')

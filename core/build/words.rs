@@ -3,7 +3,7 @@
 //! Every lexicon entry is tokenised by the same code that tokenises a reply at run time
 //! (`src/words/token.rs`), so an entry matches exactly the texts it reads as.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use serde::Deserialize;
@@ -100,6 +100,65 @@ fn entry_tokens(raw: &str, ctx: &str) -> Vec<(String, bool)> {
         );
     }
     out
+}
+
+/// Words whose raw spelling may differ from the token (see `token::respell`): never a trigger.
+const RESPELLED: &[&str] = &[
+    "recipient",
+    "address",
+    "mailbox",
+    "exceed",
+    "receive",
+    "unknown",
+    "not",
+    "can",
+    "could",
+    "is",
+    "was",
+    "will",
+    "email",
+    "greylist",
+];
+
+/// Literal patterns that every strong word rule needs one of: for each strong rule, the group
+/// of concepts with the fewest, and of each entry of that group its longest token, which is a
+/// raw substring of the text wherever the entry occurs (a stem is a prefix of its word). A text
+/// of ASCII with none of them cannot hold a strong rule, so its words need not be read for the
+/// strong tier. `None` when some strong rule has no group that can be gated so.
+pub fn strong_triggers(lexicon: &Lexicon, rules: &WordRules) -> Option<Vec<String>> {
+    let mut all = BTreeSet::new();
+    for r in rules.rule.iter().filter(|r| r.tier == "strong") {
+        let mut best: Option<BTreeSet<String>> = None;
+        for group in &r.concepts {
+            let mut triggers = BTreeSet::new();
+            let mut usable = true;
+            for name in group.split('|') {
+                let Some(c) = lexicon.concept.iter().find(|c| c.name == name) else {
+                    usable = false;
+                    break;
+                };
+                for raw in c.words.values().flatten() {
+                    let tokens = entry_tokens(raw, "strong triggers");
+                    let longest = tokens.iter().map(|(t, _)| t).max_by_key(|t| t.len());
+                    match longest {
+                        Some(t)
+                            if t.is_ascii() && t.len() >= 3 && !RESPELLED.contains(&t.as_str()) =>
+                        {
+                            triggers.insert(t.clone());
+                        }
+                        // Not ASCII: a text that is not ASCII is always read.
+                        Some(t) if !t.is_ascii() => {}
+                        _ => usable = false,
+                    }
+                }
+            }
+            if usable && best.as_ref().is_none_or(|b| triggers.len() < b.len()) {
+                best = Some(triggers);
+            }
+        }
+        all.extend(best?);
+    }
+    Some(all.into_iter().collect())
 }
 
 /// Writes the concept names, the lexicon entries and the word rules.

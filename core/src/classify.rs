@@ -534,6 +534,12 @@ fn strong_words(
     if rule.is_some_and(|(r, _)| !RULES[r].weak && RULES[r].provider.is_some()) {
         return None;
     }
+    // Without one of the words a strong rule needs, its words need not be read here.
+    if let Some(triggers) = tables::STRONG_TRIGGERS {
+        if ev.text.is_ascii() && !ev.hits.any(triggers) {
+            return None;
+        }
+    }
     let (w, span) = ev
         .words()
         .decide(Tier::Strong, ev.severity != Severity::Unknown)?;

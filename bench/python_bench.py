@@ -183,6 +183,27 @@ def import_ms(runs: int) -> tuple[float, float]:
     return statistics.median(imports), statistics.median(warmups)
 
 
+def read_every_field(classify: Any, pairs: list[tuple[Any, str]]) -> None:
+    """Classifies each reply and reads every field of the new result as an attribute."""
+    for code, text in pairs:
+        c = classify(code, text)
+        _ = c.code
+        _ = c.enhanced
+        _ = c.severity
+        _ = c.reason
+        _ = c.bounce
+        _ = c.action
+        _ = c.retry_after
+        _ = c.suppress
+        _ = c.fault
+        _ = c.provider
+        _ = c.title
+        _ = c.description
+        _ = c.advice
+        _ = c.text
+        _ = c.matched
+
+
 def icount_worker(mode: str, passes: int) -> None:
     """What callgrind counts: one warm-up pass of `mode` over ICOUNT_REPLIES replies, then
     `passes` more. Loops in a function, so that names are locals, not dict entries."""
@@ -200,23 +221,7 @@ def icount_worker(mode: str, passes: int) -> None:
             for code, text in pairs:
                 classify(code, text)
         else:
-            for code, text in pairs:
-                c = classify(code, text)
-                _ = c.code
-                _ = c.enhanced
-                _ = c.severity
-                _ = c.reason
-                _ = c.bounce
-                _ = c.action
-                _ = c.retry_after
-                _ = c.suppress
-                _ = c.fault
-                _ = c.provider
-                _ = c.title
-                _ = c.description
-                _ = c.advice
-                _ = c.text
-                _ = c.matched
+            read_every_field(classify, pairs)
 
 
 def instructions() -> dict[str, float] | None:
@@ -298,24 +303,7 @@ def main() -> None:
         core_loop(pairs, core_passes)
 
     def loop_fields() -> None:
-        # Every field of a new result, read as an attribute.
-        for code, text in pairs:
-            c = classify(code, text)
-            _ = c.code
-            _ = c.enhanced
-            _ = c.severity
-            _ = c.reason
-            _ = c.bounce
-            _ = c.action
-            _ = c.retry_after
-            _ = c.suppress
-            _ = c.fault
-            _ = c.provider
-            _ = c.title
-            _ = c.description
-            _ = c.advice
-            _ = c.text
-            _ = c.matched
+        read_every_field(classify, pairs)
 
     def loop_to_dict() -> None:
         for code, text in pairs:

@@ -5,18 +5,11 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use serde_json::Value;
 
-fn corpus() -> Vec<(Option<u16>, String)> {
-    include_str!("../../bench/replies.jsonl")
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .map(|v| {
-            let code = v["code"].as_u64().and_then(|c| u16::try_from(c).ok());
-            (code, v["text"].as_str().unwrap_or("").to_owned())
-        })
-        .collect()
-}
+#[path = "support/replies.rs"]
+mod replies;
+
+use replies::bench_replies as corpus;
 
 /// The baseline: lower-case the text and look for one phrase.
 fn one_phrase(text: &str) -> bool {

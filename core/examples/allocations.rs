@@ -10,6 +10,9 @@ use std::hint::black_box;
 
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 
+#[path = "../benches/support/replies.rs"]
+mod replies;
+
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
@@ -18,18 +21,7 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(3);
-    let text = std::fs::read_to_string("bench/replies.jsonl").expect("bench/replies.jsonl");
-    let replies: Vec<(Option<u16>, String)> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("json");
-            (
-                v["code"].as_u64().and_then(|c| u16::try_from(c).ok()),
-                v["text"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let replies = replies::bench_replies();
     smtpcodes::warm_up();
     // One round first, so that buffers kept per thread have grown (as in a long-running process).
     for (code, t) in &replies {

@@ -2,23 +2,16 @@
 //! `baseline` as second argument, runs the baseline instead: lower-case each text and look
 //! for one phrase (what a hand-written `"user unknown" in text.lower()` costs).
 use std::hint::black_box;
+
+#[path = "../benches/support/replies.rs"]
+mod replies;
+
 fn main() {
     let rounds: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1);
-    let text = std::fs::read_to_string("bench/replies.jsonl").expect("corpus");
-    let replies: Vec<(Option<u16>, String)> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("json");
-            (
-                v["code"].as_u64().and_then(|c| u16::try_from(c).ok()),
-                v["text"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    let replies = replies::bench_replies();
     let baseline = std::env::args().nth(2).is_some_and(|a| a == "baseline");
     smtpcodes::warm_up();
     for _ in 0..rounds {

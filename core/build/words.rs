@@ -291,11 +291,14 @@ fn write_rules(out: &mut String, rules: &WordRules, names: &HashMap<&str, usize>
         let label = format!("words {}", r.concepts.join("+"));
         let _ = writeln!(
             rows,
-            "    WordRule {{ id: {:?}, reason: {}, strong: {}, vague: {}, without_code: {}, groups: &[{}], unless: {}, window: {}, label: {label:?} }},",
+            "    WordRule {{ id: {:?}, reason: {}, tier: Tier::{}, without_code: {}, groups: &[{}], unless: {}, window: {}, label: {label:?} }},",
             r.id,
             super::reason(&r.reason, &ctx),
-            r.tier == "strong",
-            r.tier == "vague",
+            match r.tier.as_str() {
+                "strong" => "Strong",
+                "vague" => "Vague",
+                _ => "Words",
+            },
             r.without_code,
             groups.join(", "),
             hex(unless),

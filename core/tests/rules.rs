@@ -1,5 +1,5 @@
 //! Every text and provider rule decides the examples written beside it in `data/rules.toml`
-//! and `data/providers/*.toml`, and every rule has one.
+//! and `data/providers/*.toml` (the build refuses a rule without one).
 
 use smtpcodes::{Command, Reply};
 
@@ -31,14 +31,4 @@ fn every_rule_decides_its_examples() {
         wrong.len(),
         wrong.join("\n")
     );
-}
-
-#[test]
-fn every_rule_has_an_example() {
-    let with: std::collections::HashSet<&str> =
-        smtpcodes::rule_examples().iter().map(|e| e.id).collect();
-    let without: Vec<&str> = smtpcodes::rule_ids()
-        .filter(|id| !with.contains(id))
-        .collect();
-    assert!(without.is_empty(), "rules without examples: {without:?}");
 }

@@ -26,10 +26,8 @@ pub(crate) struct LexEntry {
 pub(crate) struct WordRule {
     pub id: &'static str,
     pub reason: Reason,
-    /// Strong words: they outrank the literal text rules of no provider.
-    pub strong: bool,
-    /// Vague words: they yield to a specific code.
-    pub vague: bool,
+    /// Where it stands among the evidence.
+    pub tier: Tier,
     /// Holds only for a reply without any code.
     pub without_code: bool,
     /// One concept mask per group; a hit of each must occur together.
@@ -45,21 +43,12 @@ pub(crate) struct WordRule {
 /// Where a word rule stands among the evidence (see `classify::decide`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Tier {
+    /// Words that outrank the literal text rules of no provider.
     Strong,
+    /// Words that name the failure: they outrank the codes.
     Words,
+    /// Vague words: they yield to a specific code.
     Vague,
-}
-
-impl WordRule {
-    fn tier(&self) -> Tier {
-        if self.strong {
-            Tier::Strong
-        } else if self.vague {
-            Tier::Vague
-        } else {
-            Tier::Words
-        }
-    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/words.rs"));
@@ -156,7 +145,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
 static BY_TIER: LazyLock<[Vec<u16>; 3]> = LazyLock::new(|| {
     let mut tiers: [Vec<u16>; 3] = Default::default();
     for (i, r) in WORD_RULES.iter().enumerate() {
-        tiers[r.tier() as usize].push(u16::try_from(i).unwrap_or(u16::MAX));
+        tiers[r.tier as usize].push(u16::try_from(i).unwrap_or(u16::MAX));
     }
     tiers
 });

@@ -64,6 +64,13 @@ enum Cmd {
         /// The email file (`.eml`).
         file: std::path::PathBuf,
     },
+    /// Read an email service's webhook body (SES/SNS, SendGrid, Mailgun, Postmark, SparkPost,
+    /// Mailjet, Brevo, Resend, Mandrill, Postal) from a file, or from stdin when the file is `-`
+    /// or not given, and print one classified event per recipient as JSON.
+    Webhook {
+        /// The file holding the request body.
+        file: Option<std::path::PathBuf>,
+    },
     /// Explain a basic (`421`) or an enhanced (`5.1.1`) code.
     Explain {
         /// The code.
@@ -444,6 +451,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Cmd::Webhook { file } => webhook(file.as_deref()),
         Cmd::Explain { code } => match smtpcodes::explain(&code) {
             Ok(e) => {
                 println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());
@@ -454,5 +462,55 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// `smtpcodes webhook`: the body is read whole, up to the webhook size limit (one byte more is
+/// read, so that a larger body is refused rather than cut).
+fn webhook(file: Option<&std::path::Path>) -> ExitCode {
+    use std::io::Read;
+    let limit = smtpcodes::webhook::MAX_WEBHOOK_BYTES;
+    let (shown, read) = match file.filter(|f| f.as_os_str() != "-") {
+        Some(path) => (
+            scan::shown(path),
+            std::fs::File::open(path).and_then(|f| {
+                let mut body = Vec::new();
+                f.take(limit as u64 + 1)
+                    .read_to_end(&mut body)
+                    .map(|_| body)
+            }),
+        ),
+        None => ("stdin".to_owned(), {
+            let mut body = Vec::new();
+            std::io::stdin()
+                .take(limit as u64 + 1)
+                .read_to_end(&mut body)
+                .map(|_| body)
+        }),
+    };
+    let body = match read {
+        Ok(body) => body,
+        Err(e) => {
+            eprintln!("smtpcodes: {shown}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match smtpcodes::parse_webhook(&body) {
+        Ok(hook) => {
+            use std::io::Write;
+            let json = serde_json::to_string_pretty(&hook).unwrap_or_default();
+            match writeln!(std::io::stdout().lock(), "{json}") {
+                // A reader that stopped early (`| head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("smtpcodes: writing the output: {e}");
+                    ExitCode::from(3)
+                }
+                _ => ExitCode::SUCCESS,
+            }
+        }
+        Err(e) => {
+            eprintln!("smtpcodes: {shown}: {e}");
+            ExitCode::from(2)
+        }
     }
 }

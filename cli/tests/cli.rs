@@ -161,6 +161,23 @@ fn bounce_subcommand_reads_an_email() {
     assert!(!ok && err.contains("not a bounce"), "{err}");
 }
 
+#[test]
+fn webhook_subcommand_reads_a_file_and_stdin() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/webhooks/postmark-hard-bounce.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("readable")).expect("JSON");
+    let body = doc["body"].to_string();
+    let (ok, out, _) = smtpcodes(&["webhook"], Some(&body));
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["esp"], "postmark");
+    assert_eq!(v["events"][0]["classification"]["reason"], "user_unknown");
+    assert_eq!(v["events"][0]["suppress"], true);
+    let (ok, _, err) = smtpcodes(&["webhook", "-"], Some("<html>"));
+    assert!(!ok && err.contains("not a webhook"), "{err}");
+}
+
 fn examples() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
 }

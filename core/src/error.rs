@@ -38,6 +38,13 @@ pub enum Error {
         /// `no_delivery_failure`.
         what: &'static str,
     },
+    /// The body given to [`parse_webhook`](crate::parse_webhook) is not an email service's
+    /// event payload.
+    NotAWebhook {
+        /// `not_json` (neither JSON nor Mandrill's form encoding) or `unknown_payload` (JSON of
+        /// no known service's shape).
+        what: &'static str,
+    },
     /// An input is over one of the documented [`Limits`](crate::Limits): an email larger than
     /// `max_email_bytes`, more MIME parts than `max_parts`, and so on. Nothing was read from it;
     /// raise the limit to read it.
@@ -76,6 +83,7 @@ impl Error {
             Error::InvalidName { .. } => "invalid_name",
             Error::InvalidPolicy { .. } => "invalid_policy",
             Error::NotABounce { .. } => "not_a_bounce",
+            Error::NotAWebhook { .. } => "not_a_webhook",
             Error::TooLarge { .. } => "too_large",
             Error::Internal { .. } => "internal",
         }
@@ -89,6 +97,9 @@ impl Error {
         "no_delivery_failure",
     ];
 
+    /// Every `what` of [`Error::NotAWebhook`].
+    pub const NOT_A_WEBHOOK: &'static [&'static str] = &["not_json", "unknown_payload"];
+
     /// Every kind slug, for bindings that mirror them as typed lists.
     pub const KINDS: &'static [&'static str] = &[
         "invalid_code",
@@ -97,6 +108,7 @@ impl Error {
         "invalid_name",
         "invalid_policy",
         "not_a_bounce",
+        "not_a_webhook",
         "too_large",
         "internal",
     ];
@@ -150,6 +162,11 @@ impl fmt::Display for Error {
                 };
                 write!(f, "not a bounce: {what}")
             }
+            Error::NotAWebhook { what } => f.write_str(if *what == "not_json" {
+                "not a webhook: the body is not JSON (nor Mandrill's form encoding)"
+            } else {
+                "not a webhook: the JSON is not the payload of a known email service (SES, SNS, SendGrid, Mailgun, Postmark, SparkPost, Mailjet, Brevo, Resend, Mandrill, Postal)"
+            }),
             Error::TooLarge { limit, max } => write!(
                 f,
                 "input too large: it is over the {limit} limit of {max}; nothing was read (raise the limit to read it)"

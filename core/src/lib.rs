@@ -11,6 +11,7 @@ mod retry;
 mod scan;
 mod tables;
 mod types;
+pub mod webhook;
 mod words;
 
 pub use bounce::{parse_bounce, parse_bounce_with, BounceReport, BouncedRecipient, Limits};
@@ -22,6 +23,7 @@ pub use parse::Enhanced;
 pub use reference::{explain, explain_basic, Explanation};
 pub use retry::{RetryDecision, RetryPolicy, RetryWhy};
 pub use types::{Action, Bounce, Command, DsnAction, Fault, Reason, Severity};
+pub use webhook::{parse_webhook, parse_webhook_value, Webhook, WebhookEvent};
 
 /// The version of this crate, shared by the Python and Node packages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod filter;
 mod scan;
 use serde::Deserialize;
 use serde_json::Value;
@@ -47,9 +48,30 @@ enum Cmd {
     /// ends every run (on stderr with --format json or csv).
     #[command(after_help = scan::EXIT_STATUS)]
     Scan {
-        /// Files or directories.
+        /// Files or directories; `-` reads standard input (plain or gzip), as in
+        /// `journalctl -u postfix | smtpcodes scan -`.
         #[arg(required = true)]
         paths: Vec<std::path::PathBuf>,
+        /// Write the results to this file (created or replaced) instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+        /// Keep results at or after this time: `2026-11-23`, `2026-11-23 04:00` (the log's own
+        /// clock) or `2026-11-23T04:00:00Z` (an instant). Results with no time are left out.
+        #[arg(long, value_name = "TIME", value_parser = filter::parse_bound)]
+        since: Option<filter::Bound>,
+        /// Keep results before this time (written as for --since).
+        #[arg(long, value_name = "TIME", value_parser = filter::parse_bound)]
+        until: Option<filter::Bound>,
+        /// Keep results of these reasons (repeat the flag or separate with commas).
+        #[arg(long, value_name = "REASON", value_delimiter = ',', value_parser = filter::parse_reason)]
+        reason: Vec<smtpcodes::Reason>,
+        /// Keep results from these providers (`gmail`, `microsoft`, ...; repeat or use commas).
+        #[arg(long, value_name = "PROVIDER", value_delimiter = ',', value_parser = filter::parse_provider)]
+        provider: Vec<String>,
+        /// Keep results for recipients in these domains or their subdomains (repeat or use
+        /// commas).
+        #[arg(long, value_name = "DOMAIN", value_delimiter = ',', value_parser = filter::parse_domain)]
+        domain: Vec<String>,
         /// `text`: a summary for a person; `json` or `csv`: one record per recipient result.
         #[arg(long, value_enum, default_value = "text")]
         format: scan::Format,
@@ -403,6 +425,12 @@ fn main() -> ExitCode {
         } => measure_emails(&corpus, &dir, misses),
         Cmd::Scan {
             paths,
+            output,
+            since,
+            until,
+            reason,
+            provider,
+            domain,
             format,
             top,
             limits,
@@ -411,10 +439,18 @@ fn main() -> ExitCode {
                 format,
                 top,
                 limits: limits.limits(),
+                filter: filter::Filter {
+                    since,
+                    until,
+                    reasons: reason,
+                    providers: provider,
+                    domains: domain,
+                },
+                output,
             };
             match scan::run(&paths, &options) {
                 Ok(scan::Outcome::AllRead) => ExitCode::SUCCESS,
-                Ok(scan::Outcome::Skipped) => ExitCode::from(1),
+                Ok(scan::Outcome::Skipped | scan::Outcome::NothingRead) => ExitCode::from(1),
                 Err(e) => {
                     eprintln!("smtpcodes: writing the output: {e}");
                     ExitCode::from(3)

@@ -20,6 +20,8 @@ use serde::Serialize;
 use smtpcodes::logs::{read_line_capped, LogEvent, LogReader, LongLines};
 use smtpcodes::{Action, Classification, Limits};
 
+use crate::filter::Filter;
+
 /// How `scan` writes its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -39,9 +41,11 @@ Exit status:
   1  some input was skipped: unreadable (permissions, a broken gzip stream), not a regular
      file (a FIFO, a device, a socket), a symbolic link leading out of the folder given, an
      email or a line over a limit (too_large), or a file named on the command line that is of
-     no known kind. Each one is named on stderr with the reason; the rest was read.
+     no known kind. Each one is named on stderr with the reason; the rest was read. When
+     nothing at all could be read, no summary is written.
   2  usage error (bad arguments).
-  3  the output could not be written.
+  3  the output could not be written (a reader that stops early, as `| head` does, is not
+     an error: the scan ends quietly with the status it had).
 
 Every line of a mailbox or a log, and every email, is read within the --max-* limits; an
 over-long one is skipped whole and reported as too_large, never cut. Symbolic links are
@@ -131,6 +135,10 @@ pub struct Options {
     pub top: usize,
     /// The bounds of every email and line read.
     pub limits: Limits,
+    /// Which results count (in the output and in the summary).
+    pub filter: Filter,
+    /// Where results go: a file (created or truncated), else stdout.
+    pub output: Option<PathBuf>,
 }
 
 /// How a scan ended, for the exit status.
@@ -140,6 +148,9 @@ pub enum Outcome {
     AllRead,
     /// Some input could not be read; each was named on stderr (exit status 1).
     Skipped,
+    /// No input could be read at all; each was named on stderr, and no summary was written
+    /// (exit status 1).
+    NothingRead,
 }
 
 /// One recipient result, from an email or a log line: what JSON and CSV output carry.
@@ -248,6 +259,8 @@ struct Tally {
     emails: u64,
     log_lines: u64,
     results: u64,
+    /// Results the filters left out.
+    filtered: u64,
     by_reason: BTreeMap<&'static str, u64>,
     by_action: BTreeMap<&'static str, u64>,
     by_fault: BTreeMap<&'static str, u64>,
@@ -445,6 +458,8 @@ struct Input {
     /// Named on the command line, rather than found in a folder.
     explicit: bool,
     size: u64,
+    /// `-`: standard input (plain or gzip).
+    stdin: bool,
 }
 
 /// Lists the files under the paths given: each path itself, the files of a folder in name
@@ -458,6 +473,20 @@ struct Walker<'s> {
 
 impl Walker<'_> {
     fn given(&mut self, path: &Path) {
+        if path.as_os_str() == "-" {
+            if self.inputs.iter().any(|i| i.stdin) {
+                return self
+                    .skips
+                    .add("stdin", Cause::ReadOnce, false, "named twice");
+            }
+            return self.inputs.push(Input {
+                path: path.to_owned(),
+                name: "stdin".to_owned(),
+                explicit: true,
+                size: 0,
+                stdin: true,
+            });
+        }
         let name = shown(path);
         let meta = match fs::metadata(path) {
             Ok(m) => m,
@@ -496,6 +525,7 @@ impl Walker<'_> {
             name,
             explicit,
             size: meta.len(),
+            stdin: false,
         });
     }
 
@@ -637,8 +667,9 @@ enum Stop {
 struct Scanner {
     format: Format,
     limits: Limits,
-    out: io::BufWriter<io::StdoutLock<'static>>,
-    csv: Option<csv::Writer<io::BufWriter<io::StdoutLock<'static>>>>,
+    filter: Filter,
+    out: io::BufWriter<Box<dyn Write>>,
+    csv: Option<csv::Writer<io::BufWriter<Box<dyn Write>>>>,
     tally: Tally,
     skips: Skips,
     progress: ProgressBar,
@@ -672,17 +703,27 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
     };
     skips.progress = Some(progress.clone());
     let format = options.format;
+    let sink: Box<dyn Write> = match &options.output {
+        Some(path) => Box::new(File::create(path)?),
+        None => Box::new(io::stdout().lock()),
+    };
+    // CSV is written through its own writer; the text summary and JSON Lines through `out`.
+    let (out, csv): (Box<dyn Write>, _) = if format == Format::Csv {
+        let csv = csv::WriterBuilder::new()
+            // Every text cell quoted: a spreadsheet that splits on `;` or tabs still keeps
+            // each cell whole.
+            .quote_style(csv::QuoteStyle::NonNumeric)
+            .from_writer(io::BufWriter::new(sink));
+        (Box::new(io::sink()), Some(csv))
+    } else {
+        (sink, None)
+    };
     let mut scanner = Scanner {
         format,
         limits: options.limits,
-        csv: (format == Format::Csv).then(|| {
-            csv::WriterBuilder::new()
-                // Every text cell quoted: a spreadsheet that splits on `;` or tabs still
-                // keeps each cell whole.
-                .quote_style(csv::QuoteStyle::NonNumeric)
-                .from_writer(io::BufWriter::new(io::stdout().lock()))
-        }),
-        out: io::BufWriter::new(io::stdout().lock()),
+        filter: options.filter.clone(),
+        csv,
+        out: io::BufWriter::new(out),
         tally: Tally::default(),
         skips,
         progress,
@@ -700,6 +741,15 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
     }
     scanner.progress.finish_and_clear();
     scanner.skips.progress = None;
+    if scanner.tally.files == 0 && scanner.skips.error_total() > 0 {
+        // Nothing was read: the errors named on stderr are the whole answer.
+        let _ = writeln!(
+            io::stderr().lock(),
+            "smtpcodes: {}",
+            scanner.skips.summary()
+        );
+        return Ok(Outcome::NothingRead);
+    }
     match scanner.finish(options.top) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
         _ => Ok(scanner.outcome()),
@@ -777,9 +827,19 @@ impl Scanner {
     }
 
     fn read(&mut self, input: &Input) -> Result<(), Stop> {
-        let (file, meta) = open_regular(&input.path).map_err(Stop::Read)?;
-        let counted = self.progress.wrap_read(file);
-        let mut reader: Box<dyn BufRead> = Box::new(BufReader::with_capacity(256 * 1024, counted));
+        let (mut reader, known_size): (Box<dyn BufRead>, Option<u64>) = if input.stdin {
+            (
+                Box::new(BufReader::with_capacity(256 * 1024, io::stdin())),
+                None,
+            )
+        } else {
+            let (file, meta) = open_regular(&input.path).map_err(Stop::Read)?;
+            let counted = self.progress.wrap_read(file);
+            (
+                Box::new(BufReader::with_capacity(256 * 1024, counted)),
+                Some(meta.len()),
+            )
+        };
         let gzip = reader
             .fill_buf()
             .map_err(Stop::Read)?
@@ -805,7 +865,8 @@ impl Scanner {
             Kind::Email => {
                 self.tally.files += 1;
                 let max = self.limits.max_email_bytes;
-                let plain_over = !gzip && meta.len() > u64::try_from(max).unwrap_or(u64::MAX);
+                let plain_over =
+                    !gzip && known_size.is_some_and(|n| n > u64::try_from(max).unwrap_or(u64::MAX));
                 let bytes = if plain_over {
                     None
                 } else {
@@ -983,6 +1044,13 @@ impl Scanner {
 
     fn emit(&mut self, row: &Row<'_>, c: &Classification) -> io::Result<()> {
         let t = &mut self.tally;
+        if !self
+            .filter
+            .keeps(&row.recipient, row.timestamp.as_deref(), c)
+        {
+            t.filtered += 1;
+            return Ok(());
+        }
         t.results += 1;
         *t.by_reason.entry(row.reason).or_default() += 1;
         *t.by_action.entry(row.action).or_default() += 1;
@@ -1031,8 +1099,13 @@ impl Scanner {
             w.flush()?;
         }
         let t = &self.tally;
+        let filtered = if self.filter.is_set() {
+            format!(" ({} left out by the filters)", t.filtered)
+        } else {
+            String::new()
+        };
         let totals = format!(
-            "Scanned {}: {}, {}; {}.",
+            "Scanned {}: {}, {}; {}{filtered}.",
             counted(t.files, "file"),
             counted(t.emails, "email"),
             counted(t.log_lines, "log line"),
@@ -1064,8 +1137,17 @@ impl Scanner {
             if items.is_empty() {
                 writeln!(out, "  (none)")?;
             }
-            for (name, n) in items.into_iter().take(top) {
-                writeln!(out, "  {name:<28} {n:>9}")?;
+            let all: u64 = items.iter().map(|(_, n)| n).sum();
+            #[allow(clippy::cast_precision_loss)] // a share to one decimal
+            let share = |n: u64| 100.0 * n as f64 / all.max(1) as f64;
+            let rest: Vec<(String, u64)> = items.split_off(items.len().min(top));
+            for (name, n) in items {
+                writeln!(out, "  {name:<28} {n:>9} {:>5.1}%", share(n))?;
+            }
+            if !rest.is_empty() {
+                let n: u64 = rest.iter().map(|(_, n)| n).sum();
+                let more = format!("... {} more", rest.len());
+                writeln!(out, "  {more:<28} {n:>9} {:>5.1}%", share(n))?;
             }
             Ok(())
         };

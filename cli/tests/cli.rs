@@ -303,3 +303,73 @@ fn scan_of_a_missing_path_names_it_and_fails() {
         "{err}"
     );
 }
+
+#[test]
+fn scan_reads_stdin_and_filters_what_it_counts() {
+    let log = std::fs::read_to_string(examples().join("mail.log")).expect("the sample log");
+    let (ok, out, _) = smtpcodes(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--reason",
+            "user_unknown,mailbox_full",
+            "--domain",
+            "example.com",
+            "--since",
+            "2026-11-23 06:00",
+            "-",
+        ],
+        Some(&log),
+    );
+    assert!(ok);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON Lines"))
+        .collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(row["source"], "stdin");
+        assert!(["user_unknown", "mailbox_full"].contains(&row["reason"].as_str().unwrap_or("")));
+        let recipient = row["recipient"].as_str().unwrap_or("");
+        assert!(
+            recipient.ends_with("@example.com") || recipient.ends_with(".example.com"),
+            "{recipient}"
+        );
+    }
+    // The same scan unfiltered holds more; the summary says how many the filters left out.
+    let (_, summary, _) = smtpcodes(&["scan", "--reason", "user_unknown", "-"], Some(&log));
+    assert!(summary.contains("left out by the filters"), "{summary}");
+    let (ok, _, err) = smtpcodes(&["scan", "--reason", "nonsense", "-"], Some(""));
+    assert!(!ok && err.contains("is not a reason"), "{err}");
+}
+
+#[test]
+fn scan_writes_to_a_file_and_says_nothing_more_when_nothing_was_read() {
+    let dir = std::env::temp_dir().join(format!("smtpcodes-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let output = dir.join("rows.csv");
+    let bounces = examples().join("bounces");
+    let (ok, out, _) = smtpcodes(
+        &[
+            "scan",
+            "--format",
+            "csv",
+            "--output",
+            output.to_str().expect("UTF-8"),
+            bounces.to_str().expect("UTF-8"),
+        ],
+        None,
+    );
+    assert!(ok);
+    assert!(out.is_empty(), "the rows went to the file");
+    let csv = std::fs::read_to_string(&output).expect("written");
+    assert!(csv.starts_with("\"source\""), "{csv}");
+    assert!(csv.lines().count() > 2);
+    std::fs::remove_dir_all(&dir).ok();
+    let missing = dir.join("missing.log");
+    let (ok, out, err) = smtpcodes(&["scan", missing.to_str().expect("UTF-8")], None);
+    assert!(!ok);
+    assert!(out.is_empty(), "no empty summary: {out}");
+    assert!(err.contains("unreadable"), "{err}");
+}

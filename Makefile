@@ -27,7 +27,7 @@ lint: ## Formatting and lints (cargo fmt, clippy -D warnings)
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 .PHONY: bench
-bench: bench-rust bench-bounces bench-python bench-node ## Every benchmark, each against its baselines in the same run
+bench: bench-rust bench-bounces bench-scan bench-python bench-node ## Every benchmark, each against its baselines in the same run
 
 .PHONY: bench-rust
 bench-rust: ## Rust core: replies/s and ns by text length (criterion), instructions and allocations per reply, each beside a baseline
@@ -40,6 +40,11 @@ bench-rust: ## Rust core: replies/s and ns by text length (criterion), instructi
 bench-bounces: ## Bounce emails against Perl Sisimai, and log scanning MB/s and memory
 	$(CARGO) build --quiet --release --locked -p smtpcodes-cli
 	python3 bench/run_bounces.py --emails $(dir $(CORPUS))emails
+
+.PHONY: bench-scan
+bench-scan: ## smtpcodes scan on 1 and 2 threads (MB/s of a 100 MB log, plain and gzip) beside zcat | wc -l
+	$(CARGO) build --quiet --release --locked -p smtpcodes-cli
+	python3 bench/scan_bench.py
 
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= classify parse_bounce log_line scan_readers

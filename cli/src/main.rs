@@ -52,6 +52,10 @@ enum Cmd {
         /// `journalctl -u postfix | smtpcodes scan -`.
         #[arg(required = true)]
         paths: Vec<std::path::PathBuf>,
+        /// Threads that read and classify (default: the machine's cores). The output is the
+        /// same, in the same order, for any number.
+        #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: Option<u16>,
         /// Write the results to this file (created or replaced) instead of stdout.
         #[arg(long, short, value_name = "FILE")]
         output: Option<std::path::PathBuf>,
@@ -425,6 +429,7 @@ fn main() -> ExitCode {
         } => measure_emails(&corpus, &dir, misses),
         Cmd::Scan {
             paths,
+            jobs,
             output,
             since,
             until,
@@ -447,6 +452,10 @@ fn main() -> ExitCode {
                     domains: domain,
                 },
                 output,
+                jobs: jobs.map_or_else(
+                    || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+                    usize::from,
+                ),
             };
             match scan::run(&paths, &options) {
                 Ok(scan::Outcome::AllRead) => ExitCode::SUCCESS,

@@ -13,11 +13,12 @@ use std::fmt::Write as _;
 use std::fs::{self, File, Metadata};
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use smtpcodes::logs::{read_line_capped, LogEvent, LogReader, LongLines};
+use smtpcodes::logs::read_line_capped;
 use smtpcodes::{Action, Classification, Limits};
 
 use crate::filter::Filter;
@@ -139,6 +140,8 @@ pub struct Options {
     pub filter: Filter,
     /// Where results go: a file (created or truncated), else stdout.
     pub output: Option<PathBuf>,
+    /// Threads that classify (1: all on this one). The output is the same for any number.
+    pub jobs: usize,
 }
 
 /// How a scan ended, for the exit status.
@@ -152,6 +155,27 @@ pub enum Outcome {
     /// (exit status 1).
     NothingRead,
 }
+
+/// The CSV header: the fields of [`Row`], in order (a test holds them to the struct).
+const ROW_FIELDS: &[&str] = &[
+    "source",
+    "position",
+    "kind",
+    "recipient",
+    "status",
+    "timestamp",
+    "code",
+    "enhanced",
+    "severity",
+    "reason",
+    "bounce",
+    "action",
+    "retry_after",
+    "suppress",
+    "fault",
+    "provider",
+    "text",
+];
 
 /// One recipient result, from an email or a log line: what JSON and CSV output carry.
 #[derive(Debug, Serialize)]
@@ -658,21 +682,551 @@ fn over(limit: &str, max: usize) -> String {
     )
 }
 
-/// Why a read stopped: a write error ends the scan, a read error only skips the input.
-enum Stop {
-    Read(io::Error),
-    Write(io::Error),
+/// One piece of the scan's work, in the order of the inputs: read by one thread, worked on by
+/// any, and merged back in this order, so that every thread count gives the same output.
+enum Unit {
+    /// Consecutive lines of a log, the first numbered `first`.
+    Lines {
+        source: Arc<str>,
+        first: u64,
+        data: Vec<u8>,
+        pieces: Vec<Piece>,
+    },
+    /// One email: a file (no `position`), or a message of an mbox.
+    Email {
+        source: Arc<str>,
+        position: Option<u64>,
+        bytes: Vec<u8>,
+    },
+    /// What the reader noted in its place in the order: a skip, a file or an email counted.
+    Note(Note),
 }
 
-struct Scanner {
+/// A line of a [`Unit::Lines`]: its end in `data`, or a line over `max_line_bytes` that was
+/// drained unread (its length in bytes).
+enum Piece {
+    Line(usize),
+    Long(u64),
+}
+
+enum Note {
+    Skip(SkipNote),
+    File,
+    /// An email counted without being read (over a limit).
+    Email,
+}
+
+struct SkipNote {
+    name: String,
+    cause: Cause,
+    error: bool,
+    detail: String,
+}
+
+/// What a unit gave: the output's bytes, the counts and the skips.
+#[derive(Default)]
+struct Part {
+    out: Vec<u8>,
+    tally: Tally,
+    skips: Vec<SkipNote>,
+}
+
+/// What every worker needs to turn a unit into a part.
+struct Work {
     format: Format,
     limits: Limits,
     filter: Filter,
+}
+
+/// Lines of a log per unit: big enough that handing one over costs nothing beside its work.
+const CHUNK_BYTES: usize = 1 << 20;
+
+impl Tally {
+    /// Adds another part's counts; the first reason given for an address stays.
+    fn merge(&mut self, other: Tally) {
+        self.files += other.files;
+        self.emails += other.emails;
+        self.log_lines += other.log_lines;
+        self.results += other.results;
+        self.filtered += other.filtered;
+        let add = |to: &mut BTreeMap<&'static str, u64>, from: BTreeMap<&'static str, u64>| {
+            for (k, v) in from {
+                *to.entry(k).or_default() += v;
+            }
+        };
+        add(&mut self.by_reason, other.by_reason);
+        add(&mut self.by_action, other.by_action);
+        add(&mut self.by_fault, other.by_fault);
+        add(&mut self.by_provider, other.by_provider);
+        for (k, v) in other.by_domain {
+            *self.by_domain.entry(k).or_default() += v;
+        }
+        for (k, v) in other.suppress {
+            self.suppress.entry(k).or_insert(v);
+        }
+    }
+}
+
+impl Work {
+    fn part(&self, unit: Unit) -> Part {
+        let mut part = Part::default();
+        let mut rows = Rows::new(self.format);
+        match unit {
+            Unit::Lines {
+                source,
+                first,
+                data,
+                pieces,
+            } => self.lines(&mut part, &mut rows, &source, first, &data, &pieces),
+            Unit::Email {
+                source,
+                position,
+                bytes,
+            } => self.email(&mut part, &mut rows, &source, position, &bytes),
+            Unit::Note(Note::Skip(skip)) => part.skips.push(skip),
+            Unit::Note(Note::File) => part.tally.files += 1,
+            Unit::Note(Note::Email) => part.tally.emails += 1,
+        }
+        part.out = rows.finish();
+        part
+    }
+
+    fn lines(
+        &self,
+        part: &mut Part,
+        rows: &mut Rows,
+        source: &str,
+        first: u64,
+        data: &[u8],
+        pieces: &[Piece],
+    ) {
+        let mut start = 0;
+        let mut text = String::new();
+        for (number, piece) in (first..).zip(pieces) {
+            part.tally.log_lines += 1;
+            let end = match *piece {
+                Piece::Line(end) => end,
+                Piece::Long(bytes) => {
+                    let max = self.limits.max_line_bytes;
+                    part.skips.push(SkipNote {
+                        name: format!("{source} line {number}"),
+                        cause: Cause::TooLarge,
+                        error: true,
+                        detail: format!("a line of {bytes} bytes, {}", over("max_line_bytes", max)),
+                    });
+                    continue;
+                }
+            };
+            let mut line = &data[start..end];
+            start = end;
+            if line.last() == Some(&b'\r') {
+                line = &line[..line.len() - 1];
+            }
+            text.clear();
+            for chunk in line.utf8_chunks() {
+                text.push_str(chunk.valid());
+                if !chunk.invalid().is_empty() {
+                    text.push(char::REPLACEMENT_CHARACTER);
+                }
+            }
+            let Some(record) = smtpcodes::logs::parse_line(&text) else {
+                continue;
+            };
+            let c = record.classify();
+            let status = record.status.as_str();
+            for recipient in &record.recipients {
+                let row = row(
+                    source,
+                    Some(number),
+                    "log",
+                    recipient,
+                    status,
+                    record.timestamp,
+                    &c,
+                    record.text,
+                );
+                rows.emit(&mut part.tally, &self.filter, &row, &c);
+            }
+        }
+    }
+
+    fn email(
+        &self,
+        part: &mut Part,
+        rows: &mut Rows,
+        source: &str,
+        position: Option<u64>,
+        bytes: &[u8],
+    ) {
+        part.tally.emails += 1;
+        let limits = self.limits;
+        let name = || match position {
+            Some(n) => format!("{source} message {n}"),
+            None => source.to_owned(),
+        };
+        let skip = |cause, error, detail: String| SkipNote {
+            name: name(),
+            cause,
+            error,
+            detail,
+        };
+        match smtpcodes::contain(|| smtpcodes::parse_bounce_with(bytes, &limits)) {
+            Ok(report) => {
+                for r in &report.recipients {
+                    let row = row(
+                        source,
+                        position,
+                        "email",
+                        &r.recipient,
+                        r.action.as_str(),
+                        r.last_attempt_date.as_deref(),
+                        &r.classification,
+                        &r.diagnostic,
+                    );
+                    rows.emit(&mut part.tally, &self.filter, &row, &r.classification);
+                }
+            }
+            Err(smtpcodes::Error::NotABounce { what }) => {
+                part.skips
+                    .push(skip(Cause::NotABounce(what), false, String::new()));
+            }
+            Err(smtpcodes::Error::TooLarge { limit, max }) => {
+                part.skips
+                    .push(skip(Cause::TooLarge, true, over(limit, max)));
+            }
+            Err(e) => part.skips.push(skip(Cause::Internal, true, e.to_string())),
+        }
+    }
+}
+
+/// The output of one part, as JSON Lines or CSV rows (the CSV header is written once, by the
+/// merger).
+struct Rows {
+    format: Format,
+    json: Vec<u8>,
+    csv: Option<csv::Writer<Vec<u8>>>,
+}
+
+impl Rows {
+    fn new(format: Format) -> Rows {
+        Rows {
+            format,
+            json: Vec::new(),
+            csv: (format == Format::Csv).then(|| csv_writer(false).from_writer(Vec::new())),
+        }
+    }
+
+    /// Counts a result and writes it, when the filters keep it.
+    fn emit(&mut self, t: &mut Tally, filter: &Filter, row: &Row<'_>, c: &Classification) {
+        if !filter.keeps(&row.recipient, row.timestamp.as_deref(), c) {
+            t.filtered += 1;
+            return;
+        }
+        t.results += 1;
+        *t.by_reason.entry(row.reason).or_default() += 1;
+        *t.by_action.entry(row.action).or_default() += 1;
+        *t.by_fault.entry(row.fault).or_default() += 1;
+        if let Some(p) = row.provider {
+            *t.by_provider.entry(p).or_default() += 1;
+        }
+        if c.action != Action::None {
+            let domain = row
+                .recipient
+                .rsplit_once('@')
+                .map_or("", |(_, d)| d)
+                .to_ascii_lowercase();
+            *t.by_domain.entry(domain).or_default() += 1;
+        }
+        if c.suppress {
+            let code = match (c.code, &c.enhanced) {
+                (Some(code), Some(e)) => format!("{code} {e}"),
+                (Some(code), None) => code.to_string(),
+                (None, Some(e)) => e.to_string(),
+                (None, None) => String::new(),
+            };
+            t.suppress
+                .entry(row.recipient.to_ascii_lowercase())
+                .or_insert((row.reason, code));
+        }
+        // Writing into memory cannot fail.
+        match self.format {
+            Format::Json => {
+                let _ = serde_json::to_writer(&mut self.json, row);
+                self.json.push(b'\n');
+            }
+            Format::Csv => {
+                if let Some(w) = &mut self.csv {
+                    let _ = w.serialize(row.defused());
+                }
+            }
+            Format::Text => {}
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        match self.csv {
+            Some(w) => w.into_inner().unwrap_or_default(),
+            None => self.json,
+        }
+    }
+}
+
+/// Every text cell quoted: a spreadsheet that splits on `;` or tabs still keeps each cell
+/// whole.
+fn csv_writer(headers: bool) -> csv::WriterBuilder {
+    let mut b = csv::WriterBuilder::new();
+    b.quote_style(csv::QuoteStyle::NonNumeric)
+        .has_headers(headers);
+    b
+}
+
+/// Reads the inputs in order and hands each unit of work to `send`; stops early when `send`
+/// says so (the output went away).
+struct Reader<'a> {
+    limits: Limits,
+    progress: ProgressBar,
+    send: &'a mut dyn FnMut(Unit) -> bool,
+}
+
+/// The reader stopped because the output went away.
+struct Stopped;
+
+impl Reader<'_> {
+    fn note(&mut self, note: Note) -> Result<(), Stopped> {
+        if (self.send)(Unit::Note(note)) {
+            Ok(())
+        } else {
+            Err(Stopped)
+        }
+    }
+
+    fn unit(&mut self, unit: Unit) -> Result<(), Stopped> {
+        if (self.send)(unit) {
+            Ok(())
+        } else {
+            Err(Stopped)
+        }
+    }
+
+    fn skip(&mut self, name: &str, cause: Cause, error: bool, detail: &str) -> Result<(), Stopped> {
+        self.note(Note::Skip(SkipNote {
+            name: name.to_owned(),
+            cause,
+            error,
+            detail: detail.to_owned(),
+        }))
+    }
+
+    fn file(&mut self, input: &Input) -> Result<(), Stopped> {
+        self.progress.set_message(input.name.clone());
+        match self.read(input) {
+            Ok(result) => result,
+            Err(e) => self.skip(&input.name, Cause::Unreadable, true, &e.to_string()),
+        }
+    }
+
+    /// Reads one input; an error of reading before any unit was sent skips the input.
+    fn read(&mut self, input: &Input) -> io::Result<Result<(), Stopped>> {
+        let (mut reader, known_size): (Box<dyn BufRead>, Option<u64>) = if input.stdin {
+            (
+                Box::new(BufReader::with_capacity(256 * 1024, io::stdin())),
+                None,
+            )
+        } else {
+            let (file, meta) = open_regular(&input.path)?;
+            let counted = self.progress.wrap_read(file);
+            (
+                Box::new(BufReader::with_capacity(256 * 1024, counted)),
+                Some(meta.len()),
+            )
+        };
+        let gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+        if gzip {
+            reader = Box::new(BufReader::with_capacity(
+                256 * 1024,
+                MultiGzDecoder::new(reader),
+            ));
+        }
+        let head = reader.fill_buf()?;
+        let kind = kind_of(&head[..head.len().min(64 * 1024)]);
+        let empty = head.is_empty();
+        let source: Arc<str> = Arc::from(input.name.as_str());
+        Ok(match kind {
+            Kind::Log => self
+                .note(Note::File)
+                .and_then(|()| self.log(&source, reader)),
+            Kind::Mbox => self
+                .note(Note::File)
+                .and_then(|()| self.mbox(&source, reader)),
+            Kind::Email => {
+                let max = self.limits.max_email_bytes;
+                let plain_over =
+                    !gzip && known_size.is_some_and(|n| n > u64::try_from(max).unwrap_or(u64::MAX));
+                let bytes = if plain_over {
+                    None
+                } else {
+                    read_email(&mut reader, max)?
+                };
+                let sent = self.note(Note::File);
+                sent.and_then(|()| match bytes {
+                    Some(bytes) => self.unit(Unit::Email {
+                        source,
+                        position: None,
+                        bytes,
+                    }),
+                    None => self.note(Note::Email).and_then(|()| {
+                        self.skip(
+                            &input.name,
+                            Cause::TooLarge,
+                            true,
+                            &over("max_email_bytes", max),
+                        )
+                    }),
+                })
+            }
+            Kind::Unknown => {
+                let detail = if empty {
+                    "an empty file"
+                } else {
+                    "not an email, mbox or mail log"
+                };
+                // A stray file in a folder is no error; a file named on purpose is.
+                self.skip(&input.name, Cause::NoKnownKind, input.explicit, detail)
+            }
+        })
+    }
+
+    /// Cuts a log into units of whole lines; a line over `max_line_bytes` is drained without
+    /// being stored.
+    fn log(&mut self, source: &Arc<str>, mut reader: Box<dyn BufRead>) -> Result<(), Stopped> {
+        let max = self.limits.max_line_bytes;
+        let mut next = 1u64;
+        let mut data = Vec::new();
+        let mut pieces = Vec::new();
+        let mut failed = None;
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            match read_line_capped(&mut reader, &mut line, max) {
+                Ok(read) if read.bytes == 0 => break,
+                Ok(read) if read.cut => pieces.push(Piece::Long(read.bytes)),
+                Ok(_) => {
+                    data.extend_from_slice(&line);
+                    pieces.push(Piece::Line(data.len()));
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            if data.len() >= CHUNK_BYTES || pieces.len() >= CHUNK_BYTES / 64 {
+                let lines = pieces.len() as u64;
+                self.unit(Unit::Lines {
+                    source: Arc::clone(source),
+                    first: next,
+                    data: std::mem::take(&mut data),
+                    pieces: std::mem::take(&mut pieces),
+                })?;
+                next += lines;
+            }
+        }
+        let lines = pieces.len() as u64;
+        if lines > 0 {
+            self.unit(Unit::Lines {
+                source: Arc::clone(source),
+                first: next,
+                data,
+                pieces,
+            })?;
+        }
+        if let Some(e) = failed {
+            let detail = format!("stopped reading after line {}: {e}", next + lines - 1);
+            self.skip(source, Cause::Unreadable, true, &detail)?;
+        }
+        Ok(())
+    }
+
+    /// Splits an mbox on its `From ` separator lines, one message at a time, holding at most
+    /// one line (`max_line_bytes`) and one email (`max_email_bytes`). A message with a longer
+    /// line, or longer itself, is read to its end without being stored, and reported.
+    fn mbox(&mut self, source: &Arc<str>, mut reader: Box<dyn BufRead>) -> Result<(), Stopped> {
+        let (max_line, max_email) = (self.limits.max_line_bytes, self.limits.max_email_bytes);
+        let mut message = Vec::new();
+        let mut line = Vec::new();
+        let mut number = 0u64;
+        // The limit the current message is over, if any.
+        let mut over_limit: Option<(&'static str, usize)> = None;
+        loop {
+            line.clear();
+            let read = match read_line_capped(&mut reader, &mut line, max_line) {
+                Ok(read) => read,
+                Err(e) => {
+                    let detail = format!("stopped reading in message {}: {e}", number + 1);
+                    return self.skip(source, Cause::Unreadable, true, &detail);
+                }
+            };
+            let end = read.bytes == 0;
+            if end || line.starts_with(b"From ") {
+                if over_limit.is_some() || !message.is_empty() {
+                    number += 1;
+                    match over_limit {
+                        Some((limit, max)) => {
+                            self.note(Note::Email)?;
+                            let name = format!("{source} message {number}");
+                            self.skip(&name, Cause::TooLarge, true, &over(limit, max))?;
+                        }
+                        None => self.unit(Unit::Email {
+                            source: Arc::clone(source),
+                            position: Some(number),
+                            bytes: std::mem::take(&mut message),
+                        })?,
+                    }
+                }
+                message.clear();
+                over_limit = read.cut.then_some(("max_line_bytes", max_line));
+                if end {
+                    return Ok(());
+                }
+                continue;
+            }
+            if over_limit.is_some() {
+                continue;
+            }
+            let body = unquoted(&line);
+            if read.cut {
+                over_limit = Some(("max_line_bytes", max_line));
+            } else if message.len() + body.len() + usize::from(read.newline) > max_email {
+                over_limit = Some(("max_email_bytes", max_email));
+            } else {
+                message.extend_from_slice(body);
+                if read.newline {
+                    message.push(b'\n');
+                }
+                continue;
+            }
+            message.clear();
+        }
+    }
+}
+
+/// The merged result, written as the parts arrive in order.
+struct Scanner {
+    format: Format,
+    filter: Filter,
     out: io::BufWriter<Box<dyn Write>>,
-    csv: Option<csv::Writer<io::BufWriter<Box<dyn Write>>>>,
     tally: Tally,
     skips: Skips,
-    progress: ProgressBar,
+}
+
+impl Scanner {
+    fn absorb(&mut self, part: Part) -> io::Result<()> {
+        self.out.write_all(&part.out)?;
+        self.tally.merge(part.tally);
+        for s in part.skips {
+            self.skips.add(&s.name, s.cause, s.error, &s.detail);
+        }
+        Ok(())
+    }
 }
 
 /// Runs the scan. Errors are errors of writing the output; every input error is named on
@@ -703,44 +1257,62 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
     };
     skips.progress = Some(progress.clone());
     let format = options.format;
-    let sink: Box<dyn Write> = match &options.output {
+    let out: Box<dyn Write> = match &options.output {
         Some(path) => Box::new(File::create(path)?),
         None => Box::new(io::stdout().lock()),
     };
-    // CSV is written through its own writer; the text summary and JSON Lines through `out`.
-    let (out, csv): (Box<dyn Write>, _) = if format == Format::Csv {
-        let csv = csv::WriterBuilder::new()
-            // Every text cell quoted: a spreadsheet that splits on `;` or tabs still keeps
-            // each cell whole.
-            .quote_style(csv::QuoteStyle::NonNumeric)
-            .from_writer(io::BufWriter::new(sink));
-        (Box::new(io::sink()), Some(csv))
-    } else {
-        (sink, None)
-    };
     let mut scanner = Scanner {
         format,
-        limits: options.limits,
         filter: options.filter.clone(),
-        csv,
         out: io::BufWriter::new(out),
         tally: Tally::default(),
         skips,
-        progress,
     };
-    for input in &inputs {
-        scanner.progress.set_message(input.name.clone());
-        if let Err(e) = scanner.file(input) {
-            scanner.progress.finish_and_clear();
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                // The reader went away (`| head`): not an error of the scan.
-                return Ok(scanner.outcome());
-            }
-            return Err(e);
-        }
+    if format == Format::Csv {
+        let mut header = csv_writer(false).from_writer(Vec::new());
+        header.write_record(ROW_FIELDS)?;
+        let header = header
+            .into_inner()
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        scanner.out.write_all(&header)?;
     }
-    scanner.progress.finish_and_clear();
+    let work = Work {
+        format,
+        limits: options.limits,
+        filter: options.filter.clone(),
+    };
+    let written = if options.jobs <= 1 {
+        let mut failed = None;
+        let mut send = |unit: Unit| match scanner.absorb(work.part(unit)) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        };
+        let mut reader = Reader {
+            limits: options.limits,
+            progress: progress.clone(),
+            send: &mut send,
+        };
+        for input in &inputs {
+            if reader.file(input).is_err() {
+                break;
+            }
+        }
+        failed.map_or(Ok(()), Err)
+    } else {
+        parallel(&inputs, &work, options, &progress, &mut scanner)
+    };
+    progress.finish_and_clear();
     scanner.skips.progress = None;
+    if let Err(e) = written {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            // The reader went away (`| head`): not an error of the scan.
+            return Ok(scanner.outcome());
+        }
+        return Err(e);
+    }
     if scanner.tally.files == 0 && scanner.skips.error_total() > 0 {
         // Nothing was read: the errors named on stderr are the whole answer.
         let _ = writeln!(
@@ -754,6 +1326,81 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e),
         _ => Ok(scanner.outcome()),
     }
+}
+
+/// The same scan on `options.jobs` threads: one reads, the workers turn units into parts, and
+/// this thread merges the parts in the order the units were read. At most a few units per
+/// worker are in flight, so memory stays bounded.
+fn parallel(
+    inputs: &[Input],
+    work: &Work,
+    options: &Options,
+    progress: &ProgressBar,
+    scanner: &mut Scanner,
+) -> io::Result<()> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{mpsc, Mutex};
+    let jobs = options.jobs;
+    let stop = AtomicBool::new(false);
+    let (unit_tx, unit_rx) = mpsc::sync_channel::<(u64, Unit)>(jobs * 2);
+    let unit_rx = Mutex::new(unit_rx);
+    let (part_tx, part_rx) = mpsc::sync_channel::<(u64, Part)>(jobs * 2);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut seq = 0u64;
+            let mut send = |unit: Unit| {
+                if stop.load(Ordering::Relaxed) {
+                    return false;
+                }
+                let sent = unit_tx.send((seq, unit)).is_ok();
+                seq += 1;
+                sent
+            };
+            let mut reader = Reader {
+                limits: options.limits,
+                progress: progress.clone(),
+                send: &mut send,
+            };
+            for input in inputs {
+                if reader.file(input).is_err() {
+                    break;
+                }
+            }
+            // The last unit is sent: the workers end when the channel is empty.
+            drop(unit_tx);
+        });
+        for _ in 0..jobs {
+            let part_tx = part_tx.clone();
+            let unit_rx = &unit_rx;
+            scope.spawn(move || loop {
+                let next = unit_rx.lock().map_or(None, |rx| rx.recv().ok());
+                let Some((seq, unit)) = next else { break };
+                if part_tx.send((seq, work.part(unit))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(part_tx);
+        // Parts arrive in any order; they are merged in the order their units were read.
+        let mut waiting: BTreeMap<u64, Part> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut result = Ok(());
+        for (seq, part) in &part_rx {
+            if result.is_err() {
+                continue; // drain, so that the workers end
+            }
+            waiting.insert(seq, part);
+            while let Some(part) = waiting.remove(&next) {
+                next += 1;
+                if let Err(e) = scanner.absorb(part) {
+                    stop.store(true, Ordering::Relaxed);
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        result
+    })
 }
 
 /// `1 file`, `2 files`.
@@ -813,291 +1460,8 @@ impl Scanner {
         }
     }
 
-    /// Reads one file; returns only errors of writing the output.
-    fn file(&mut self, input: &Input) -> io::Result<()> {
-        match self.read(input) {
-            Ok(()) => Ok(()),
-            Err(Stop::Write(e)) => Err(e),
-            Err(Stop::Read(e)) => {
-                self.skips
-                    .add(&input.name, Cause::Unreadable, true, &e.to_string());
-                Ok(())
-            }
-        }
-    }
-
-    fn read(&mut self, input: &Input) -> Result<(), Stop> {
-        let (mut reader, known_size): (Box<dyn BufRead>, Option<u64>) = if input.stdin {
-            (
-                Box::new(BufReader::with_capacity(256 * 1024, io::stdin())),
-                None,
-            )
-        } else {
-            let (file, meta) = open_regular(&input.path).map_err(Stop::Read)?;
-            let counted = self.progress.wrap_read(file);
-            (
-                Box::new(BufReader::with_capacity(256 * 1024, counted)),
-                Some(meta.len()),
-            )
-        };
-        let gzip = reader
-            .fill_buf()
-            .map_err(Stop::Read)?
-            .starts_with(&[0x1f, 0x8b]);
-        if gzip {
-            reader = Box::new(BufReader::with_capacity(
-                256 * 1024,
-                MultiGzDecoder::new(reader),
-            ));
-        }
-        let head = reader.fill_buf().map_err(Stop::Read)?;
-        let kind = kind_of(&head[..head.len().min(64 * 1024)]);
-        let empty = head.is_empty();
-        match kind {
-            Kind::Log => {
-                self.tally.files += 1;
-                self.log(input, reader)
-            }
-            Kind::Mbox => {
-                self.tally.files += 1;
-                self.mbox(input, reader)
-            }
-            Kind::Email => {
-                self.tally.files += 1;
-                let max = self.limits.max_email_bytes;
-                let plain_over =
-                    !gzip && known_size.is_some_and(|n| n > u64::try_from(max).unwrap_or(u64::MAX));
-                let bytes = if plain_over {
-                    None
-                } else {
-                    read_email(&mut reader, max).map_err(Stop::Read)?
-                };
-                if let Some(bytes) = bytes {
-                    return self.email(&input.name, None, &bytes);
-                }
-                self.tally.emails += 1;
-                let detail = over("max_email_bytes", max);
-                self.skips.add(&input.name, Cause::TooLarge, true, &detail);
-                Ok(())
-            }
-            Kind::Unknown => {
-                let detail = if empty {
-                    "an empty file"
-                } else {
-                    "not an email, mbox or mail log"
-                };
-                // A stray file in a folder is no error; a file named on purpose is.
-                self.skips
-                    .add(&input.name, Cause::NoKnownKind, input.explicit, detail);
-                Ok(())
-            }
-        }
-    }
-
-    fn log(&mut self, input: &Input, reader: Box<dyn BufRead>) -> Result<(), Stop> {
-        let max = self.limits.max_line_bytes;
-        let mut logs = LogReader::new(reader)
-            .max_line(max)
-            .long_lines(LongLines::Skip);
-        let source = input.name.as_str();
-        let ended = loop {
-            let event = match logs.next_event() {
-                Ok(Some(event)) => event,
-                Ok(None) => break Ok(()),
-                Err(e) => break Err(e),
-            };
-            match event {
-                LogEvent::Record { line, record } => {
-                    let c = record.classify();
-                    let status = record.status.as_str();
-                    for recipient in &record.recipients {
-                        let row = row(
-                            source,
-                            Some(line),
-                            "log",
-                            recipient,
-                            status,
-                            record.timestamp,
-                            &c,
-                            record.text,
-                        );
-                        self.emit(&row, &c).map_err(Stop::Write)?;
-                    }
-                }
-                LogEvent::LongLine { line, bytes } => {
-                    let detail =
-                        format!("a line of {bytes} bytes, {}", over("max_line_bytes", max));
-                    self.skips.add(
-                        &format!("{source} line {line}"),
-                        Cause::TooLarge,
-                        true,
-                        &detail,
-                    );
-                }
-            }
-        };
-        self.tally.log_lines += logs.lines_read();
-        if let Err(e) = ended {
-            let detail = format!("stopped reading after line {}: {e}", logs.lines_read());
-            self.skips.add(source, Cause::Unreadable, true, &detail);
-        }
-        Ok(())
-    }
-
-    /// Splits an mbox on its `From ` separator lines, one message at a time, holding at most
-    /// one line (`max_line_bytes`) and one email (`max_email_bytes`). A message with a longer
-    /// line, or longer itself, is read to its end without being stored, and reported.
-    fn mbox(&mut self, input: &Input, mut reader: Box<dyn BufRead>) -> Result<(), Stop> {
-        let (max_line, max_email) = (self.limits.max_line_bytes, self.limits.max_email_bytes);
-        let mut message = Vec::new();
-        let mut line = Vec::new();
-        let mut number = 0u64;
-        // The limit the current message is over, if any.
-        let mut over_limit: Option<(&'static str, usize)> = None;
-        loop {
-            line.clear();
-            let read = match read_line_capped(&mut reader, &mut line, max_line) {
-                Ok(read) => read,
-                Err(e) => {
-                    let detail = format!("stopped reading in message {}: {e}", number + 1);
-                    self.skips
-                        .add(&input.name, Cause::Unreadable, true, &detail);
-                    return Ok(());
-                }
-            };
-            let end = read.bytes == 0;
-            if end || line.starts_with(b"From ") {
-                if over_limit.is_some() || !message.is_empty() {
-                    number += 1;
-                    match over_limit {
-                        Some((limit, max)) => {
-                            self.tally.emails += 1;
-                            let name = format!("{} message {number}", input.name);
-                            self.skips
-                                .add(&name, Cause::TooLarge, true, &over(limit, max));
-                        }
-                        None => self.email(&input.name, Some(number), &message)?,
-                    }
-                }
-                message.clear();
-                over_limit = read.cut.then_some(("max_line_bytes", max_line));
-                if end {
-                    return Ok(());
-                }
-                continue;
-            }
-            if over_limit.is_some() {
-                continue;
-            }
-            let body = unquoted(&line);
-            if read.cut {
-                over_limit = Some(("max_line_bytes", max_line));
-            } else if message.len() + body.len() + usize::from(read.newline) > max_email {
-                over_limit = Some(("max_email_bytes", max_email));
-            } else {
-                message.extend_from_slice(body);
-                if read.newline {
-                    message.push(b'\n');
-                }
-                continue;
-            }
-            message.clear();
-        }
-    }
-
-    fn email(&mut self, source: &str, position: Option<u64>, bytes: &[u8]) -> Result<(), Stop> {
-        self.tally.emails += 1;
-        let limits = self.limits;
-        let name = || match position {
-            Some(n) => format!("{source} message {n}"),
-            None => source.to_owned(),
-        };
-        match smtpcodes::contain(|| smtpcodes::parse_bounce_with(bytes, &limits)) {
-            Ok(report) => {
-                for r in &report.recipients {
-                    let row = row(
-                        source,
-                        position,
-                        "email",
-                        &r.recipient,
-                        r.action.as_str(),
-                        r.last_attempt_date.as_deref(),
-                        &r.classification,
-                        &r.diagnostic,
-                    );
-                    self.emit(&row, &r.classification).map_err(Stop::Write)?;
-                }
-            }
-            Err(smtpcodes::Error::NotABounce { what }) => {
-                self.skips.add(&name(), Cause::NotABounce(what), false, "");
-            }
-            Err(smtpcodes::Error::TooLarge { limit, max }) => {
-                self.skips
-                    .add(&name(), Cause::TooLarge, true, &over(limit, max));
-            }
-            Err(e) => self
-                .skips
-                .add(&name(), Cause::Internal, true, &e.to_string()),
-        }
-        Ok(())
-    }
-
-    fn emit(&mut self, row: &Row<'_>, c: &Classification) -> io::Result<()> {
-        let t = &mut self.tally;
-        if !self
-            .filter
-            .keeps(&row.recipient, row.timestamp.as_deref(), c)
-        {
-            t.filtered += 1;
-            return Ok(());
-        }
-        t.results += 1;
-        *t.by_reason.entry(row.reason).or_default() += 1;
-        *t.by_action.entry(row.action).or_default() += 1;
-        *t.by_fault.entry(row.fault).or_default() += 1;
-        if let Some(p) = row.provider {
-            *t.by_provider.entry(p).or_default() += 1;
-        }
-        if c.action != Action::None {
-            let domain = row
-                .recipient
-                .rsplit_once('@')
-                .map_or("", |(_, d)| d)
-                .to_ascii_lowercase();
-            *t.by_domain.entry(domain).or_default() += 1;
-        }
-        if c.suppress {
-            let code = match (c.code, &c.enhanced) {
-                (Some(code), Some(e)) => format!("{code} {e}"),
-                (Some(code), None) => code.to_string(),
-                (None, Some(e)) => e.to_string(),
-                (None, None) => String::new(),
-            };
-            t.suppress
-                .entry(row.recipient.to_ascii_lowercase())
-                .or_insert((row.reason, code));
-        }
-        match self.format {
-            Format::Json => {
-                serde_json::to_writer(&mut self.out, row)?;
-                self.out.write_all(b"\n")
-            }
-            Format::Csv => match &mut self.csv {
-                Some(w) => w.serialize(row.defused()).map_err(|e| match e.into_kind() {
-                    csv::ErrorKind::Io(e) => e,
-                    other => io::Error::other(format!("{other:?}")),
-                }),
-                None => Ok(()),
-            },
-            Format::Text => Ok(()),
-        }
-    }
-
     /// Ends the run: the text report, or the summary on stderr after JSON or CSV.
     fn finish(&mut self, top: usize) -> io::Result<()> {
-        if let Some(mut w) = self.csv.take() {
-            w.flush()?;
-        }
         let t = &self.tally;
         let filtered = if self.filter.is_set() {
             format!(" ({} left out by the filters)", t.filtered)
@@ -1235,6 +1599,17 @@ fn row<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_csv_header_is_the_rows_fields() {
+        let c = smtpcodes::classify(Some(550), "5.1.1 User unknown").expect("a reply");
+        let r = row("f", None, "log", "a@example.org", "bounced", None, &c, "t");
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        w.serialize(&r).expect("written");
+        let bytes = w.into_inner().expect("flushed");
+        let header = String::from_utf8(bytes).expect("UTF-8");
+        assert_eq!(header.lines().next(), Some(ROW_FIELDS.join(",").as_str()));
+    }
 
     #[test]
     fn sizes_read_with_suffixes() {

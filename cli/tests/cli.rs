@@ -373,3 +373,56 @@ fn scan_writes_to_a_file_and_says_nothing_more_when_nothing_was_read() {
     assert!(out.is_empty(), "no empty summary: {out}");
     assert!(err.contains("unreadable"), "{err}");
 }
+
+#[test]
+fn scan_on_many_threads_gives_what_one_thread_gives() {
+    // Several chunks of lines (over 1 MiB), with a small line limit and one line over it.
+    let one = std::fs::read_to_string(examples().join("mail.log")).expect("the sample log");
+    let mut log = one.repeat(4);
+    let over_limit = "x".repeat(5000);
+    log.push_str("Nov 23 23:59:59 mail postfix/smtp[1]: ");
+    log.push_str(&over_limit);
+    log.push('\n');
+    log.push_str(&one);
+    let dir = std::env::temp_dir().join(format!("smtpcodes-jobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let file = dir.join("big.log");
+    std::fs::write(&file, &log).expect("written");
+    let path = file.to_str().expect("UTF-8");
+    let run = |jobs: &str| {
+        smtpcodes(
+            &[
+                "scan",
+                "--format",
+                "json",
+                "--max-line-bytes",
+                "4K",
+                "--jobs",
+                jobs,
+                path,
+            ],
+            None,
+        )
+    };
+    let (ok1, out1, err1) = run("1");
+    let (ok2, out2, err2) = run("2");
+    let (_, single, _) = smtpcodes(
+        &[
+            "scan",
+            "--format",
+            "json",
+            examples().join("mail.log").to_str().expect("UTF-8"),
+        ],
+        None,
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(!ok1 && !ok2, "the long line makes the status 1");
+    assert_eq!(out1, out2, "the same rows in the same order");
+    assert_eq!(err1, err2, "the same skips and summary");
+    assert_eq!(out1.lines().count(), 5 * single.lines().count());
+    assert_eq!(
+        err1.matches("too_large").count(),
+        2,
+        "one line named, one count: {err1}"
+    );
+}

@@ -43,7 +43,7 @@ export type Code = number | string | bigint | null | undefined
 /** A reply's text: a string, or bytes (invalid UTF-8 is replaced); none is the empty text. */
 export type Text = string | Uint8Array | null | undefined
 
-/** What a reply means: every field of the contract (SPEC.md), `retry_after` as `retryAfter`. */
+/** What a reply means: every field of the contract (docs/contract.md), `retry_after` as `retryAfter`. */
 export interface Classification {
   /** The basic reply code used: given, or read from the text. */
   code: number | null

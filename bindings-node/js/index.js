@@ -138,7 +138,7 @@ function build (numbers, o, strings, at) {
   const retryAfter = numbers[o + 7]
   const provider = numbers[o + 5]
   // A plain object, not a class: key order = the contract's field order, so JSON.stringify
-  // gives the shape of SPEC.md (with `retryAfter` for `retry_after`), and spreading,
+  // gives the contract's shape, docs/contract.md (with `retryAfter` for `retry_after`), and spreading,
   // structuredClone and postMessage copy every field.
   const c = {
     code: code < 0 ? null : code,

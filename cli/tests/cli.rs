@@ -98,21 +98,17 @@ fn the_bundled_example_runs() {
 /// with its `emails/` folder beside it. Without it, the tests that read it say they are skipped
 /// and pass.
 fn labelled_corpus(test: &str) -> Option<PathBuf> {
-    match std::env::var_os("SMTPCODES_CORPUS").filter(|p| !p.is_empty()) {
-        Some(path) => {
-            let path = PathBuf::from(path);
-            assert!(
-                path.is_file(),
-                "SMTPCODES_CORPUS={} is not a file",
-                path.display()
-            );
-            Some(path)
-        }
-        None => {
-            eprintln!("{test}: skipped (set SMTPCODES_CORPUS=path/to/sisimai-dev.jsonl to run it)");
-            None
-        }
-    }
+    let Some(path) = std::env::var_os("SMTPCODES_CORPUS").filter(|p| !p.is_empty()) else {
+        eprintln!("{test}: skipped (set SMTPCODES_CORPUS=path/to/sisimai-dev.jsonl to run it)");
+        return None;
+    };
+    let path = PathBuf::from(path);
+    assert!(
+        path.is_file(),
+        "SMTPCODES_CORPUS={} is not a file",
+        path.display()
+    );
+    Some(path)
 }
 
 /// The agreement with the Sisimai-labelled corpus stays at 90% or more (skipped without

@@ -24,6 +24,7 @@ test: test-rust test-python test-node ## Build all three languages and run every
 .PHONY: test-rust
 test-rust: ## Rust: unit, vector, property and doc tests, and the CLI (CORPUS=path adds the labelled corpus's)
 	SMTPCODES_CORPUS="$(CORPUS)" $(CARGO) test --workspace --locked
+	@[ -n "$(CORPUS)" ] || echo "note: the two labelled-corpus tests of cli/tests/cli.rs were skipped (give CORPUS=path/to/sisimai-dev.jsonl to run them)"
 
 .PHONY: lint
 lint: ## Formatting and lints (cargo fmt, clippy -D warnings)

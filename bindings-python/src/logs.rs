@@ -5,7 +5,9 @@
 //! record classified as `LogRecord::classify` does, as the `Classification` that `classify`
 //! returns. Every function runs inside [`guard`], like the rest of the module.
 
+use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::PathBuf;
 use std::sync::{Mutex, TryLockError};
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -240,8 +242,8 @@ fn long_lines_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Result<LongLines, 
 }
 
 /// Reads a Postfix, Exim or Sendmail log: `log` is its content (`str`, `bytes`, `bytearray`,
-/// `memoryview`) or a binary file object (`open(path, "rb")`, a `gzip.open(...)`), read as it
-/// is iterated. A line over `max_line_bytes` (`None`: the default of `default_limits()`) is
+/// `memoryview`; a `str` is the log's text, never a file name), a path (`pathlib.Path`) or a
+/// binary file object (`open(path, "rb")`, a `gzip.open(...)`), read as it is iterated. A line over `max_line_bytes` (`None`: the default of `default_limits()`) is
 /// skipped whole and given as a `long_line` event (`long_lines="skip"`, the default), or read
 /// cut to its first `max_line_bytes` bytes (`long_lines="cut"`).
 #[pyfunction]
@@ -265,6 +267,13 @@ pub fn read_log(
             || log.is_instance_of::<PyMemoryView>();
         let source: Source = if is_text {
             Box::new(Cursor::new(log_bytes("log", log)?))
+        } else if log.hasattr(intern!(py, "__fspath__"))? {
+            // A path (`pathlib.Path`): the file is opened and read here, without Python.
+            let path: PathBuf = log.extract()?;
+            Box::new(BufReader::with_capacity(
+                64 * 1024,
+                File::open(&path).map_err(PyErr::from)?,
+            ))
         } else if log.hasattr(intern!(py, "read"))? {
             Box::new(BufReader::with_capacity(
                 64 * 1024,
@@ -275,7 +284,7 @@ pub fn read_log(
         } else {
             return Err(wrong_type(
                 "log",
-                "a str, bytes, bytearray, memoryview or a binary file object",
+                "a str, bytes, bytearray, memoryview, a path or a binary file object",
                 log,
             ));
         };

@@ -98,6 +98,14 @@ def test_the_sample_log_has_the_records_its_generator_wrote() -> None:
     assert reader.lines_read == want["lines"]
 
 
+def test_a_path_is_opened_and_read() -> None:
+    assert [e["line"] for e in smtpcodes.read_log(SAMPLE)] == [
+        e["line"] for e in smtpcodes.read_log(SAMPLE.read_bytes())
+    ]
+    with pytest.raises(FileNotFoundError):
+        smtpcodes.read_log(SAMPLE.with_name("no-such.log"))
+
+
 def test_a_gzipped_log_reads_as_the_plain_one(tmp_path: Path) -> None:
     packed = tmp_path / "mail.log.gz"
     packed.write_bytes(gzip.compress(SAMPLE.read_bytes()))

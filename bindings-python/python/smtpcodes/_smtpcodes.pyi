@@ -1,6 +1,7 @@
 """Type stub of the native module (bindings-python/src/lib.rs); `mypy.stubtest` checks it."""
 
 from collections.abc import Iterable
+from os import PathLike
 from typing import Any, Literal, Protocol, TypeAlias, final
 
 from smtpcodes._types import (
@@ -313,7 +314,7 @@ def parse_log_line(
     line: str | bytes | bytearray | memoryview, *, max_line_bytes: int | None = None
 ) -> LogRecord | None: ...
 def read_log(
-    log: str | bytes | bytearray | memoryview | _BinaryFile,
+    log: str | bytes | bytearray | memoryview | PathLike[str] | _BinaryFile,
     *,
     max_line_bytes: int | None = None,
     long_lines: LongLines | None = None,

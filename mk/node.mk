@@ -3,8 +3,8 @@
 
 NPM ?= npm
 NODE ?= node
-# `npm ci` is refused here (TOOLCHAIN.md: the registry lacks other platforms' optional
-# packages of the napi CLI); `npm install` honours the committed lockfile all the same.
+# Not `npm ci`: it can fail on the napi CLI's optional platform packages, which the committed
+# lockfile does not list for every platform; `npm install` honours the lockfile all the same.
 NPM_INSTALL ?= $(NPM) install --no-audit --no-fund
 NODE_STAMP := node_modules/.smtpcodes-installed
 

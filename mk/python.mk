@@ -9,8 +9,8 @@ VENV ?= .venv
 VPY := $(VENV)/bin/python
 PY_OUT := target/python
 PY_REQUIREMENTS := bindings-python/requirements-dev.txt
-# The Rust CLI that the cross-language identity tests compare against.
-PY_CLI := target/debug/smtpcodes
+# The Rust CLI that the cross-language identity tests compare against (where cargo builds it).
+PY_CLI := $(or $(CARGO_TARGET_DIR),target)/debug/smtpcodes
 # Everything the native module is built from, and the package's Python files.
 PY_RUST_INPUTS := $(shell find core/src core/data core/build.rs core/Cargo.toml \
 	bindings-python/src bindings-python/Cargo.toml -type f 2>/dev/null) Cargo.toml Cargo.lock pyproject.toml

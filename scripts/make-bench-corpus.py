@@ -2,30 +2,33 @@
 """Writes bench/replies.jsonl: the one corpus of realistic replies that the Rust, Python and
 Node benchmarks share.
 
-Sources: the reply texts of tests/vectors/ (this project's), and, when the shared corpus sits
-beside the checkout, the real replies of ../shared/corpus/*.jsonl (reply texts are quoted as
-facts; see NOTICE). Each reply is also written in the other forms a bounce handler meets (DSN
+Sources: the reply texts of tests/vectors/ (this project's), and the real replies of the
+labelled JSON Lines corpora named on the command line (one object per line with `text` and
+`code`; reply texts are quoted as facts, see NOTICE). The committed file was written with the
+Sisimai-labelled corpus that `make agreement CORPUS=...` also reads; without it, the corpus
+holds the vectors' replies only. Each reply is also written in the other forms a bounce handler meets (DSN
 `smtp;` prefix, Postfix and Exim wrappers, code read from the text), so the corpus exercises parsing as
 well as the rules. The output is committed; rerun after the vectors change:
 
-    python3 scripts/make-bench-corpus.py
+    python3 scripts/make-bench-corpus.py [path/to/corpus.jsonl ...]
 """
 
 import glob
 import json
 import os
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def replies():
+def replies(corpora):
     for path in sorted(glob.glob(os.path.join(ROOT, "tests", "vectors", "*.json"))):
         with open(path, encoding="utf-8") as f:
             for case in json.load(f)["cases"]:
                 if "expect" in case and case["input"].get("text"):
                     inp = case["input"]
                     yield inp.get("code"), inp["text"]
-    for path in sorted(glob.glob(os.path.join(ROOT, "..", "shared", "corpus", "*.jsonl"))):
+    for path in corpora:
         with open(path, encoding="utf-8") as f:
             for line in f:
                 r = json.loads(line)
@@ -36,7 +39,7 @@ def replies():
 def main():
     seen = set()
     out = []
-    for code, text in replies():
+    for code, text in replies(sys.argv[1:]):
         code = code if isinstance(code, int) else None
         forms = [(code, text)]
         if code is not None and not text.lstrip()[:3].isdigit():

@@ -37,13 +37,19 @@ export type BounceFormat = 'dsn' | 'ses' | 'text'
 /** What a message given to `parseBounce` is when it is not a bounce (the `what` of a `not_a_bounce` error). */
 export type NotABounceWhat = 'not_an_email' | 'auto_reply' | 'feedback_report' | 'no_delivery_failure'
 
+/** The mail server that wrote a log line. */
+export type LogFormat = 'postfix' | 'exim' | 'sendmail'
+
+/** How a delivery attempt ended, as the log line says it. */
+export type DeliveryStatus = 'sent' | 'deferred' | 'bounced' | 'expired' | 'soft_bounce' | 'deliverable' | 'undeliverable'
+
 /** A basic reply code: a number (`550`), a string holding one (`'550'`, `' 550 '`), or none. */
 export type Code = number | string | bigint | null | undefined
 
 /** A reply's text: a string, or bytes (invalid UTF-8 is replaced); none is the empty text. */
 export type Text = string | Uint8Array | null | undefined
 
-/** What a reply means: every field of the contract (SPEC.md), `retry_after` as `retryAfter`. */
+/** What a reply means: every field of the contract (docs/contract.md), `retry_after` as `retryAfter`. */
 export interface Classification {
   /** The basic reply code used: given, or read from the text. */
   code: number | null
@@ -188,6 +194,65 @@ export declare function parseBounce(message: Uint8Array | string, limits?: Parti
  */
 export declare function parseBounceAsync(message: Uint8Array | string, limits?: Partial<BounceLimits> | null): Promise<BounceReport>
 
+/** One per-recipient delivery result of a mail log, with its classification. */
+export interface LogRecord {
+  format: LogFormat
+  /** The timestamp as written (`'Nov 23 04:26:01'`, `'2026-11-23T04:26:01+00:00'`); no year is invented. */
+  timestamp: string | null
+  /** The queue id (Postfix, Sendmail) or message id (Exim), to join the lines of one message. */
+  queueId: string
+  /** The (first) recipient address; null only for Postfix's message-level `status=expired` line. */
+  recipient: string | null
+  /** Every recipient the line names: one, except on Sendmail lines that cover several. */
+  recipients: string[]
+  /** The address before alias expansion (Postfix `orig_to=`, Exim's `<parent>`). */
+  originalRecipient: string | null
+  /** The remote host name (or its IP address); null for local deliveries and `relay=none`. */
+  relay: string | null
+  status: DeliveryStatus
+  /** The enhanced status code the line states (`dsn=`): `'5.1.1'`. */
+  dsn: string | null
+  /** The reply text: Postfix's parenthesised part, Exim's message, Sendmail's `stat=` text. */
+  text: string
+  /** The record classified: its text, with the relay as the host and the `dsn` and status as evidence. */
+  classification: Classification
+}
+
+/** A delivery record of a log, at its line (counting every line from 1). */
+export interface LogRecordEvent {
+  event: 'record'
+  line: number
+  record: LogRecord
+}
+
+/** A line over `maxLineBytes`, skipped whole (`longLines: 'skip'`). */
+export interface LongLineEvent {
+  event: 'long_line'
+  line: number
+  /** Its length in bytes, line end included. */
+  bytes: number
+}
+
+export type LogEvent = LogRecordEvent | LongLineEvent
+
+/** The bounds of `parseLogLine` and `readLog`; the default is `LOG_LIMITS`. */
+export interface LogLimits {
+  /** The longest line read, in bytes: 1048576 (1 MiB). */
+  maxLineBytes: number
+}
+
+/** The options of `readLog`. */
+export interface ReadLogOptions extends Partial<LogLimits> {
+  /** A line over `maxLineBytes`: `'skip'` it whole and report it (the default), or `'cut'` it to its first `maxLineBytes` bytes. */
+  longLines?: 'skip' | 'cut' | null
+}
+
+/** Reads one log line: its delivery record, or null when it is none. A line over `maxLineBytes` throws `too_large`. */
+export declare function parseLogLine(line: string | Uint8Array, options?: Partial<LogLimits> | null): LogRecord | null
+
+/** Reads a whole log (its text or its bytes): its delivery records and, by default, the long lines it skipped. */
+export declare function readLog(log: string | Uint8Array, options?: ReadLogOptions | null): LogEvent[]
+
 /** The settings of a retry policy; seconds unless the name says otherwise. */
 export interface RetryPolicySettings {
   /** First delay for reasons without a delay of their own: 900. */
@@ -266,7 +331,7 @@ export interface SmtpcodesError extends Error {
   /** `not_a_bounce`: what the message is instead. */
   what?: NotABounceWhat
   /** `too_large`: the limit the input is over. */
-  limit?: LimitName
+  limit?: LimitName | 'maxLineBytes'
   /** `too_large`: that limit's value. */
   max?: number
 }
@@ -295,3 +360,9 @@ export declare const NOT_A_BOUNCE_WHATS: readonly NotABounceWhat[]
 export declare const POLICY_DEFAULTS: Readonly<RetryPolicySettings>
 /** The core's default bounds of `parseBounce` (`Limits::DEFAULT`). */
 export declare const BOUNCE_LIMITS: Readonly<BounceLimits>
+/** Every `format` of a `LogRecord`. */
+export declare const LOG_FORMATS: readonly LogFormat[]
+/** Every `status` of a `LogRecord`. */
+export declare const DELIVERY_STATUSES: readonly DeliveryStatus[]
+/** The core's default bound of `parseLogLine` and `readLog`. */
+export declare const LOG_LIMITS: Readonly<LogLimits>

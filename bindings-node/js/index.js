@@ -6,8 +6,8 @@
 // share, fetched once each; and one string holding the result's own strings end to end),
 // because creating a JS object from native code costs ~2 us while JS builds one in well under
 // 0.1 us (docs/node.md, "How a call crosses"). This file only
-// checks argument types, calls the addon and assembles plain objects (parseBounce's
-// classifications too, from the same encoding as classify's).
+// checks argument types, calls the addon and assembles plain objects (parseBounce's and the
+// log records' classifications too, from the same encoding as classify's).
 
 const native = require('../native/index.js')
 
@@ -31,9 +31,13 @@ const RETRY_WHYS = Object.freeze(tables.retryWhys)
 const DSN_ACTIONS = Object.freeze(tables.dsnActions)
 const BOUNCE_FORMATS = Object.freeze(tables.bounceFormats)
 const NOT_A_BOUNCE_WHATS = Object.freeze(tables.notABounceWhats)
+const LOG_FORMATS = Object.freeze(tables.logFormats)
+const DELIVERY_STATUSES = Object.freeze(tables.deliveryStatuses)
 const VERSION = tables.version
 /** The core's Limits::DEFAULT: the bounds parseBounce's second argument can change. */
 const BOUNCE_LIMITS = Object.freeze({ ...tables.bounceLimits })
+/** The core's Limits::DEFAULT.max_line_bytes: the longest line parseLogLine and readLog read. */
+const LOG_LIMITS = Object.freeze({ maxLineBytes: tables.maxLineBytes })
 
 // One output buffer for single calls, reused: a Float64Array for JS and a Buffer view of
 // the same memory, which the addon fills.
@@ -138,7 +142,7 @@ function build (numbers, o, strings, at) {
   const retryAfter = numbers[o + 7]
   const provider = numbers[o + 5]
   // A plain object, not a class: key order = the contract's field order, so JSON.stringify
-  // gives the shape of SPEC.md (with `retryAfter` for `retry_after`), and spreading,
+  // gives the contract's shape, docs/contract.md (with `retryAfter` for `retry_after`), and spreading,
   // structuredClone and postMessage copy every field.
   const c = {
     code: code < 0 ? null : code,
@@ -361,6 +365,85 @@ function parseBounceAsync (message, limits) {
   return pending.then(report)
 }
 
+function logArg (input, name) {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
+    throw typeError(`${name} must be a string, a Buffer or a Uint8Array, not ${describe(input)}`)
+  }
+  return input
+}
+
+/** parseLogLine's and readLog's options as the addon takes them: null, or the given ones, checked for type. */
+function logOptionsArg (options, known) {
+  if (options === undefined || options === null) return null
+  if (typeof options !== 'object' || Array.isArray(options)) throw typeError(`options must be an object, not ${describe(options)}`)
+  const out = {}
+  for (const key of Object.keys(options)) {
+    const value = options[key]
+    if (!known.includes(key)) throw typeError(`unknown option '${key}' (known: ${known.join(', ')})`)
+    if (value === undefined || value === null) continue
+    if (key === 'maxLineBytes') {
+      if (typeof value !== 'number') throw typeError(`options.maxLineBytes must be a number, not ${describe(value)}`)
+      if (!Number.isSafeInteger(value) || value < 1) {
+        throw rangeError(`options.maxLineBytes must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, not ${value}`)
+      }
+    } else if (typeof value !== 'string') {
+      throw typeError(`options.${key} must be a string, not ${describe(value)}`)
+    }
+    out[key] = value
+  }
+  return out
+}
+
+/** `queue_id` -> `queueId`: the core's snake_case keys in JS's spelling. */
+function camelKeys (object) {
+  const out = {}
+  for (const key of Object.keys(object)) out[key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())] = object[key]
+  return out
+}
+
+/**
+ * The addon's LogParts as the public events: the records' JSON (serde's, in the core's field
+ * order) with camelCase keys, and each record's classification built as classify builds one.
+ */
+function logEvents (parts) {
+  const events = JSON.parse(parts.events)
+  const at = { pos: 0 }
+  let i = 0
+  for (const event of events) {
+    if (event.event !== 'record') continue
+    event.record = camelKeys(event.record)
+    event.record.classification = build(parts.classifications, (i++) * SLOTS, parts.strings, at)
+  }
+  return events
+}
+
+/**
+ * Reads one line of a Postfix, Exim or Sendmail log: its delivery record, with the record
+ * classified as `classify` would (`classification`), or null when the line is not a
+ * per-recipient delivery result. Bytes are read as UTF-8 with replacement. A line over
+ * `maxLineBytes` (default `LOG_LIMITS.maxLineBytes`) throws an `InvalidArg` error of kind
+ * `too_large` with `limit: 'maxLineBytes'`.
+ * @param {string|Buffer|Uint8Array} line
+ * @param {{maxLineBytes?: number}|null} [options]
+ */
+function parseLogLine (line, options) {
+  const events = logEvents(native.parseLogLine(logArg(line, 'line'), logOptionsArg(options, ['maxLineBytes'])))
+  return events.length === 0 ? null : events[0].record
+}
+
+/**
+ * Reads a whole Postfix, Exim or Sendmail log: an array of events in the order of the log,
+ * `{ event: 'record', line, record }` for each delivery record (`line` counts every line from
+ * 1) and, with `longLines: 'skip'` (the default), `{ event: 'long_line', line, bytes }` for each
+ * line over `maxLineBytes`, skipped whole; with `longLines: 'cut'` such a line is read as its
+ * first `maxLineBytes` bytes.
+ * @param {string|Buffer|Uint8Array} log
+ * @param {{maxLineBytes?: number, longLines?: 'skip'|'cut'}|null} [options]
+ */
+function readLog (log, options) {
+  return logEvents(native.readLog(logArg(log, 'log'), logOptionsArg(options, ['maxLineBytes', 'longLines'])))
+}
+
 const defaults = tables.policyDefaults
 /** The core's RetryPolicy::DEFAULT, in JS's names (seed as a number). */
 const POLICY_DEFAULTS = Object.freeze({
@@ -474,6 +557,8 @@ module.exports = {
   explain,
   parseBounce,
   parseBounceAsync,
+  parseLogLine,
+  readLog,
   RetryPolicy,
   version,
   warmUp,
@@ -489,6 +574,9 @@ module.exports = {
   DSN_ACTIONS,
   BOUNCE_FORMATS,
   NOT_A_BOUNCE_WHATS,
+  LOG_FORMATS,
+  DELIVERY_STATUSES,
   POLICY_DEFAULTS,
-  BOUNCE_LIMITS
+  BOUNCE_LIMITS,
+  LOG_LIMITS
 }

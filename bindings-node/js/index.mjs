@@ -11,6 +11,8 @@ export const {
   explain,
   parseBounce,
   parseBounceAsync,
+  parseLogLine,
+  readLog,
   RetryPolicy,
   version,
   warmUp,
@@ -26,8 +28,11 @@ export const {
   DSN_ACTIONS,
   BOUNCE_FORMATS,
   NOT_A_BOUNCE_WHATS,
+  LOG_FORMATS,
+  DELIVERY_STATUSES,
   POLICY_DEFAULTS,
-  BOUNCE_LIMITS
+  BOUNCE_LIMITS,
+  LOG_LIMITS
 } = smtpcodes
 
 export default smtpcodes

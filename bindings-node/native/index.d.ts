@@ -221,6 +221,31 @@ export interface LimitSettings {
   maxRecipients?: number
 }
 
+/** What `parseLogLine` and `readLog` found: their events, and the records' classifications. */
+export interface LogParts {
+  /**
+   * A JSON array of one object per event, in the order of the log: `{"event": "record",
+   * "line": n, "record": {...}}` (the core's `LogRecord` as serde writes it, without its
+   * classification) or `{"event": "long_line", "line": n, "bytes": b}`.
+   */
+  events: string
+  /** [`SLOTS`] numbers per record: its classification, laid out as `classify` writes one. */
+  classifications: Float64Array
+  /** The strings of the classifications, end to end, as `classify` returns them. */
+  strings: string
+}
+
+/**
+ * The options of `parseLogLine` and `readLog`, each absent one at its default. The JS layer
+ * has checked their types; the values are checked here.
+ */
+export interface LogSettings {
+  /** `Limits::max_line_bytes`: the longest line read. */
+  maxLineBytes?: number
+  /** What to do with a longer line (`readLog` only): `'skip'` (the default) or `'cut'`. */
+  longLines?: string
+}
+
 /**
  * `smtpcodes::parse_bounce_with` over the raw bytes of an email (a string is read as its
  * UTF-8), with `limits` over `Limits::DEFAULT`. Not a bounce throws `not_a_bounce` with
@@ -235,6 +260,13 @@ export declare function parseBounce(message: string | Uint8Array, limits?: Limit
  * the caller may reuse its buffer at once.
  */
 export declare function parseBounceAsync(message: string | Uint8Array, limits?: LimitSettings | undefined | null): Promise<BounceParts>
+
+/**
+ * `smtpcodes::logs::parse_line` over one line (bytes are read as UTF-8 with replacement): no
+ * event when it is not a delivery line, else one `record` event. A line over
+ * `maxLineBytes` throws `too_large`.
+ */
+export declare function parseLogLine(line: string | Uint8Array, options?: LogSettings | undefined | null): LogParts
 
 /**
  * Checks retry policy settings (`invalid_policy` when they cannot work) and packs them
@@ -272,6 +304,12 @@ export interface PolicySettings {
   /** See `RetryPolicy::seed`, as a decimal string (a `u64` does not fit a JS number). */
   seed: string
 }
+
+/**
+ * A whole log through `smtpcodes::logs::LogReader`: every delivery record, and with
+ * `longLines: 'skip'` (the default) every line over `maxLineBytes`, skipped whole.
+ */
+export declare function readLog(log: string | Uint8Array, options?: LogSettings | undefined | null): LogParts
 
 /**
  * `RetryPolicy::should_suppress_parts` under a policy from [`policy`], for a
@@ -312,6 +350,12 @@ export interface Tables {
   bounceFormats: Array<string>
   /** `Error::NOT_A_BOUNCE`: the `what` of a `not_a_bounce` error. */
   notABounceWhats: Array<string>
+  /** `LogFormat::ALL`: the `format` of a log record. */
+  logFormats: Array<string>
+  /** `DeliveryStatus::ALL`: the `status` of a log record. */
+  deliveryStatuses: Array<string>
+  /** `Limits::DEFAULT.max_line_bytes`, the longest line `parseLogLine` and `readLog` read. */
+  maxLineBytes: number
   /** `RetryPolicy::DEFAULT`. */
   policyDefaults: PolicySettings
   /** `Limits::DEFAULT`, the bounds `parseBounce` can change. */

@@ -31,6 +31,8 @@
 // napi-rs hands every argument over by value.
 #![allow(clippy::needless_pass_by_value)]
 
+pub mod logs;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -42,6 +44,7 @@ use napi::bindgen_prelude::{
 };
 use napi::{Error as NapiError, Result, ScopedTask, Status};
 use napi_derive::napi;
+use smtpcodes::logs::{DeliveryStatus, LogFormat};
 use smtpcodes::{
     Action, Bounce, BounceReport, BouncedRecipient, Classification, Command, DsnAction, Enhanced,
     Error as CoreError, Fault, Limits, Reason, Reply, RetryPolicy, RetryWhy, Severity,
@@ -95,6 +98,12 @@ pub struct Tables {
     pub bounce_formats: Vec<&'static str>,
     /// `Error::NOT_A_BOUNCE`: the `what` of a `not_a_bounce` error.
     pub not_a_bounce_whats: Vec<&'static str>,
+    /// `LogFormat::ALL`: the `format` of a log record.
+    pub log_formats: Vec<&'static str>,
+    /// `DeliveryStatus::ALL`: the `status` of a log record.
+    pub delivery_statuses: Vec<&'static str>,
+    /// `Limits::DEFAULT.max_line_bytes`, the longest line `parseLogLine` and `readLog` read.
+    pub max_line_bytes: f64,
     /// `RetryPolicy::DEFAULT`.
     pub policy_defaults: PolicySettings,
     /// `Limits::DEFAULT`, the bounds `parseBounce` can change.
@@ -158,6 +167,9 @@ fn tables_of() -> Tables {
         dsn_actions: names(DsnAction::ALL, DsnAction::as_str),
         bounce_formats: BounceReport::FORMATS.to_vec(),
         not_a_bounce_whats: CoreError::NOT_A_BOUNCE.to_vec(),
+        log_formats: names(LogFormat::ALL, LogFormat::as_str),
+        delivery_statuses: names(DeliveryStatus::ALL, DeliveryStatus::as_str),
+        max_line_bytes: size_f64(l.max_line_bytes),
         policy_defaults: PolicySettings {
             first_delay: f64::from(d.first_delay),
             backoff: d.backoff,

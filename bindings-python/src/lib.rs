@@ -6,6 +6,8 @@
 //! `smtpcodes::contain`), so that even a bug is a typed Python exception (`InternalError`), never
 //! pyo3's `PanicException`, which derives from `BaseException` and escapes `except Exception`.
 
+mod logs;
+
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
@@ -1821,6 +1823,24 @@ fn error_kinds(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
     names(py, || Error::KINDS.iter().copied())
 }
 
+/// Every `format` of a log record (`parse_log_line`, `read_log`).
+#[pyfunction]
+fn log_formats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, || {
+        smtpcodes::logs::LogFormat::ALL.iter().map(|v| v.as_str())
+    })
+}
+
+/// Every `status` of a log record, as the line says how the delivery attempt ended.
+#[pyfunction]
+fn delivery_statuses(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, || {
+        smtpcodes::logs::DeliveryStatus::ALL
+            .iter()
+            .map(|v| v.as_str())
+    })
+}
+
 /// Every provider id, in detection order.
 #[pyfunction]
 fn providers(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
@@ -1910,10 +1930,13 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRetryPolicy>()?;
     m.add_class::<PyBounceReport>()?;
     m.add_class::<PyBouncedRecipient>()?;
+    m.add_class::<logs::PyLogReader>()?;
     m.add_function(wrap_pyfunction!(classify, m)?)?;
     m.add_function(wrap_pyfunction!(classify_many, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
     m.add_function(wrap_pyfunction!(parse_bounce, m)?)?;
+    m.add_function(wrap_pyfunction!(logs::parse_log_line, m)?)?;
+    m.add_function(wrap_pyfunction!(logs::read_log, m)?)?;
     m.add_function(wrap_pyfunction!(warm_up, m)?)?;
     // Set, not added: `add_function` would list the private no-op in the module's `__all__`.
     m.setattr("_noop", wrap_pyfunction!(noop, m)?)?;
@@ -1931,6 +1954,8 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bounce_formats, m)?)?;
     m.add_function(wrap_pyfunction!(not_a_bounce_whats, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(log_formats, m)?)?;
+    m.add_function(wrap_pyfunction!(delivery_statuses, m)?)?;
     m.add_function(wrap_pyfunction!(providers, m)?)?;
     Ok(())
 }

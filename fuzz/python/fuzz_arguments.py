@@ -76,7 +76,7 @@ def value(fdp: atheris.FuzzedDataProvider, depth: int = 0) -> Any:
 
 @atheris.instrument_func
 def call(fdp: atheris.FuzzedDataProvider) -> None:
-    which = fdp.ConsumeIntInRange(0, 5)
+    which = fdp.ConsumeIntInRange(0, 7)
     if which == 0:
         c = smtpcodes.classify(value(fdp), value(fdp), command=value(fdp), host=value(fdp))
         c.to_dict()
@@ -101,10 +101,19 @@ def call(fdp: atheris.FuzzedDataProvider) -> None:
         policy = smtpcodes.RetryPolicy(**settings)
         c = smtpcodes.classify(451, "4.7.1 try again later")
         policy.decide(c, value(fdp), value(fdp))
-    else:
+    elif which == 5:
         policy = smtpcodes.RetryPolicy()
         c = smtpcodes.classify(452, "4.2.2 mailbox full")
         policy.should_suppress(c, value(fdp))
+    elif which == 6:
+        limit = {"max_line_bytes": value(fdp)} if fdp.ConsumeBool() else {}
+        smtpcodes.parse_log_line(value(fdp), **limit)
+    else:
+        options = {
+            name: value(fdp) for name in ("max_line_bytes", "long_lines") if fdp.ConsumeBool()
+        }
+        for _ in smtpcodes.read_log(value(fdp), **options):
+            pass
 
 
 def test_one_input(data: bytes) -> None:

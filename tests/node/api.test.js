@@ -35,7 +35,7 @@ test('the issue example', () => {
   assert.equal(c.retryAfter, null)
 })
 
-test('a result is a plain object whose JSON is the shape of SPEC.md', () => {
+test('a result is a plain object whose JSON is the shape of the contract (docs/contract.md)', () => {
   const c = classify(421, '4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints')
   assert.equal(Object.getPrototypeOf(c), Object.prototype)
   const json = JSON.parse(JSON.stringify(c))

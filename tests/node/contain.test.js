@@ -101,11 +101,12 @@ test('many panics in a row, in a fresh process: it exits normally, and says what
 // Every function the addon exports is marked #[napi(catch_unwind)] (napi-rs then catches a
 // panic anywhere in its glue) and runs its body through guard() (which turns a panic into
 // kind 'internal'). A new export without them fails here, before it can abort anyone.
-test('every #[napi] function, method and constructor in bindings-node/src/lib.rs is contained', () => {
-  const source = fs.readFileSync(path.join(root, 'bindings-node', 'src', 'lib.rs'), 'utf8')
+test('every #[napi] function, method and constructor in bindings-node/src/ is contained', () => {
+  const dir = path.join(root, 'bindings-node', 'src')
+  const source = fs.readdirSync(dir).filter((f) => f.endsWith('.rs')).sort().map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n')
   const exported = [...source.matchAll(/^( *)#\[napi(?:\(([^)]*)\))?\]\n(?:\1#\[[^\n]*\n)*\1pub fn (\w+)[\s\S]*?\n\1\}\n/gm)]
   const names = exported.map((m) => m[3])
-  for (const name of ['tables', 'classify', 'noop', 'classify_many', 'classify_object', 'explain', 'policy', 'decide', 'should_suppress', 'parse_bounce', 'parse_bounce_async', 'panic_for_test', 'panic_for_test_async', 'warm_up']) {
+  for (const name of ['tables', 'classify', 'noop', 'classify_many', 'classify_object', 'explain', 'policy', 'decide', 'should_suppress', 'parse_bounce', 'parse_bounce_async', 'parse_log_line', 'read_log', 'panic_for_test', 'panic_for_test_async', 'warm_up']) {
     assert.ok(names.includes(name), `found #[napi] fn ${name} (found: ${names.join(', ')})`)
   }
   for (const m of exported) {

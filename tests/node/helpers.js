@@ -7,7 +7,7 @@ const { execFileSync, spawnSync } = require('node:child_process')
 
 const root = path.join(__dirname, '..', '..')
 
-/** The JSON keys of a classification (SPEC.md, the CLI, the vectors) and the JS property of each. */
+/** The JSON keys of a classification (docs/contract.md, the CLI, the vectors) and the JS property of each. */
 const JSON_TO_JS = {
   code: 'code',
   enhanced: 'enhanced',

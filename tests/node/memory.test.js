@@ -34,6 +34,8 @@ const CASES = {
   parseBounce: { calls: 300, bound: 2.5 * MB }, // 100 recipients a call
   parseBounceNotABounce: { calls: 3000, bound: 4 * MB },
   parseBounceAsync: { calls: 300, bound: 2.5 * MB },
+  parseLogLine: { calls: 20000, bound: 4 * MB },
+  readLog: { calls: 300, bound: 4 * MB }, // a log of 100 lines a call
   RetryPolicy: { calls: 20000, bound: 4 * MB },
   decide: { calls: 20000, bound: 4 * MB },
   shouldSuppress: { calls: 20000, bound: 4 * MB },

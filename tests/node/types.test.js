@@ -27,7 +27,9 @@ const UNIONS = {
   RetryWhy: 'RETRY_WHYS',
   DsnAction: 'DSN_ACTIONS',
   BounceFormat: 'BOUNCE_FORMATS',
-  NotABounceWhat: 'NOT_A_BOUNCE_WHATS'
+  NotABounceWhat: 'NOT_A_BOUNCE_WHATS',
+  LogFormat: 'LOG_FORMATS',
+  DeliveryStatus: 'DELIVERY_STATUSES'
 }
 
 function union (name) {

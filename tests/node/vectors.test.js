@@ -3,7 +3,7 @@
 // the vector, with the Rust CLI's answer for the same input (all fields: results identical to
 // Rust's), and with the addon's naive object (so the compact crossing loses nothing).
 //
-// The vectors' keys are snake_case, as SPEC.md's JSON; JS spells `retry_after` `retryAfter`
+// The vectors' keys are snake_case, as the contract's JSON (docs/contract.md); JS spells `retry_after` `retryAfter`
 // and every other field the same (helpers.JSON_TO_JS).
 
 const test = require('node:test')

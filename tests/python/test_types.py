@@ -29,6 +29,8 @@ DRIFT = [
     ("BounceFormat", smtpcodes.BounceFormat, smtpcodes.bounce_formats),
     ("NotABounceWhat", smtpcodes.NotABounceWhat, smtpcodes.not_a_bounce_whats),
     ("LimitName", smtpcodes.LimitName, lambda: tuple(smtpcodes.default_limits())),
+    ("LogFormat", smtpcodes.LogFormat, smtpcodes.log_formats),
+    ("DeliveryStatus", smtpcodes.DeliveryStatus, smtpcodes.delivery_statuses),
 ]
 
 

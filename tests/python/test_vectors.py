@@ -18,7 +18,7 @@ REQUIRED = {
     "code", "enhanced", "severity", "reason", "bounce", "action",
     "retry_after", "suppress", "fault", "provider",
 }  # fmt: skip
-# The contract's fields, in the contract's order (SPEC.md, "Output").
+# The contract's fields, in the contract's order (docs/contract.md, "Output").
 FIELDS = [
     "code", "enhanced", "severity", "reason", "bounce", "action", "retry_after", "suppress",
     "fault", "provider", "title", "description", "advice", "text", "matched",

@@ -1,18 +1,24 @@
 """Type stub of the native module (bindings-python/src/lib.rs); `mypy.stubtest` checks it."""
 
 from collections.abc import Iterable
-from typing import Any, Literal, TypeAlias, final
+from os import PathLike
+from typing import Any, Literal, Protocol, TypeAlias, final
 
 from smtpcodes._types import (
     Action,
     Bounce,
     BounceFormat,
     Command,
+    DeliveryStatus,
     DsnAction,
     ErrorKind,
     ExplanationKind,
     Fault,
     LimitName,
+    LogEvent,
+    LogFormat,
+    LogRecord,
+    LongLines,
     NotABounceWhat,
     Reason,
     RetryWhy,
@@ -26,6 +32,7 @@ __all__ = [
     "Explanation",
     "InternalError",
     "InvalidReplyError",
+    "LogReader",
     "NotABounceError",
     "RetryDecision",
     "RetryPolicy",
@@ -38,13 +45,17 @@ __all__ = [
     "classify_many",
     "commands",
     "default_limits",
+    "delivery_statuses",
     "dsn_actions",
     "error_kinds",
     "explain",
     "faults",
+    "log_formats",
     "not_a_bounce_whats",
     "parse_bounce",
+    "parse_log_line",
     "providers",
+    "read_log",
     "reasons",
     "retry_whys",
     "severities",
@@ -282,6 +293,32 @@ def parse_bounce(
     max_recipients: int | None = None,
 ) -> BounceReport: ...
 def default_limits() -> dict[LimitName, int]: ...
+
+class _BinaryFile(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+@final
+class LogReader:
+    """What `read_log()` returns: the events of a log, read a line at a time."""
+
+    def __iter__(self) -> LogReader: ...
+    def __next__(self) -> LogEvent: ...
+    @property
+    def lines_read(self) -> int: ...
+    @property
+    def lines_truncated(self) -> int: ...
+    @property
+    def lines_skipped(self) -> int: ...
+
+def parse_log_line(
+    line: str | bytes | bytearray | memoryview, *, max_line_bytes: int | None = None
+) -> LogRecord | None: ...
+def read_log(
+    log: str | bytes | bytearray | memoryview | PathLike[str] | _BinaryFile,
+    *,
+    max_line_bytes: int | None = None,
+    long_lines: LongLines | None = None,
+) -> LogReader: ...
 def warm_up() -> None: ...
 
 # Private, not API: does nothing with `classify`'s arguments; bench/python_bench.py times it as
@@ -304,4 +341,6 @@ def dsn_actions() -> tuple[DsnAction, ...]: ...
 def bounce_formats() -> tuple[BounceFormat, ...]: ...
 def not_a_bounce_whats() -> tuple[NotABounceWhat, ...]: ...
 def error_kinds() -> tuple[ErrorKind, ...]: ...
+def log_formats() -> tuple[LogFormat, ...]: ...
+def delivery_statuses() -> tuple[DeliveryStatus, ...]: ...
 def providers() -> tuple[str, ...]: ...

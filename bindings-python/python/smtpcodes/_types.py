@@ -1,11 +1,15 @@
-"""The contract's enum values as `Literal` types, for type checkers.
+"""The contract's enum values as `Literal` types, and the log records' `TypedDict`s.
 
 At run time every enum-valued field is a plain `str`; these aliases say which strings. The
 test `tests/python/test_types.py` fails when a list here drifts from the core's, and prints
-the line to paste.
+the line to paste. A log record is a plain `dict` (its keys are those of the record's JSON);
+`LogRecord` and the events of `read_log()` say what it holds.
 """
 
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict
+
+if TYPE_CHECKING:
+    from smtpcodes._smtpcodes import Classification
 
 Severity: TypeAlias = Literal["success", "intermediate", "transient", "permanent", "unknown"]
 
@@ -92,3 +96,52 @@ LimitName: TypeAlias = Literal[
     "max_recipients",
     "max_line_bytes",
 ]
+
+LogFormat: TypeAlias = Literal["postfix", "exim", "sendmail"]
+
+DeliveryStatus: TypeAlias = Literal[
+    "sent",
+    "deferred",
+    "bounced",
+    "expired",
+    "soft_bounce",
+    "deliverable",
+    "undeliverable",
+]
+
+LongLines: TypeAlias = Literal["skip", "cut"]
+
+
+class LogRecord(TypedDict):
+    """One per-recipient delivery result of a mail log (`parse_log_line()`, `read_log()`)."""
+
+    format: LogFormat
+    timestamp: str | None
+    queue_id: str
+    recipient: str | None
+    recipients: list[str]
+    original_recipient: str | None
+    relay: str | None
+    status: DeliveryStatus
+    dsn: str | None
+    text: str
+    classification: "Classification"
+
+
+class LogRecordEvent(TypedDict):
+    """A delivery record of the log, at its line (1-based, counting every line)."""
+
+    event: Literal["record"]
+    line: int
+    record: LogRecord
+
+
+class LongLineEvent(TypedDict):
+    """A line longer than `max_line_bytes`, skipped whole (`long_lines="skip"`)."""
+
+    event: Literal["long_line"]
+    line: int
+    bytes: int
+
+
+LogEvent: TypeAlias = LogRecordEvent | LongLineEvent

@@ -1,7 +1,7 @@
 // Type-checked by tests/node/types.test.js (tsc --noEmit): every export, as a CommonJS user
 // writes it. `@ts-expect-error` lines prove that the types refuse what they should.
 import smtpcodes = require('smtpcodes')
-import type { Action, BounceFormat, BounceLimits, BounceReport, BouncedRecipient, Classification, DsnAction, Explanation, LimitName, NotABounceWhat, Reason, RetryDecision, SmtpcodesError } from 'smtpcodes'
+import type { Action, BounceFormat, BounceLimits, BounceReport, BouncedRecipient, Classification, DeliveryStatus, DsnAction, Explanation, LimitName, LogEvent, LogFormat, LogRecord, NotABounceWhat, Reason, RetryDecision, SmtpcodesError } from 'smtpcodes'
 
 const { classify, classifyMany, explain, parseBounce, parseBounceAsync, RetryPolicy } = smtpcodes
 
@@ -87,7 +87,7 @@ try {
     console.log(what === 'spam')
   }
   if (error.kind === 'too_large') {
-    const limit: LimitName | undefined = error.limit
+    const limit: LimitName | 'maxLineBytes' | undefined = error.limit
     const max: number | undefined = error.max
     console.log(limit === 'maxParts', max)
     // @ts-expect-error: limits are camelCase, as the option names
@@ -114,9 +114,33 @@ async function later (): Promise<number> {
 // @ts-expect-error: the async form gives a Promise, not a report
 const notYet: BounceReport = parseBounceAsync('')
 
-const lists: ReadonlyArray<string>[] = [smtpcodes.SEVERITIES, smtpcodes.REASONS, smtpcodes.BOUNCES, smtpcodes.ACTIONS, smtpcodes.FAULTS, smtpcodes.COMMANDS, smtpcodes.PROVIDERS, smtpcodes.ERROR_KINDS, smtpcodes.RETRY_WHYS, smtpcodes.DSN_ACTIONS, smtpcodes.BOUNCE_FORMATS, smtpcodes.NOT_A_BOUNCE_WHATS]
+// Logs: a line's record or null, a log's events; the records' keys are camelCase.
+const logRecord: LogRecord | null = smtpcodes.parseLogLine('noise', { maxLineBytes: smtpcodes.LOG_LIMITS.maxLineBytes })
+if (logRecord) {
+  const logFormat: LogFormat = logRecord.format
+  const logStatus: DeliveryStatus = logRecord.status
+  const queueId: string = logRecord.queueId
+  const logReason: Reason = logRecord.classification.reason
+  console.log(logFormat, logStatus, queueId, logReason, logRecord.recipients.length, logRecord.originalRecipient, logRecord.dsn)
+  // @ts-expect-error: camelCase, not snake_case
+  console.log(logRecord.queue_id)
+  // @ts-expect-error: 'failed' is not a delivery status
+  if (logRecord.status === 'failed') console.log('never')
+}
+const logEvents: LogEvent[] = smtpcodes.readLog(new Uint8Array(0), { maxLineBytes: 4096, longLines: 'cut' })
+for (const event of logEvents) {
+  if (event.event === 'record') console.log(event.line, event.record.classification.action)
+  else console.log(event.line, event.bytes)
+}
+smtpcodes.readLog('', null)
+// @ts-expect-error: not a policy
+smtpcodes.readLog('', { longLines: 'trim' })
+// @ts-expect-error: parseLogLine has no longLines
+smtpcodes.parseLogLine('', { longLines: 'cut' })
+
+const lists: ReadonlyArray<string>[] = [smtpcodes.SEVERITIES, smtpcodes.REASONS, smtpcodes.BOUNCES, smtpcodes.ACTIONS, smtpcodes.FAULTS, smtpcodes.COMMANDS, smtpcodes.PROVIDERS, smtpcodes.ERROR_KINDS, smtpcodes.RETRY_WHYS, smtpcodes.DSN_ACTIONS, smtpcodes.BOUNCE_FORMATS, smtpcodes.NOT_A_BOUNCE_WHATS, smtpcodes.LOG_FORMATS, smtpcodes.DELIVERY_STATUSES]
 const version: string = smtpcodes.version()
 smtpcodes.warmUp()
 const defaults: number = smtpcodes.POLICY_DEFAULTS.firstDelay
 
-export { reason, retryAfter, code, wrong, many, title, classTitle, next, suppress, first, lists, version, defaults, format, reportingMta, messageId, most, later, notYet }
+export { reason, retryAfter, code, wrong, many, title, classTitle, next, suppress, first, lists, version, defaults, format, reportingMta, messageId, most, later, notYet, logEvents }

@@ -23,7 +23,7 @@ export type Command = 'connect' | 'helo' | 'starttls' | 'auth' | 'mail' | 'rcpt'
 export type Provider = 'google' | 'microsoft' | 'yahoo' | 'apple' | 'mimecast' | 'proofpoint' | 'barracuda' | 'cisco' | 'yandex' | 'mailru' | 'tencent' | 'orange' | 'comcast' | 'cox' | 'spectrum' | 'gmx' | 'zoho' | 'messagelabs'
 
 /** The `kind` of an error thrown for malformed input (`too_large`: over a limit of `parseBounce`), or `internal` for a bug. */
-export type ErrorKind = 'invalid_code' | 'code_out_of_range' | 'invalid_command' | 'invalid_name' | 'invalid_policy' | 'not_a_bounce' | 'too_large' | 'internal'
+export type ErrorKind = 'invalid_code' | 'code_out_of_range' | 'invalid_command' | 'invalid_name' | 'invalid_policy' | 'not_a_bounce' | 'not_a_webhook' | 'too_large' | 'internal'
 
 /** Why a retry decision is what it is. */
 export type RetryWhy = 'nothing_failed' | 'not_retryable' | 'max_attempts' | 'max_age' | 'stated_wait' | 'backoff' | 'final_attempt'
@@ -36,6 +36,15 @@ export type BounceFormat = 'dsn' | 'ses' | 'text'
 
 /** What a message given to `parseBounce` is when it is not a bounce (the `what` of a `not_a_bounce` error). */
 export type NotABounceWhat = 'not_an_email' | 'auto_reply' | 'feedback_report' | 'no_delivery_failure'
+
+/** What a body given to `parseWebhook` is when it is no service's payload (the `what` of a `not_a_webhook` error). */
+export type NotAWebhookWhat = 'not_json' | 'unknown_payload'
+
+/** The email services whose webhook payloads `parseWebhook` reads. */
+export type Esp = 'ses' | 'sendgrid' | 'mailgun' | 'postmark' | 'sparkpost' | 'mailjet' | 'brevo' | 'resend' | 'mandrill' | 'postal'
+
+/** What happened to a message for one recipient, as the service reports it. */
+export type WebhookEventKind = 'bounce' | 'delay' | 'complaint' | 'delivered' | 'rejected' | 'unsubscribe'
 
 /** The mail server that wrote a log line. */
 export type LogFormat = 'postfix' | 'exim' | 'sendmail'
@@ -253,6 +262,42 @@ export declare function parseLogLine(line: string | Uint8Array, options?: Partia
 /** Reads a whole log (its text or its bytes): its delivery records and, by default, the long lines it skipped. */
 export declare function readLog(log: string | Uint8Array, options?: ReadLogOptions | null): LogEvent[]
 
+/** One recipient's event of an email service's webhook. */
+export interface WebhookEvent {
+  esp: Esp
+  event: WebhookEventKind
+  /** The recipient's address, as the service gives it. */
+  recipient: string
+  /** RFC 3339 UTC when the service's time is read (Unix seconds or RFC 3339), else as the service wrote it. */
+  timestamp: string | null
+  /** The service's id of the message, or its Message-ID. */
+  messageId: string | null
+  /** The service's own label (SES `bounceType/bounceSubType`, Postmark `Type`, SparkPost `bounce_class`, ...). */
+  espType: string | null
+  /** Stop mailing this address: the classification's verdict when there is a reply, else the service's; always for a complaint or an unsubscribe. */
+  suppress: boolean
+  /** The reply the service reports, classified as `classify` would; null when it reports none. */
+  classification: Classification | null
+}
+
+/** An SNS subscription or unsubscription confirmation: fetch `subscribeUrl` to confirm. */
+export interface SnsConfirmation {
+  kind: string
+  topicArn: string | null
+  subscribeUrl: string | null
+  token: string | null
+}
+
+/** What `parseWebhook` read. */
+export interface Webhook {
+  esp: Esp
+  events: WebhookEvent[]
+  snsConfirmation: SnsConfirmation | null
+}
+
+/** Reads an email service's webhook body (as received, or as the object a framework parsed): one event per recipient. Throws `not_a_webhook` for a body that is not JSON or no service's payload. */
+export declare function parseWebhook(body: string | Uint8Array | object): Webhook
+
 /** The settings of a retry policy; seconds unless the name says otherwise. */
 export interface RetryPolicySettings {
   /** First delay for reasons without a delay of their own: 900. */
@@ -328,8 +373,8 @@ export interface SmtpcodesError extends Error {
   index?: number
   /** `invalid_policy`: the setting at fault, in JS's spelling. */
   field?: string
-  /** `not_a_bounce`: what the message is instead. */
-  what?: NotABounceWhat
+  /** `not_a_bounce`: what the message is instead; `not_a_webhook`: what the body is instead. */
+  what?: NotABounceWhat | NotAWebhookWhat
   /** `too_large`: the limit the input is over. */
   limit?: LimitName | 'maxLineBytes'
   /** `too_large`: that limit's value. */
@@ -364,5 +409,11 @@ export declare const BOUNCE_LIMITS: Readonly<BounceLimits>
 export declare const LOG_FORMATS: readonly LogFormat[]
 /** Every `status` of a `LogRecord`. */
 export declare const DELIVERY_STATUSES: readonly DeliveryStatus[]
+/** Every service `parseWebhook` reads. */
+export declare const ESPS: readonly Esp[]
+/** Every `event` of a `WebhookEvent`. */
+export declare const WEBHOOK_EVENTS: readonly WebhookEventKind[]
+/** Every `what` of a `not_a_webhook` error. */
+export declare const NOT_A_WEBHOOK_WHATS: readonly NotAWebhookWhat[]
 /** The core's default bound of `parseLogLine` and `readLog`. */
 export declare const LOG_LIMITS: Readonly<LogLimits>

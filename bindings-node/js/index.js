@@ -444,6 +444,54 @@ function readLog (log, options) {
   return logEvents(native.readLog(logArg(log, 'log'), logOptionsArg(options, ['maxLineBytes', 'longLines'])))
 }
 
+/** A key's camelCase, for the keys of nested serde JSON (`sns_confirmation` -> `snsConfirmation`). */
+function camel (key) {
+  return key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
+}
+
+/**
+ * Reads what an email service POSTs to a webhook (SES alone, through SNS or EventBridge,
+ * SendGrid, Mailgun, Postmark, SparkPost, Mailjet, Brevo, Resend, Mandrill, Postal): one event
+ * per recipient, `{ esp, event, recipient, timestamp, messageId, espType, suppress,
+ * classification }`, the classification as `classify` returns one (or null when the service
+ * reports no reply). An SNS subscription confirmation has no events and `snsConfirmation` set.
+ * A body that is not JSON, or JSON of no known service's shape, throws an `InvalidArg` error of
+ * kind `not_a_webhook` whose `what` is `not_json` or `unknown_payload` (answer 400).
+ * @param {string|Buffer|Uint8Array|object} body the request body as received, or the object a framework parsed from it
+ */
+function parseWebhook (body) {
+  let raw = body
+  if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array)) {
+    try {
+      raw = JSON.stringify(body)
+    } catch (e) {
+      throw typeError(`body: an object that JSON cannot hold (${e.message})`)
+    }
+  } else if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    throw typeError(`body must be a string, a Buffer, a Uint8Array or a parsed object, not ${describe(body)}`)
+  }
+  const parts = native.parseWebhook(raw)
+  const hook = JSON.parse(parts.json)
+  const at = { pos: 0 }
+  let i = 0
+  const events = hook.events.map((e) => {
+    const event = camelKeys(e)
+    event.classification = e.classification === null ? null : build(parts.classifications, (i++) * SLOTS, parts.strings, at)
+    return event
+  })
+  const confirmation = hook.sns_confirmation
+  return {
+    esp: hook.esp,
+    events,
+    snsConfirmation: confirmation === null ? null : Object.fromEntries(Object.entries(confirmation).map(([k, v]) => [camel(k), v]))
+  }
+}
+
+/** Every service `parseWebhook` reads, and every event kind it gives. */
+const ESPS = Object.freeze(tables.esps)
+const WEBHOOK_EVENTS = Object.freeze(tables.webhookEvents)
+const NOT_A_WEBHOOK_WHATS = Object.freeze(tables.notAWebhookWhats)
+
 const defaults = tables.policyDefaults
 /** The core's RetryPolicy::DEFAULT, in JS's names (seed as a number). */
 const POLICY_DEFAULTS = Object.freeze({
@@ -556,6 +604,10 @@ module.exports = {
   classifyMany,
   explain,
   parseBounce,
+  parseWebhook,
+  ESPS,
+  WEBHOOK_EVENTS,
+  NOT_A_WEBHOOK_WHATS,
   parseBounceAsync,
   parseLogLine,
   readLog,

@@ -269,6 +269,12 @@ export declare function parseBounceAsync(message: string | Uint8Array, limits?: 
 export declare function parseLogLine(line: string | Uint8Array, options?: LogSettings | undefined | null): LogParts
 
 /**
+ * An email service's webhook body (a string, or bytes read as UTF-8): its events, each
+ * classified. A body that is not JSON or no known service's payload throws `not_a_webhook`.
+ */
+export declare function parseWebhook(body: string | Uint8Array): WebhookParts
+
+/**
  * Checks retry policy settings (`invalid_policy` when they cannot work) and packs them
  * into a typed array, which the JS class `RetryPolicy` keeps and hands to [`decide`] and
  * [`should_suppress`]. Plain numbers rather than a native object: a wrapped native object
@@ -352,6 +358,12 @@ export interface Tables {
   notABounceWhats: Array<string>
   /** `LogFormat::ALL`: the `format` of a log record. */
   logFormats: Array<string>
+  /** `Error::NOT_A_WEBHOOK`: the `what` of a `not_a_webhook` error. */
+  notAWebhookWhats: Array<string>
+  /** `webhook::Esp::ALL`: the services `parseWebhook` reads. */
+  esps: Array<string>
+  /** `webhook::WebhookEventKind::ALL`: the `event` of a webhook event. */
+  webhookEvents: Array<string>
   /** `DeliveryStatus::ALL`: the `status` of a log record. */
   deliveryStatuses: Array<string>
   /** `Limits::DEFAULT.max_line_bytes`, the longest line `parseLogLine` and `readLog` read. */
@@ -370,3 +382,13 @@ export declare function tableStrings(from: number): Array<string>
 
 /** `smtpcodes::warm_up`: builds the rule automaton now rather than on the first call. */
 export declare function warmUp(): void
+
+/** What `parseWebhook` read. */
+export interface WebhookParts {
+  /** The core's `Webhook` as serde writes it. */
+  json: string
+  /** [`SLOTS`] numbers per event that has a classification, in the order of the events. */
+  classifications: Float64Array
+  /** The strings of the classifications, end to end, as `classify` returns them. */
+  strings: string
+}

@@ -32,6 +32,7 @@
 #![allow(clippy::needless_pass_by_value)]
 
 pub mod logs;
+pub mod webhook;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -100,6 +101,12 @@ pub struct Tables {
     pub not_a_bounce_whats: Vec<&'static str>,
     /// `LogFormat::ALL`: the `format` of a log record.
     pub log_formats: Vec<&'static str>,
+    /// `Error::NOT_A_WEBHOOK`: the `what` of a `not_a_webhook` error.
+    pub not_a_webhook_whats: Vec<&'static str>,
+    /// `webhook::Esp::ALL`: the services `parseWebhook` reads.
+    pub esps: Vec<&'static str>,
+    /// `webhook::WebhookEventKind::ALL`: the `event` of a webhook event.
+    pub webhook_events: Vec<&'static str>,
     /// `DeliveryStatus::ALL`: the `status` of a log record.
     pub delivery_statuses: Vec<&'static str>,
     /// `Limits::DEFAULT.max_line_bytes`, the longest line `parseLogLine` and `readLog` read.
@@ -168,6 +175,15 @@ fn tables_of() -> Tables {
         bounce_formats: BounceReport::FORMATS.to_vec(),
         not_a_bounce_whats: CoreError::NOT_A_BOUNCE.to_vec(),
         log_formats: names(LogFormat::ALL, LogFormat::as_str),
+        not_a_webhook_whats: CoreError::NOT_A_WEBHOOK.to_vec(),
+        esps: names(
+            smtpcodes::webhook::Esp::ALL,
+            smtpcodes::webhook::Esp::as_str,
+        ),
+        webhook_events: names(
+            smtpcodes::webhook::WebhookEventKind::ALL,
+            smtpcodes::webhook::WebhookEventKind::as_str,
+        ),
         delivery_statuses: names(DeliveryStatus::ALL, DeliveryStatus::as_str),
         max_line_bytes: size_f64(l.max_line_bytes),
         policy_defaults: PolicySettings {
@@ -249,7 +265,9 @@ fn error_object<'env>(env: &'env Env, e: &CoreError, index: Option<usize>) -> Re
         CoreError::InvalidPolicy { field, .. } => {
             error.set_named_property("field", camel_case(field))?;
         }
-        CoreError::NotABounce { what } => error.set_named_property("what", *what)?,
+        CoreError::NotABounce { what } | CoreError::NotAWebhook { what } => {
+            error.set_named_property("what", *what)?;
+        }
         CoreError::TooLarge { limit, max } => {
             error.set_named_property("limit", camel_case(limit))?;
             error.set_named_property("max", size_f64(*max))?;

@@ -7,6 +7,7 @@
 //! pyo3's `PanicException`, which derives from `BaseException` and escapes `except Exception`.
 
 mod logs;
+mod webhook;
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
@@ -41,6 +42,15 @@ create_exception!(
     "The email given to `parse_bounce()` is not a bounce. `.kind` is always `not_a_bounce`; \
      `.what` says what the email is instead: `not_an_email`, `auto_reply`, `feedback_report` \
      (a complaint) or `no_delivery_failure` (an ordinary message)."
+);
+
+create_exception!(
+    smtpcodes,
+    NotAWebhookError,
+    PyValueError,
+    "The body given to `parse_webhook()` is not an email service's event payload. `.kind` is \
+     always `not_a_webhook`; `.what` is `not_json` (neither JSON nor Mandrill's form encoding) \
+     or `unknown_payload` (JSON of no known service's shape). A web handler answers 400."
 );
 
 create_exception!(
@@ -148,6 +158,10 @@ fn py_err_with(py: Python<'_>, e: &Error, prefix: &str) -> PyErr {
         // `kind` is a class attribute of these three: the same for every instance.
         Error::NotABounce { what } => (
             NotABounceError::new_err(message),
+            vec![("what", PyString::new(py, what).into_any())],
+        ),
+        Error::NotAWebhook { what } => (
+            NotAWebhookError::new_err(message),
             vec![("what", PyString::new(py, what).into_any())],
         ),
         Error::TooLarge { limit, max } => {
@@ -1817,6 +1831,30 @@ fn not_a_bounce_whats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
     names(py, || Error::NOT_A_BOUNCE.iter().copied())
 }
 
+/// Every `what` of `NotAWebhookError`.
+#[pyfunction]
+fn not_a_webhook_whats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, || Error::NOT_A_WEBHOOK.iter().copied())
+}
+
+/// Every `esp` value of `parse_webhook()`: the services it reads.
+#[pyfunction]
+fn esps(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, || {
+        smtpcodes::webhook::Esp::ALL.iter().map(|v| v.as_str())
+    })
+}
+
+/// Every `event` value of `parse_webhook()`'s events.
+#[pyfunction]
+fn webhook_events(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    names(py, || {
+        smtpcodes::webhook::WebhookEventKind::ALL
+            .iter()
+            .map(|v| v.as_str())
+    })
+}
+
 /// Every error `kind` value: those of `InvalidReplyError`, and `NotABounceError`'s.
 #[pyfunction]
 fn error_kinds(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
@@ -1912,6 +1950,9 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let not_a_bounce = m.py().get_type::<NotABounceError>();
     not_a_bounce.setattr("kind", Error::NotABounce { what: "" }.kind())?;
     m.add("NotABounceError", not_a_bounce)?;
+    let not_a_webhook = m.py().get_type::<NotAWebhookError>();
+    not_a_webhook.setattr("kind", Error::NotAWebhook { what: "" }.kind())?;
+    m.add("NotAWebhookError", not_a_webhook)?;
     let too_large = m.py().get_type::<TooLargeError>();
     too_large.setattr("kind", Error::TooLarge { limit: "", max: 0 }.kind())?;
     m.add("TooLargeError", too_large)?;
@@ -1937,6 +1978,7 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_bounce, m)?)?;
     m.add_function(wrap_pyfunction!(logs::parse_log_line, m)?)?;
     m.add_function(wrap_pyfunction!(logs::read_log, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook::parse_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(warm_up, m)?)?;
     // Set, not added: `add_function` would list the private no-op in the module's `__all__`.
     m.setattr("_noop", wrap_pyfunction!(noop, m)?)?;
@@ -1954,6 +1996,9 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bounce_formats, m)?)?;
     m.add_function(wrap_pyfunction!(not_a_bounce_whats, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(not_a_webhook_whats, m)?)?;
+    m.add_function(wrap_pyfunction!(esps, m)?)?;
+    m.add_function(wrap_pyfunction!(webhook_events, m)?)?;
     m.add_function(wrap_pyfunction!(log_formats, m)?)?;
     m.add_function(wrap_pyfunction!(delivery_statuses, m)?)?;
     m.add_function(wrap_pyfunction!(providers, m)?)?;

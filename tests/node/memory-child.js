@@ -16,6 +16,7 @@ const DSN = Buffer.from(bounceDsn(100))
 const REPLY = '5.1.1 <bob@example.org>: Recipient address rejected: User unknown'
 const BATCH = Array.from({ length: 100 }, (_, i) => [550, `${REPLY} ${i}`])
 const LOG_LINE = `Nov 23 04:26:01 mail postfix/smtp[4321]: 4BXYZ12ABC: to=<bob@example.org>, relay=mx.example.org[192.0.2.1]:25, delay=1.2, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.1] said: 550 ${REPLY} (in reply to RCPT TO command))`
+const WEBHOOK = JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ email: `u${i}@example.org`, event: 'bounce', sg_event_id: `e${i}`, type: 'bounce', reason: `550 ${REPLY}`, timestamp: 1714564800 + i })))
 const LOG = Buffer.from(Array.from({ length: 100 }, (_, i) => (i % 2 ? LOG_LINE : `noise ${i}`)).join('\n'))
 const policy = new smtpcodes.RetryPolicy()
 const grey = smtpcodes.classify(451, '4.7.1 Greylisted, please try again in 180 seconds')
@@ -39,6 +40,7 @@ const CALLS = {
   parseBounceAsync: () => smtpcodes.parseBounceAsync(DSN),
   parseLogLine: () => smtpcodes.parseLogLine(LOG_LINE),
   readLog: () => smtpcodes.readLog(LOG),
+  parseWebhook: () => smtpcodes.parseWebhook(WEBHOOK),
   RetryPolicy: () => new smtpcodes.RetryPolicy({ firstDelay: 60 }),
   decide: () => policy.decide(grey, 2, 600),
   shouldSuppress: () => policy.shouldSuppress(grey, 3),

@@ -36,6 +36,7 @@ const CASES = {
   parseBounceAsync: { calls: 300, bound: 2.5 * MB },
   parseLogLine: { calls: 20000, bound: 4 * MB },
   readLog: { calls: 300, bound: 4 * MB }, // a log of 100 lines a call
+  parseWebhook: { calls: 3000, bound: 4 * MB }, // a SendGrid batch of 20 events a call
   RetryPolicy: { calls: 20000, bound: 4 * MB },
   decide: { calls: 20000, bound: 4 * MB },
   shouldSuppress: { calls: 20000, bound: 4 * MB },

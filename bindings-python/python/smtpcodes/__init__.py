@@ -11,7 +11,8 @@ stop mailing this address, and whose problem it is::
 
 `parse_bounce` reads a whole bounce email (a DSN, an MTA's text bounce) and classifies each
 recipient it reports on, within documented limits (`default_limits()`); `parse_log_line` and
-`read_log` read the delivery lines of Postfix, Exim and Sendmail logs.
+`read_log` read the delivery lines of Postfix, Exim and Sendmail logs; `parse_webhook` reads
+what an email service (SES, SendGrid, Mailgun, Postmark, ...) POSTs to a webhook.
 
 The work is done by the Rust crate `smtpcodes`; this package is a thin layer over it, so it
 gives the same answer as the Rust and Node packages. See docs/python.md for the whole API.
@@ -26,6 +27,7 @@ from smtpcodes._smtpcodes import (
     InvalidReplyError,
     LogReader,
     NotABounceError,
+    NotAWebhookError,
     RetryDecision,
     RetryPolicy,
     TooLargeError,
@@ -40,18 +42,22 @@ from smtpcodes._smtpcodes import (
     delivery_statuses,
     dsn_actions,
     error_kinds,
+    esps,
     explain,
     faults,
     log_formats,
     not_a_bounce_whats,
+    not_a_webhook_whats,
     parse_bounce,
     parse_log_line,
+    parse_webhook,
     providers,
     read_log,
     reasons,
     retry_whys,
     severities,
     warm_up,
+    webhook_events,
 )
 from smtpcodes._types import (
     Action,
@@ -61,6 +67,7 @@ from smtpcodes._types import (
     DeliveryStatus,
     DsnAction,
     ErrorKind,
+    Esp,
     ExplanationKind,
     Fault,
     LimitName,
@@ -71,9 +78,14 @@ from smtpcodes._types import (
     LongLineEvent,
     LongLines,
     NotABounceWhat,
+    NotAWebhookWhat,
     Reason,
     RetryWhy,
     Severity,
+    SnsConfirmation,
+    Webhook,
+    WebhookEvent,
+    WebhookEventKind,
 )
 
 __all__ = [
@@ -87,6 +99,7 @@ __all__ = [
     "DeliveryStatus",
     "DsnAction",
     "ErrorKind",
+    "Esp",
     "Explanation",
     "ExplanationKind",
     "Fault",
@@ -102,12 +115,18 @@ __all__ = [
     "LongLines",
     "NotABounceError",
     "NotABounceWhat",
+    "NotAWebhookError",
+    "NotAWebhookWhat",
     "Reason",
     "RetryDecision",
     "RetryPolicy",
     "RetryWhy",
     "Severity",
+    "SnsConfirmation",
     "TooLargeError",
+    "Webhook",
+    "WebhookEvent",
+    "WebhookEventKind",
     "__version__",
     "actions",
     "bounce_formats",
@@ -119,16 +138,20 @@ __all__ = [
     "delivery_statuses",
     "dsn_actions",
     "error_kinds",
+    "esps",
     "explain",
     "faults",
     "log_formats",
     "not_a_bounce_whats",
+    "not_a_webhook_whats",
     "parse_bounce",
     "parse_log_line",
+    "parse_webhook",
     "providers",
     "read_log",
     "reasons",
     "retry_whys",
     "severities",
     "warm_up",
+    "webhook_events",
 ]

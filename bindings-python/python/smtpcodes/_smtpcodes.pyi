@@ -12,6 +12,7 @@ from smtpcodes._types import (
     DeliveryStatus,
     DsnAction,
     ErrorKind,
+    Esp,
     ExplanationKind,
     Fault,
     LimitName,
@@ -20,9 +21,12 @@ from smtpcodes._types import (
     LogRecord,
     LongLines,
     NotABounceWhat,
+    NotAWebhookWhat,
     Reason,
     RetryWhy,
     Severity,
+    Webhook,
+    WebhookEventKind,
 )
 
 __all__ = [
@@ -34,6 +38,7 @@ __all__ = [
     "InvalidReplyError",
     "LogReader",
     "NotABounceError",
+    "NotAWebhookError",
     "RetryDecision",
     "RetryPolicy",
     "TooLargeError",
@@ -48,18 +53,22 @@ __all__ = [
     "delivery_statuses",
     "dsn_actions",
     "error_kinds",
+    "esps",
     "explain",
     "faults",
     "log_formats",
     "not_a_bounce_whats",
+    "not_a_webhook_whats",
     "parse_bounce",
     "parse_log_line",
+    "parse_webhook",
     "providers",
     "read_log",
     "reasons",
     "retry_whys",
     "severities",
     "warm_up",
+    "webhook_events",
 ]
 
 __version__: str
@@ -74,6 +83,12 @@ class NotABounceError(ValueError):
 
     kind: Literal["not_a_bounce"]
     what: NotABounceWhat
+
+class NotAWebhookError(ValueError):
+    """The body given to `parse_webhook()` is not an email service's event payload."""
+
+    kind: Literal["not_a_webhook"]
+    what: NotAWebhookWhat
 
 class TooLargeError(ValueError):
     """The input is over one of `parse_bounce()`'s limits; nothing was read from it."""
@@ -319,6 +334,9 @@ def read_log(
     max_line_bytes: int | None = None,
     long_lines: LongLines | None = None,
 ) -> LogReader: ...
+def parse_webhook(
+    body: bytes | bytearray | memoryview | str | dict[str, Any] | list[Any],
+) -> Webhook: ...
 def warm_up() -> None: ...
 
 # Private, not API: does nothing with `classify`'s arguments; bench/python_bench.py times it as
@@ -341,6 +359,9 @@ def dsn_actions() -> tuple[DsnAction, ...]: ...
 def bounce_formats() -> tuple[BounceFormat, ...]: ...
 def not_a_bounce_whats() -> tuple[NotABounceWhat, ...]: ...
 def error_kinds() -> tuple[ErrorKind, ...]: ...
+def not_a_webhook_whats() -> tuple[NotAWebhookWhat, ...]: ...
+def esps() -> tuple[Esp, ...]: ...
+def webhook_events() -> tuple[WebhookEventKind, ...]: ...
 def log_formats() -> tuple[LogFormat, ...]: ...
 def delivery_statuses() -> tuple[DeliveryStatus, ...]: ...
 def providers() -> tuple[str, ...]: ...

@@ -74,6 +74,7 @@ ErrorKind: TypeAlias = Literal[
     "invalid_name",
     "invalid_policy",
     "not_a_bounce",
+    "not_a_webhook",
     "too_large",
     "internal",
 ]
@@ -86,6 +87,25 @@ BounceFormat: TypeAlias = Literal["dsn", "ses", "text"]
 
 NotABounceWhat: TypeAlias = Literal[
     "not_an_email", "auto_reply", "feedback_report", "no_delivery_failure"
+]
+
+NotAWebhookWhat: TypeAlias = Literal["not_json", "unknown_payload"]
+
+Esp: TypeAlias = Literal[
+    "ses",
+    "sendgrid",
+    "mailgun",
+    "postmark",
+    "sparkpost",
+    "mailjet",
+    "brevo",
+    "resend",
+    "mandrill",
+    "postal",
+]
+
+WebhookEventKind: TypeAlias = Literal[
+    "bounce", "delay", "complaint", "delivered", "rejected", "unsubscribe"
 ]
 
 LimitName: TypeAlias = Literal[
@@ -145,3 +165,33 @@ class LongLineEvent(TypedDict):
 
 
 LogEvent: TypeAlias = LogRecordEvent | LongLineEvent
+
+
+class WebhookEvent(TypedDict):
+    """One recipient's event of an email service's webhook (`parse_webhook()`)."""
+
+    esp: Esp
+    event: WebhookEventKind
+    recipient: str
+    timestamp: str | None
+    message_id: str | None
+    esp_type: str | None
+    suppress: bool
+    classification: "Classification | None"
+
+
+class SnsConfirmation(TypedDict):
+    """An SNS subscription or unsubscription confirmation (fetch `subscribe_url` to confirm)."""
+
+    kind: str
+    topic_arn: str | None
+    subscribe_url: str | None
+    token: str | None
+
+
+class Webhook(TypedDict):
+    """What `parse_webhook()` read: the service, its events, or an SNS confirmation."""
+
+    esp: Esp
+    events: list[WebhookEvent]
+    sns_confirmation: SnsConfirmation | None

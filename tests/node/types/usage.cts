@@ -1,7 +1,7 @@
 // Type-checked by tests/node/types.test.js (tsc --noEmit): every export, as a CommonJS user
 // writes it. `@ts-expect-error` lines prove that the types refuse what they should.
 import smtpcodes = require('smtpcodes')
-import type { Action, BounceFormat, BounceLimits, BounceReport, BouncedRecipient, Classification, DeliveryStatus, DsnAction, Explanation, LimitName, LogEvent, LogFormat, LogRecord, NotABounceWhat, Reason, RetryDecision, SmtpcodesError } from 'smtpcodes'
+import type { Action, BounceFormat, BounceLimits, BounceReport, BouncedRecipient, Classification, DeliveryStatus, DsnAction, Explanation, LimitName, LogEvent, LogFormat, LogRecord, NotABounceWhat, NotAWebhookWhat, Reason, RetryDecision, SmtpcodesError } from 'smtpcodes'
 
 const { classify, classifyMany, explain, parseBounce, parseBounceAsync, RetryPolicy } = smtpcodes
 
@@ -81,7 +81,7 @@ try {
 } catch (err) {
   const error = err as SmtpcodesError
   if (error.kind === 'not_a_bounce') {
-    const what: NotABounceWhat | undefined = error.what
+    const what: NotABounceWhat | NotAWebhookWhat | undefined = error.what
     console.log(what === 'auto_reply')
     // @ts-expect-error: not a what
     console.log(what === 'spam')
@@ -144,3 +144,21 @@ smtpcodes.warmUp()
 const defaults: number = smtpcodes.POLICY_DEFAULTS.firstDelay
 
 export { reason, retryAfter, code, wrong, many, title, classTitle, next, suppress, first, lists, version, defaults, format, reportingMta, messageId, most, later, notYet, logEvents }
+
+// Webhooks: the body as received, or as the framework parsed it.
+const hook: smtpcodes.Webhook = smtpcodes.parseWebhook('{"RecordType": "Bounce"}')
+smtpcodes.parseWebhook(new Uint8Array(0))
+smtpcodes.parseWebhook({ RecordType: 'Bounce' })
+for (const event of hook.events) {
+  const kind: smtpcodes.WebhookEventKind = event.event
+  const esp: smtpcodes.Esp = event.esp
+  const reasonOrNull: Reason | null = event.classification?.reason ?? null
+  console.log(kind, esp, reasonOrNull, event.suppress, event.espType, event.messageId)
+  // @ts-expect-error: not an event kind
+  console.log(event.event === 'opened')
+}
+const subscribe: string | null = hook.snsConfirmation?.subscribeUrl ?? null
+const listed: readonly smtpcodes.Esp[] = smtpcodes.ESPS
+console.log(subscribe, listed, smtpcodes.WEBHOOK_EVENTS, smtpcodes.NOT_A_WEBHOOK_WHATS)
+// @ts-expect-error: a number is not a body
+smtpcodes.parseWebhook(42)

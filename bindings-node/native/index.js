@@ -847,6 +847,7 @@ module.exports.explain = nativeBinding.explain
 module.exports.parseBounce = nativeBinding.parseBounce
 module.exports.parseBounceAsync = nativeBinding.parseBounceAsync
 module.exports.parseLogLine = nativeBinding.parseLogLine
+module.exports.parseWebhook = nativeBinding.parseWebhook
 module.exports.policy = nativeBinding.policy
 module.exports.readLog = nativeBinding.readLog
 module.exports.shouldSuppress = nativeBinding.shouldSuppress

@@ -41,11 +41,36 @@ pub struct BouncedRecipient {
     pub classification: Classification,
 }
 
+/// A recipient's complaint: an abuse feedback report (RFC 5965 ARF) from a mailbox provider's
+/// feedback loop, or an SES complaint notification. The person who complained does not want this
+/// mail: stop sending it (`suppress`), whatever the reason given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Complaint {
+    /// The address that complained (`Original-Rcpt-To`, else the returned original's `To:`);
+    /// `None` when the provider removed it, as some feedback loops do.
+    pub recipient: Option<String>,
+    /// `Feedback-Type`, lower-cased: `abuse`, `fraud`, `virus`, `auth-failure`, `not-spam`,
+    /// `other` (RFC 5965, RFC 6650); `abuse` when the report names none.
+    pub feedback_type: String,
+    /// The software that wrote the report (`User-Agent`).
+    pub user_agent: Option<String>,
+    /// The IP address the reported message came from (`Source-IP`).
+    pub source_ip: Option<String>,
+    /// When the reported message arrived (`Arrival-Date`), as written.
+    pub arrival_date: Option<String>,
+    /// The envelope sender of the reported message (`Original-Mail-From`).
+    pub original_mail_from: Option<String>,
+    /// Whether to stop mailing the address: true except for a `not-spam` report (RFC 6650: the
+    /// person says the message was wanted).
+    pub suppress: bool,
+}
+
 /// What [`parse_bounce`] read from a bounce email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BounceReport {
     /// `dsn` when the email carries a `message/delivery-status` part, `ses` for an Amazon SES
-    /// notification, `text` when the recipients were read from its human-readable text.
+    /// notification, `arf` for an abuse feedback report (its `complaints`), `text` when the
+    /// recipients were read from its human-readable text.
     pub format: &'static str,
     /// The MTA that wrote the report (`Reporting-MTA`), when known.
     pub reporting_mta: Option<String>,
@@ -53,11 +78,14 @@ pub struct BounceReport {
     pub original_message_id: Option<String>,
     /// One entry per recipient, in the order the report gives them.
     pub recipients: Vec<BouncedRecipient>,
+    /// One entry per complaining recipient of a feedback report or an SES complaint; empty for
+    /// a bounce.
+    pub complaints: Vec<Complaint>,
 }
 
 impl BounceReport {
     /// Every value `format` takes.
-    pub const FORMATS: &'static [&'static str] = &["dsn", "ses", "text"];
+    pub const FORMATS: &'static [&'static str] = &["dsn", "ses", "arf", "text"];
 }
 
 /// How much work one input may ask for. Every bound has its own [`Error::TooLarge`] naming the
@@ -166,8 +194,8 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
     };
     check_parts(&email, limits)?;
     let parts = Parts::of(&email);
-    if parts.feedback_report {
-        return not("feedback_report");
+    if let Some(report) = &parts.feedback_report {
+        return feedback_report(&email, &parts, report, limits);
     }
     // MIME that does not parse as it claims (a boundary that matches nothing, a header folded
     // without indentation) leaves the report in the body's raw text: read it from there.
@@ -298,6 +326,71 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
         reporting_mta: reporting.reporting_mta,
         original_message_id,
         recipients,
+        complaints: Vec::new(),
+    })
+}
+
+/// An abuse feedback report (RFC 5965): one complaint per `Original-Rcpt-To`, else one for the
+/// returned original's `To:`, else one with no address (a feedback loop that removes it).
+fn feedback_report(
+    email: &Message<'_>,
+    parts: &Parts,
+    report: &str,
+    limits: &Limits,
+) -> Result<BounceReport, Error> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for line in report.lines() {
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, value)) = fields.last_mut() {
+                value.push(' ');
+                value.push_str(line.trim());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            fields.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        }
+    }
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, v)| n == name && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    };
+    let feedback_type = get("feedback-type").map_or_else(|| "abuse".to_owned(), |t| t.to_ascii_lowercase());
+    let mut recipients: Vec<Option<String>> = fields
+        .iter()
+        .filter(|(n, _)| n == "original-rcpt-to")
+        .map(|(_, v)| Some(address_of(v)).filter(|a| !a.is_empty()))
+        .collect();
+    if recipients.len() > limits.max_recipients {
+        return Err(Limits::over("max_recipients", limits.max_recipients));
+    }
+    if recipients.is_empty() {
+        let to = parts
+            .original_headers
+            .as_deref()
+            .and_then(|h| header_in(h, "To"))
+            .map(|v| address_of(&v))
+            .filter(|a| !a.is_empty());
+        recipients.push(to);
+    }
+    let complaint = |recipient| Complaint {
+        recipient,
+        suppress: feedback_type != "not-spam",
+        feedback_type: feedback_type.clone(),
+        user_agent: get("user-agent"),
+        source_ip: get("source-ip"),
+        arrival_date: get("arrival-date").or_else(|| get("received-date")),
+        original_mail_from: get("original-mail-from").map(|v| address_of(&v)),
+    };
+    Ok(BounceReport {
+        format: "arf",
+        reporting_mta: get("reporting-mta").map(|m| match m.split_once(';') {
+            Some((_, name)) => name.trim().to_owned(),
+            None => m,
+        }),
+        original_message_id: original_message_id(email, parts, ""),
+        recipients: Vec::new(),
+        complaints: recipients.into_iter().map(complaint).collect(),
     })
 }
 
@@ -490,9 +583,39 @@ fn ses_notification(body: &str, limits: &Limits) -> Option<Result<BounceReport, 
             }
         }
         "Complaint" => {
-            return Some(Err(Error::NotABounce {
-                what: "feedback_report",
-            }))
+            let complaint = inner.get("complaint")?;
+            let feedback_type = text(complaint, "complaintFeedbackType")
+                .map_or_else(|| "abuse".to_owned(), |t| t.to_ascii_lowercase());
+            let listed = complaint
+                .get("complainedRecipients")
+                .and_then(Value::as_array)
+                .map_or(&[][..], Vec::as_slice);
+            if listed.len() > limits.max_recipients {
+                return Some(Err(Limits::over("max_recipients", limits.max_recipients)));
+            }
+            let complaints = listed
+                .iter()
+                .filter_map(|r| r.get("emailAddress").and_then(Value::as_str))
+                .map(|address| Complaint {
+                    recipient: Some(address_of(address)),
+                    suppress: feedback_type != "not-spam",
+                    feedback_type: feedback_type.clone(),
+                    user_agent: text(complaint, "userAgent"),
+                    source_ip: None,
+                    arrival_date: text(complaint, "arrivalDate"),
+                    original_mail_from: inner.get("mail").and_then(|m| text(m, "source")),
+                })
+                .collect::<Vec<_>>();
+            if complaints.is_empty() {
+                return None;
+            }
+            return Some(Ok(BounceReport {
+                format: "ses",
+                reporting_mta: None,
+                original_message_id,
+                recipients: Vec::new(),
+                complaints,
+            }));
         }
         _ => return None,
     }
@@ -507,6 +630,7 @@ fn ses_notification(body: &str, limits: &Limits) -> Option<Result<BounceReport, 
         reporting_mta,
         original_message_id,
         recipients,
+        complaints: Vec::new(),
     }))
 }
 
@@ -608,7 +732,8 @@ fn looks_like_email(bytes: &[u8]) -> bool {
 #[derive(Default)]
 struct Parts {
     delivery_status: Option<String>,
-    feedback_report: bool,
+    /// Text of a `message/feedback-report` part (RFC 5965).
+    feedback_report: Option<String>,
     /// Text of a `text/rfc822-headers` part, or the header block of a `message/rfc822` one.
     original_headers: Option<String>,
     /// Part ids that belong to the returned original message (their text is not the bounce's).
@@ -630,7 +755,11 @@ impl Parts {
                         .delivery_status
                         .get_or_insert_with(|| part_text(&part.body).into_owned());
                 }
-                "message/feedback-report" => parts.feedback_report = true,
+                "message/feedback-report" => {
+                    parts
+                        .feedback_report
+                        .get_or_insert_with(|| part_text(&part.body).into_owned());
+                }
                 "text/rfc822-headers" | "message/rfc822-headers" | "text/rfc822-header" => {
                     parts
                         .original_headers

@@ -158,13 +158,42 @@ fn amazon_ses_notification() {
 }
 
 #[test]
+fn complaint_reports_name_the_address_to_suppress() {
+    let r = report("complaint-arf-rcpt.eml");
+    assert_eq!(r.format, "arf");
+    assert!(r.recipients.is_empty());
+    assert_eq!(r.reporting_mta.as_deref(), Some("mail.example.net"));
+    assert_eq!(
+        r.original_message_id.as_deref(),
+        Some("8787KJKJ3K4J3K4J3K4J3.mail@example.com")
+    );
+    let c = &r.complaints[0];
+    assert_eq!(r.complaints.len(), 1);
+    assert_eq!(c.recipient.as_deref(), Some("trent@example.net"));
+    assert_eq!(c.feedback_type, "abuse");
+    assert_eq!(c.user_agent.as_deref(), Some("ExampleFBL/2.1"));
+    assert_eq!(c.source_ip.as_deref(), Some("192.0.2.1"));
+    assert_eq!(c.original_mail_from.as_deref(), Some("bounces+1234@example.com"));
+    assert!(c.suppress);
+    // No Original-Rcpt-To: the returned original's To: is the address.
+    let r = report("complaint-arf.eml");
+    assert_eq!(r.complaints[0].recipient.as_deref(), Some("mallory@example.net"));
+    // A "not-spam" report (RFC 6650) says the mail was wanted: nothing to suppress.
+    let not_spam = String::from_utf8(read("complaint-arf.eml"))
+        .expect("UTF-8")
+        .replace("Feedback-Type: abuse", "Feedback-Type: not-spam");
+    let r = parse_bounce(not_spam.as_bytes()).expect("a report");
+    assert_eq!(r.complaints[0].feedback_type, "not-spam");
+    assert!(!r.complaints[0].suppress);
+}
+
+#[test]
 fn not_a_bounce_is_said_so() {
     let what = |name: &str| match parse_bounce(&read(name)) {
         Err(smtpcodes::Error::NotABounce { what }) => what,
         other => panic!("{name}: {other:?}"),
     };
     assert_eq!(what("auto-reply.eml"), "auto_reply");
-    assert_eq!(what("complaint-arf.eml"), "feedback_report");
     assert_eq!(what("ordinary.eml"), "no_delivery_failure");
     assert_eq!(
         parse_bounce(b"\x00\x01\x02 binary junk \xff\xfe").map_err(|e| e.kind()),
@@ -232,13 +261,14 @@ fn the_value_lists_cover_what_parse_bounce_gives() {
         "dsn-postfix-user-unknown.eml",
         "exim-text.eml",
         "ses-notification.eml",
+        "complaint-arf.eml",
     ] {
         assert!(
             BounceReport::FORMATS.contains(&report(name).format),
             "{name}"
         );
     }
-    for name in ["auto-reply.eml", "complaint-arf.eml", "ordinary.eml"] {
+    for name in ["auto-reply.eml", "ordinary.eml"] {
         match parse_bounce(&read(name)) {
             Err(smtpcodes::Error::NotABounce { what }) => {
                 assert!(smtpcodes::Error::NOT_A_BOUNCE.contains(&what));

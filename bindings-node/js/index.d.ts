@@ -31,11 +31,11 @@ export type RetryWhy = 'nothing_failed' | 'not_retryable' | 'max_attempts' | 'ma
 /** What the reporting MTA did for a recipient of a bounce (RFC 3464 `Action:`). */
 export type DsnAction = 'failed' | 'delayed' | 'delivered' | 'relayed' | 'expanded'
 
-/** Where `parseBounce` read the recipients from: a `message/delivery-status` part, an Amazon SES notification, or the bounce's human-readable text. */
-export type BounceFormat = 'dsn' | 'ses' | 'text'
+/** Where `parseBounce` read the recipients from: a `message/delivery-status` part, an Amazon SES notification, an abuse feedback report (its complaints), or the bounce's human-readable text. */
+export type BounceFormat = 'dsn' | 'ses' | 'arf' | 'text'
 
 /** What a message given to `parseBounce` is when it is not a bounce (the `what` of a `not_a_bounce` error). */
-export type NotABounceWhat = 'not_an_email' | 'auto_reply' | 'feedback_report' | 'no_delivery_failure'
+export type NotABounceWhat = 'not_an_email' | 'auto_reply' | 'no_delivery_failure'
 
 /** What a body given to `parseWebhook` is when it is no service's payload (the `what` of a `not_a_webhook` error). */
 export type NotAWebhookWhat = 'not_json' | 'unknown_payload'
@@ -166,8 +166,24 @@ export interface BounceReport {
   reportingMta: string | null
   /** The `Message-ID` of the message that bounced, when the bounce includes its headers. */
   originalMessageId: string | null
-  /** One entry per recipient (at least one), in the order the report gives them. */
+  /** One entry per recipient, in the order the report gives them (none for a complaint report). */
   recipients: BouncedRecipient[]
+  /** One entry per complaining recipient of an abuse feedback report (`format` `arf`) or an SES complaint. */
+  complaints: Complaint[]
+}
+
+/** A recipient's complaint (RFC 5965 ARF, or an SES complaint): stop sending to the address. */
+export interface Complaint {
+  /** The address that complained (`Original-Rcpt-To`, else the returned original's `To:`); null when the report hides it. */
+  recipient: string | null
+  /** `Feedback-Type`, lower-cased: `abuse`, `fraud`, `virus`, `auth-failure`, `not-spam`, `other`. */
+  feedbackType: string
+  userAgent: string | null
+  sourceIp: string | null
+  arrivalDate: string | null
+  originalMailFrom: string | null
+  /** True except for a `not-spam` report. */
+  suppress: boolean
 }
 
 /** The name of a bound of `parseBounce` (the `limit` of a `too_large` error). */

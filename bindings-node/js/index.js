@@ -333,7 +333,8 @@ function report (r) {
     format: r.format,
     reportingMta: r.reportingMta ?? null,
     originalMessageId: r.originalMessageId ?? null,
-    recipients
+    recipients,
+    complaints: JSON.parse(r.complaints).map(camelKeys)
   }
 }
 

@@ -81,6 +81,8 @@ export interface BounceParts {
   originalMessageId?: string
   /** `BounceReport::recipients`, without their classifications. */
   recipients: Array<BouncedRecipientParts>
+  /** `BounceReport::complaints`, as the JSON text serde writes (the JS layer camelCases it). */
+  complaints: string
   /**
    * [`SLOTS`] numbers per recipient: its classification, laid out as `classify` writes one.
    * In memory V8 allocates and collects (see the crate's documentation).

@@ -1087,6 +1087,8 @@ pub struct BounceParts<'env> {
     pub original_message_id: Option<String>,
     /// `BounceReport::recipients`, without their classifications.
     pub recipients: Vec<BouncedRecipientParts>,
+    /// `BounceReport::complaints`, as the JSON text serde writes (the JS layer camelCases it).
+    pub complaints: String,
     /// [`SLOTS`] numbers per recipient: its classification, laid out as `classify` writes one.
     /// In memory V8 allocates and collects (see the crate's documentation).
     pub classifications: Float64ArraySlice<'env>,
@@ -1116,7 +1118,10 @@ fn bounce_parts(env: &Env, report: BounceReport) -> Result<BounceParts<'_>> {
         })
         .collect();
     drop(table);
+    let complaints = serde_json::to_string(&report.complaints)
+        .map_err(|e| NapiError::new(Status::GenericFailure, e.to_string()))?;
     Ok(BounceParts {
+        complaints,
         format: report.format,
         reporting_mta: report.reporting_mta,
         original_message_id: report.original_message_id,

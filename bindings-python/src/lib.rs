@@ -40,8 +40,9 @@ create_exception!(
     NotABounceError,
     PyValueError,
     "The email given to `parse_bounce()` is not a bounce. `.kind` is always `not_a_bounce`; \
-     `.what` says what the email is instead: `not_an_email`, `auto_reply`, `feedback_report` \
-     (a complaint) or `no_delivery_failure` (an ordinary message)."
+     `.what` says what the email is instead: `not_an_email`, `auto_reply` or \
+     `no_delivery_failure` (an ordinary message). A complaint report is no error: it is a \
+     `BounceReport` whose `complaints` name the address."
 );
 
 create_exception!(
@@ -1349,6 +1350,7 @@ pub struct PyBounceReport {
     reporting_mta: Option<String>,
     original_message_id: Option<String>,
     recipients: Vec<Py<PyBouncedRecipient>>,
+    complaints: Vec<smtpcodes::Complaint>,
 }
 
 impl PartialEq for PyBounceReport {
@@ -1362,6 +1364,7 @@ impl PartialEq for PyBounceReport {
                 .iter()
                 .zip(&other.recipients)
                 .all(|(a, b)| a.get() == b.get())
+            && self.complaints == other.complaints
     }
 }
 
@@ -1376,6 +1379,7 @@ impl Hash for PyBounceReport {
         for r in &self.recipients {
             r.get().hash(state);
         }
+        self.complaints.hash(state);
     }
 }
 
@@ -1386,6 +1390,7 @@ impl PyBounceReport {
             reporting_mta,
             original_message_id,
             recipients,
+            complaints,
         } = report;
         let recipients = recipients
             .into_iter()
@@ -1396,6 +1401,7 @@ impl PyBounceReport {
             reporting_mta,
             original_message_id,
             recipients,
+            complaints,
         })
     }
 
@@ -1429,7 +1435,18 @@ impl PyBounceReport {
                     .into_any(),
             ),
             ("recipients", recipients),
+            ("complaints", self.complaint_dicts(py)?.into_any()),
         ])
+    }
+
+    /// The complaints as the `dict`s of their JSON (they cross through serde).
+    fn complaint_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let items = self
+            .complaints
+            .iter()
+            .map(|c| pythonize::pythonize(py, c).map_err(PyErr::from))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
     }
 }
 
@@ -1458,6 +1475,14 @@ impl PyBounceReport {
     #[getter]
     fn recipients<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         PyTuple::new(py, self.recipients.iter().map(|r| r.bind(py)))
+    }
+
+    /// One `dict` per complaining recipient of an abuse feedback report (`format` `arf`) or an
+    /// SES complaint: `recipient` (or `None` when the report hides it), `feedback_type`,
+    /// `user_agent`, `source_ip`, `arrival_date`, `original_mail_from` and `suppress`.
+    #[getter]
+    fn complaints<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        guard(py, || self.complaint_dicts(py))
     }
 
     /// The JSON shape the Rust CLI prints: a new `dict`, the recipients a list of `dict`s.

@@ -44,7 +44,7 @@ pub struct BouncedRecipient {
 /// A recipient's complaint: an abuse feedback report (RFC 5965 ARF) from a mailbox provider's
 /// feedback loop, or an SES complaint notification. The person who complained does not want this
 /// mail: stop sending it (`suppress`), whatever the reason given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Complaint {
     /// The address that complained (`Original-Rcpt-To`, else the returned original's `To:`);
     /// `None` when the provider removed it, as some feedback loops do.
@@ -355,7 +355,8 @@ fn feedback_report(
             .find(|(n, v)| n == name && !v.is_empty())
             .map(|(_, v)| v.clone())
     };
-    let feedback_type = get("feedback-type").map_or_else(|| "abuse".to_owned(), |t| t.to_ascii_lowercase());
+    let feedback_type =
+        get("feedback-type").map_or_else(|| "abuse".to_owned(), |t| t.to_ascii_lowercase());
     let mut recipients: Vec<Option<String>> = fields
         .iter()
         .filter(|(n, _)| n == "original-rcpt-to")

@@ -34,7 +34,7 @@ pub enum Error {
     /// The message given to [`parse_bounce`](crate::parse_bounce) is not a bounce: an ordinary
     /// email, an auto-reply, a complaint (feedback) report, or not an email at all.
     NotABounce {
-        /// What it is instead: `not_an_email`, `auto_reply`, `feedback_report` or
+        /// What it is instead: `not_an_email`, `auto_reply` or
         /// `no_delivery_failure`.
         what: &'static str,
     },
@@ -90,12 +90,8 @@ impl Error {
     }
 
     /// Every `what` of [`Error::NotABounce`], for bindings that mirror them as typed lists.
-    pub const NOT_A_BOUNCE: &'static [&'static str] = &[
-        "not_an_email",
-        "auto_reply",
-        "feedback_report",
-        "no_delivery_failure",
-    ];
+    pub const NOT_A_BOUNCE: &'static [&'static str] =
+        &["not_an_email", "auto_reply", "no_delivery_failure"];
 
     /// Every `what` of [`Error::NotAWebhook`].
     pub const NOT_A_WEBHOOK: &'static [&'static str] = &["not_json", "unknown_payload"];
@@ -157,7 +153,6 @@ impl fmt::Display for Error {
                 let what = match *what {
                     "not_an_email" => "it is not an email message",
                     "auto_reply" => "it is an automatic reply (RFC 3834)",
-                    "feedback_report" => "it is a complaint feedback report (RFC 5965), not a delivery failure",
                     _ => "it reports no delivery failure",
                 };
                 write!(f, "not a bounce: {what}")

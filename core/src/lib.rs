@@ -14,7 +14,9 @@ mod types;
 pub mod webhook;
 mod words;
 
-pub use bounce::{parse_bounce, parse_bounce_with, BounceReport, BouncedRecipient, Limits};
+pub use bounce::{
+    parse_bounce, parse_bounce_with, BounceReport, BouncedRecipient, Complaint, Limits,
+};
 pub use classify::{
     check_code, check_code_number, classify, deciding_rule, parse_code, Classification, Reply,
 };

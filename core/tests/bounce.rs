@@ -173,11 +173,17 @@ fn complaint_reports_name_the_address_to_suppress() {
     assert_eq!(c.feedback_type, "abuse");
     assert_eq!(c.user_agent.as_deref(), Some("ExampleFBL/2.1"));
     assert_eq!(c.source_ip.as_deref(), Some("192.0.2.1"));
-    assert_eq!(c.original_mail_from.as_deref(), Some("bounces+1234@example.com"));
+    assert_eq!(
+        c.original_mail_from.as_deref(),
+        Some("bounces+1234@example.com")
+    );
     assert!(c.suppress);
     // No Original-Rcpt-To: the returned original's To: is the address.
     let r = report("complaint-arf.eml");
-    assert_eq!(r.complaints[0].recipient.as_deref(), Some("mallory@example.net"));
+    assert_eq!(
+        r.complaints[0].recipient.as_deref(),
+        Some("mallory@example.net")
+    );
     // A "not-spam" report (RFC 6650) says the mail was wanted: nothing to suppress.
     let not_spam = String::from_utf8(read("complaint-arf.eml"))
         .expect("UTF-8")

@@ -20,7 +20,8 @@ const REPORT_KEYS = {
   format: 'format',
   reporting_mta: 'reportingMta',
   original_message_id: 'originalMessageId',
-  recipients: 'recipients'
+  recipients: 'recipients',
+  complaints: 'complaints'
 }
 /** A recipient's JSON keys and the JS property of each, in order. */
 const RECIPIENT_KEYS = {
@@ -38,7 +39,6 @@ const RECIPIENT_KEYS = {
 /** What each fixture that is not a bounce is instead (the `what` of its error). */
 const NOT_BOUNCES = {
   'auto-reply.eml': 'auto_reply',
-  'complaint-arf.eml': 'feedback_report',
   'ordinary.eml': 'no_delivery_failure'
 }
 
@@ -78,6 +78,7 @@ function reportFromJson (json) {
     format: json.format,
     reportingMta: json.reporting_mta,
     originalMessageId: json.original_message_id,
+    complaints: json.complaints.map((c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k.replace(/_([a-z])/g, (_, x) => x.toUpperCase()), v]))),
     recipients: json.recipients.map((r) => {
       assert.deepEqual(Object.keys(r), Object.keys(RECIPIENT_KEYS), 'the CLI recipient has the keys this test knows')
       const out = {}
@@ -115,6 +116,7 @@ for (const name of emails) {
     assert.deepEqual(Object.keys(got), Object.values(REPORT_KEYS))
     for (const key of ['format', 'reportingMta', 'originalMessageId']) assert.equal(got[key], want[key], key)
     assert.equal(got.recipients.length, want.recipients.length, 'recipients')
+    assert.deepEqual(got.complaints, want.complaints, 'complaints')
     got.recipients.forEach((r, i) => {
       const w = want.recipients[i]
       assert.deepEqual(Object.keys(r), Object.values(RECIPIENT_KEYS), `recipients[${i}] keys`)
@@ -131,8 +133,10 @@ for (const name of emails) {
     assert.deepEqual(got, want)
     assert.deepEqual(JSON.parse(JSON.stringify(got)), want)
     assert.equal(Object.getPrototypeOf(got), Object.prototype)
-    assert.equal(Object.getPrototypeOf(got.recipients[0]), Object.prototype)
-    assert.equal(Object.getPrototypeOf(got.recipients[0].classification), Object.prototype)
+    for (const r of got.recipients) {
+      assert.equal(Object.getPrototypeOf(r), Object.prototype)
+      assert.equal(Object.getPrototypeOf(r.classification), Object.prototype)
+    }
   })
 }
 
@@ -326,4 +330,19 @@ test('worker threads parse bounces alike', async () => {
     assert.deepEqual(report, want)
     assert.equal(what, 'not_an_email')
   }
+})
+
+test('a complaint report names the address to suppress', () => {
+  const report = smtpcodes.parseBounce(fs.readFileSync(path.join(root, 'tests', 'emails', 'complaint-arf-rcpt.eml')))
+  assert.equal(report.format, 'arf')
+  assert.deepEqual(report.recipients, [])
+  assert.deepEqual(report.complaints, [{
+    recipient: 'trent@example.net',
+    feedbackType: 'abuse',
+    userAgent: 'ExampleFBL/2.1',
+    sourceIp: '192.0.2.1',
+    arrivalDate: 'Thu, 8 Mar 2026 13:59:58 +0000',
+    originalMailFrom: 'bounces+1234@example.com',
+    suppress: true
+  }])
 })

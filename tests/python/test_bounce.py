@@ -23,7 +23,9 @@ FIXTURES = sorted(EMAILS.glob("*.eml"))
 DSN = EMAILS / "dsn-postfix-user-unknown.eml"
 
 # The fields of each object, in the order of the core's structs (the CLI's JSON keys).
-REPORT_FIELDS = ["format", "reporting_mta", "original_message_id", "recipients"]
+REPORT_FIELDS = [
+    "format", "reporting_mta", "original_message_id", "recipients", "complaints"
+]  # fmt: skip
 RECIPIENT_FIELDS = [
     "recipient", "original_recipient", "action", "status", "remote_mta", "diagnostic",
     "arrival_date", "last_attempt_date", "classification",
@@ -36,7 +38,6 @@ CLASSIFICATION_FIELDS = [
 # The fixtures that are no bounce, and what the core says they are.
 NOT_BOUNCES = {
     "auto-reply.eml": "auto_reply",
-    "complaint-arf.eml": "feedback_report",
     "ordinary.eml": "no_delivery_failure",
 }
 
@@ -82,10 +83,12 @@ def test_fixture_identical_to_rust(path: Path) -> None:
 
     # Field by field, through the attributes: they say what to_dict() (and Rust) says.
     assert list(rust) == REPORT_FIELDS
-    for key in REPORT_FIELDS[:-1]:
+    for key in REPORT_FIELDS[:3]:
         assert getattr(report, key) == rust[key], key
+    assert report.complaints == rust["complaints"]
     assert isinstance(report.recipients, tuple)
-    assert len(report.recipients) == len(rust["recipients"]) >= 1
+    assert len(report.recipients) == len(rust["recipients"])
+    assert len(report.recipients) + len(report.complaints) >= 1
     for r, want in zip(report.recipients, rust["recipients"], strict=True):
         assert isinstance(r, BouncedRecipient)
         assert list(want) == RECIPIENT_FIELDS
@@ -249,7 +252,8 @@ def test_mutated_emails_never_crash() -> None:
         except NotABounceError as e:
             outcomes.add(e.what)
         else:
-            assert report.recipients and json.loads(json.dumps(report.to_dict()))
+            assert report.recipients or report.complaints
+            assert json.loads(json.dumps(report.to_dict()))
             outcomes.add("report")
     assert "report" in outcomes and len(outcomes) > 2
     assert outcomes - {"report"} <= set(get_args(smtpcodes.NotABounceWhat))
@@ -309,7 +313,7 @@ def test_repr() -> None:
         "action='failed', status='5.7.1', remote_mta=None, diagnostic='"
     )
     assert "classification=Classification(code=550, enhanced='5.7.1'" in text
-    assert text.count("BouncedRecipient(") == 2 and text.endswith("))")
+    assert text.count("BouncedRecipient(") == 2 and text.endswith(")), complaints=[])")
     assert repr(report.recipients[1]).startswith("BouncedRecipient(recipient='frank@example.org'")
     assert report.recipients[0].classification.description not in text
 
@@ -544,3 +548,23 @@ def test_limits_are_keywords_for_parse_bounce_only() -> None:
 
     # An int subclass is read for the number it holds.
     assert over_limit(raw, max_recipients=Small(1)).max == 1
+
+
+def test_complaint_reports_name_the_address_to_suppress() -> None:
+    report = smtpcodes.parse_bounce((EMAILS / "complaint-arf-rcpt.eml").read_bytes())
+    assert report.format == "arf"
+    assert report.recipients == ()
+    assert report.complaints == [
+        {
+            "recipient": "trent@example.net",
+            "feedback_type": "abuse",
+            "user_agent": "ExampleFBL/2.1",
+            "source_ip": "192.0.2.1",
+            "arrival_date": "Thu, 8 Mar 2026 13:59:58 +0000",
+            "original_mail_from": "bounces+1234@example.com",
+            "suppress": True,
+        }
+    ]
+    assert report.to_dict()["complaints"] == report.complaints
+    plain = smtpcodes.parse_bounce((EMAILS / "complaint-arf.eml").read_bytes())
+    assert plain.complaints[0]["recipient"] == "mallory@example.net"

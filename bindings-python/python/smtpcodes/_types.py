@@ -83,10 +83,10 @@ ExplanationKind: TypeAlias = Literal["basic", "enhanced"]
 
 DsnAction: TypeAlias = Literal["failed", "delayed", "delivered", "relayed", "expanded"]
 
-BounceFormat: TypeAlias = Literal["dsn", "ses", "text"]
+BounceFormat: TypeAlias = Literal["dsn", "ses", "arf", "text"]
 
 NotABounceWhat: TypeAlias = Literal[
-    "not_an_email", "auto_reply", "feedback_report", "no_delivery_failure"
+    "not_an_email", "auto_reply", "no_delivery_failure"
 ]
 
 NotAWebhookWhat: TypeAlias = Literal["not_json", "unknown_payload"]
@@ -165,6 +165,19 @@ class LongLineEvent(TypedDict):
 
 
 LogEvent: TypeAlias = LogRecordEvent | LongLineEvent
+
+
+class Complaint(TypedDict):
+    """A recipient's complaint (`BounceReport.complaints`): an RFC 5965 abuse report or an SES
+    complaint. Stop sending to the address unless `suppress` is false (a `not-spam` report)."""
+
+    recipient: str | None
+    feedback_type: str
+    user_agent: str | None
+    source_ip: str | None
+    arrival_date: str | None
+    original_mail_from: str | None
+    suppress: bool
 
 
 class WebhookEvent(TypedDict):

@@ -583,41 +583,7 @@ fn ses_notification(body: &str, limits: &Limits) -> Option<Result<BounceReport, 
                 ));
             }
         }
-        "Complaint" => {
-            let complaint = inner.get("complaint")?;
-            let feedback_type = text(complaint, "complaintFeedbackType")
-                .map_or_else(|| "abuse".to_owned(), |t| t.to_ascii_lowercase());
-            let listed = complaint
-                .get("complainedRecipients")
-                .and_then(Value::as_array)
-                .map_or(&[][..], Vec::as_slice);
-            if listed.len() > limits.max_recipients {
-                return Some(Err(Limits::over("max_recipients", limits.max_recipients)));
-            }
-            let complaints = listed
-                .iter()
-                .filter_map(|r| r.get("emailAddress").and_then(Value::as_str))
-                .map(|address| Complaint {
-                    recipient: Some(address_of(address)),
-                    suppress: feedback_type != "not-spam",
-                    feedback_type: feedback_type.clone(),
-                    user_agent: text(complaint, "userAgent"),
-                    source_ip: None,
-                    arrival_date: text(complaint, "arrivalDate"),
-                    original_mail_from: inner.get("mail").and_then(|m| text(m, "source")),
-                })
-                .collect::<Vec<_>>();
-            if complaints.is_empty() {
-                return None;
-            }
-            return Some(Ok(BounceReport {
-                format: "ses",
-                reporting_mta: None,
-                original_message_id,
-                recipients: Vec::new(),
-                complaints,
-            }));
-        }
+        "Complaint" => return ses_complaint(&inner, original_message_id, limits),
         _ => return None,
     }
     if recipients.is_empty() {
@@ -632,6 +598,49 @@ fn ses_notification(body: &str, limits: &Limits) -> Option<Result<BounceReport, 
         original_message_id,
         recipients,
         complaints: Vec::new(),
+    }))
+}
+
+/// An SES complaint notification: one complaint per complained recipient.
+fn ses_complaint(
+    inner: &serde_json::Value,
+    original_message_id: Option<String>,
+    limits: &Limits,
+) -> Option<Result<BounceReport, Error>> {
+    use serde_json::Value;
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let complaint = inner.get("complaint")?;
+    let feedback_type = text(complaint, "complaintFeedbackType")
+        .map_or_else(|| "abuse".to_owned(), |t| t.to_ascii_lowercase());
+    let listed = complaint
+        .get("complainedRecipients")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    if listed.len() > limits.max_recipients {
+        return Some(Err(Limits::over("max_recipients", limits.max_recipients)));
+    }
+    let complaints = listed
+        .iter()
+        .filter_map(|r| r.get("emailAddress").and_then(Value::as_str))
+        .map(|address| Complaint {
+            recipient: Some(address_of(address)),
+            suppress: feedback_type != "not-spam",
+            feedback_type: feedback_type.clone(),
+            user_agent: text(complaint, "userAgent"),
+            source_ip: None,
+            arrival_date: text(complaint, "arrivalDate"),
+            original_mail_from: inner.get("mail").and_then(|m| text(m, "source")),
+        })
+        .collect::<Vec<_>>();
+    if complaints.is_empty() {
+        return None;
+    }
+    Some(Ok(BounceReport {
+        format: "ses",
+        reporting_mta: None,
+        original_message_id,
+        recipients: Vec::new(),
+        complaints,
     }))
 }
 

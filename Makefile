@@ -22,9 +22,14 @@ test-rust: ## Rust: unit, vector, property and doc tests, and the CLI
 	$(CARGO) test --workspace --locked
 
 .PHONY: lint
-lint: ## Formatting and lints (cargo fmt, clippy -D warnings)
+lint: ## Formatting and lints (cargo fmt, clippy -D warnings), and docs/codes fresh from the data
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) run --quiet --locked -p smtpcodes --example reference_docs -- --check docs/codes
+
+.PHONY: docs-codes
+docs-codes: ## Write the code reference in docs/codes/ from core/data (one page per code and per confused pair)
+	$(CARGO) run --quiet --locked -p smtpcodes --example reference_docs -- docs/codes
 
 .PHONY: bench
 bench: bench-rust bench-bounces bench-python bench-node ## Every benchmark, each against its baselines in the same run

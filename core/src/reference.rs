@@ -137,7 +137,7 @@ fn by_class(
         4 => (
             Some(Retry {
                 kind: "queue",
-                text: "A 4xx is temporary: the message stays queued and is tried again on the queue's schedule.",
+                text: "Class 4 is temporary: the message stays queued and is tried again on the queue's schedule.",
             }),
             &["sending_system", "receiving_system"],
             &["any"],
@@ -145,7 +145,7 @@ fn by_class(
         5 => (
             Some(Retry {
                 kind: "never",
-                text: "A 5xx is permanent: the message is returned to the sender, not tried again unchanged.",
+                text: "Class 5 is permanent: the message is returned to the sender, not tried again unchanged.",
             }),
             &["sender", "sending_system", "receiving_system"],
             &["any"],

@@ -411,7 +411,7 @@ pub fn compare(a: &str, b: &str) -> Result<Comparison, Error> {
         });
     }
 
-    if a.who == b.who {
+    if same_set(a.who, b.who) {
         common.push(match a.who {
             ["nobody"] => "Neither needs anyone to act.".to_owned(),
             who => format!("For both, {} must act.", parties(who)),
@@ -430,7 +430,7 @@ pub fn compare(a: &str, b: &str) -> Result<Comparison, Error> {
         });
     }
 
-    if a.seen == b.seen {
+    if same_set(a.seen, b.seen) {
         common.push(format!("Both come {}.", stages(a.seen)));
     } else {
         let (aw, bw) = (stages(a.seen), stages(b.seen));
@@ -499,6 +499,11 @@ fn links(a: &Explanation, b: &Explanation, common: &mut Vec<String>) {
             common.push(format!("Both are in the subject {subject}."));
         }
     }
+}
+
+/// The same names, in any order (the data lists the main one first).
+fn same_set(a: &[&str], b: &[&str]) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.contains(x))
 }
 
 /// `X.1.1` names the same detail as `5.1.1`.

@@ -206,6 +206,13 @@ fn any_two_codes_compare() {
 }
 
 #[test]
+fn the_same_stages_in_another_order_are_no_difference() {
+    let c = compare("452", "552").expect("valid");
+    assert!(c.differences.iter().all(|d| d.aspect != "seen"), "{c:?}");
+    assert!(c.common.iter().any(|s| s.starts_with("Both come")), "{c:?}");
+}
+
+#[test]
 fn the_421_521_differences_are_the_ones_people_look_for() {
     let c = compare("421", "521").expect("valid");
     let aspects: Vec<&str> = c.differences.iter().map(|d| d.aspect).collect();

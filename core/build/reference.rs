@@ -243,6 +243,17 @@ pub(crate) fn write(dir: &Path, codes: &ReplyCodes, enhanced: &EnhancedCodes, ou
                     e.retry_transient.is_some() == (classes.contains(&4) && classes.contains(&5)),
                     "{ctx}: retry_transient is given exactly when the code is used with both class 4 and 5"
                 );
+                if let Some(t) = &e.retry_transient {
+                    assert!(t.kind != "never", "{ctx}: a class 4 code is retried");
+                }
+                assert!(
+                    !classes.contains(&5) || e.retry.kind == "never",
+                    "{ctx}: `retry` is the class 5 code's, which is never retried"
+                );
+                assert!(
+                    classes.contains(&5) || e.retry.kind != "never",
+                    "{ctx}: a code used with class 4 alone is retried"
+                );
                 detail.push(((s, d), row));
             }
         }

@@ -78,6 +78,8 @@ fn code_page(e: &Explanation) -> String {
     let _ = writeln!(out, "# {} {}\n", e.code, md(e.title));
     let _ = writeln!(out, "**Class:** {}  ", class_of(e));
     let _ = writeln!(out, "**Retry:** {}  ", retry_kind(e));
+    let _ = writeln!(out, "**Who acts:** {}  ", words(e.who));
+    let _ = writeln!(out, "**Seen:** {}  ", words(e.seen));
     let _ = writeln!(out, "**Defined in:** {}\n", e.source);
     let _ = writeln!(out, "{}\n", md(e.description));
     let _ = writeln!(out, "## When you see it\n\n{}\n", md(e.when));
@@ -116,6 +118,33 @@ fn code_page(e: &Explanation) -> String {
     }
     out.push_str("[All codes](README.md)\n");
     out
+}
+
+/// The data's names of parties and stages as a reader says them.
+fn words(names: &[&str]) -> String {
+    let said: Vec<&str> = names
+        .iter()
+        .map(|n| match *n {
+            "sender" => "the sender",
+            "sending_system" => "the sending system",
+            "recipient" => "the recipient",
+            "receiving_system" => "the receiving system",
+            "greeting" => "as the greeting",
+            "ehlo" => "after EHLO",
+            "starttls" => "after STARTTLS",
+            "auth" => "during AUTH",
+            "mail" => "after MAIL FROM",
+            "rcpt" => "after RCPT TO",
+            "data" => "after DATA",
+            "message" => "after the final dot",
+            "quit" => "after QUIT",
+            "any" => "after any command",
+            "other" => "after VRFY, ETRN, HELP and the like",
+            "local" => "made by the sending side, in a bounce",
+            other => other,
+        })
+        .collect();
+    said.join("; ")
 }
 
 fn pair_page(c: &Comparison) -> String {
@@ -158,12 +187,8 @@ fn pair_page(c: &Comparison) -> String {
         ),
         ("When you see it", a.when.to_owned(), b.when.to_owned()),
         ("Retry", retry(a), retry(b)),
-        (
-            "Who acts",
-            a.who.join(", ").replace('_', " "),
-            b.who.join(", ").replace('_', " "),
-        ),
-        ("Seen at", a.seen.join(", "), b.seen.join(", ")),
+        ("Who acts", words(a.who), words(b.who)),
+        ("Seen", words(a.seen), words(b.seen)),
         ("What to do", a.fix.to_owned(), b.fix.to_owned()),
     ];
     for (label, x, y) in rows {

@@ -43,8 +43,8 @@ pub struct Explanation {
     pub causes: &'static [Cause],
     /// What to look at, and the command to run where there is one.
     pub checks: &'static [Check],
-    /// Whether and how a client retries after it. `None` for an `X.` code used with both
-    /// class 4 and 5, where the class decides.
+    /// Whether and how a client retries after it. `None` for an `X.` code that may be sent
+    /// with class 4 or 5 (or whose classes no table lists): the class it is sent with decides.
     pub retry: Option<Retry>,
     /// The codes people confuse it with (`421`, `X.1.1`).
     pub related: &'static [&'static str],

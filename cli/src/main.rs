@@ -97,10 +97,16 @@ enum Cmd {
         /// The file holding the request body.
         file: Option<std::path::PathBuf>,
     },
-    /// Explain a basic (`421`) or an enhanced (`5.1.1`) code.
+    /// Explain a basic (`421`) or an enhanced (`5.1.1`) code: its meaning, causes, checks to
+    /// run, retry and related codes. Given two codes (`explain 421 521`), the two side by side
+    /// and their key differences.
     Explain {
-        /// The code.
-        code: String,
+        /// One code, or two to compare.
+        #[arg(required = true, num_args = 1..=2)]
+        codes: Vec<String>,
+        /// `text`: for a person; `json`: the entry (or, for two codes, the comparison) as JSON.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
     },
     /// Measure agreement with a labelled corpus: JSON Lines with `code`, `text`, optional
     /// `command` and `host`, and `accept` (the reasons that count as agreeing).
@@ -497,17 +503,181 @@ fn main() -> ExitCode {
             }
         }
         Cmd::Webhook { file } => webhook(file.as_deref()),
-        Cmd::Explain { code } => match smtpcodes::explain(&code) {
-            Ok(e) => {
-                println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("smtpcodes: {e}");
-                ExitCode::from(2)
-            }
-        },
+        Cmd::Explain { codes, format } => explain(&codes, format),
     }
+}
+
+/// How `smtpcodes explain` prints.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExplainFormat {
+    /// For a person: one entry, or two side by side with their differences.
+    Text,
+    /// The entry, or the comparison, as JSON.
+    Json,
+}
+
+/// `smtpcodes explain CODE [CODE]`.
+fn explain(codes: &[String], format: ExplainFormat) -> ExitCode {
+    let printed =
+        match (codes, format) {
+            ([one], ExplainFormat::Json) => smtpcodes::explain(one)
+                .map(|e| serde_json::to_string_pretty(&e).unwrap_or_default()),
+            ([one], ExplainFormat::Text) => smtpcodes::explain(one).map(|e| explain_text(&e)),
+            ([a, b, ..], ExplainFormat::Json) => smtpcodes::compare(a, b)
+                .map(|c| serde_json::to_string_pretty(&c).unwrap_or_default()),
+            ([a, b, ..], ExplainFormat::Text) => smtpcodes::compare(a, b).map(|c| compare_text(&c)),
+            ([], _) => Ok(String::new()),
+        };
+    match printed {
+        Ok(text) => {
+            println!("{}", text.trim_end());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("smtpcodes: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Folds `text` to lines of at most `width` characters, each begun with `indent`.
+fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(format!("{indent}{line}"));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(format!("{indent}{line}"));
+    }
+    lines
+}
+
+/// A list item: `  - ` and the text folded under it.
+fn bullet(out: &mut String, text: &str) {
+    for (i, line) in wrap(text, 74, "    ").into_iter().enumerate() {
+        if i == 0 {
+            out.push_str("  - ");
+            out.push_str(line.trim_start());
+        } else {
+            out.push_str(&line);
+        }
+        out.push('\n');
+    }
+}
+
+fn explain_text(e: &smtpcodes::Explanation) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {} ({}, {})", e.code, e.title, e.severity, e.kind);
+    if !e.source.is_empty() {
+        let _ = writeln!(out, "source: {}", e.source);
+    }
+    let mut section = |name: &str, body: &str| {
+        if !body.is_empty() {
+            let _ = writeln!(out, "\n{name}");
+            for l in wrap(body, 76, "  ") {
+                let _ = writeln!(out, "{l}");
+            }
+        }
+    };
+    section("Meaning", e.description);
+    section("When you see it", e.when);
+    section("What to do", e.fix);
+    if let Some(r) = e.retry {
+        section(&format!("Retry: {}", r.kind), r.text);
+    }
+    if !e.causes.is_empty() {
+        let _ = writeln!(out, "\nCauses");
+        for c in e.causes {
+            bullet(&mut out, &format!("{}: {}", c.title, c.text));
+        }
+    }
+    if !e.checks.is_empty() {
+        let _ = writeln!(out, "\nChecks");
+        for c in e.checks {
+            bullet(&mut out, c.text);
+            if let Some(cmd) = c.command {
+                let _ = writeln!(out, "      $ {cmd}");
+            }
+        }
+    }
+    if !e.related.is_empty() {
+        let _ = writeln!(out, "\nOften confused with: {}", e.related.join(", "));
+    }
+    out
+}
+
+fn compare_text(c: &smtpcodes::Comparison) -> String {
+    use std::fmt::Write as _;
+    const COLUMN: usize = 36;
+    let mut out = String::new();
+    let (a, b) = (&c.a, &c.b);
+    let _ = writeln!(out, "{} vs {}\n", a.code, b.code);
+    let rows: [(&str, String, String); 7] = [
+        (
+            "",
+            format!("{} {}", a.code, a.title),
+            format!("{} {}", b.code, b.title),
+        ),
+        ("class", a.severity.to_string(), b.severity.to_string()),
+        (
+            "retry",
+            a.retry.map_or("by class".to_owned(), |r| r.kind.to_owned()),
+            b.retry.map_or("by class".to_owned(), |r| r.kind.to_owned()),
+        ),
+        ("who", a.who.join(", "), b.who.join(", ")),
+        ("seen", a.seen.join(", "), b.seen.join(", ")),
+        (
+            "meaning",
+            a.description.to_owned(),
+            b.description.to_owned(),
+        ),
+        ("when", a.when.to_owned(), b.when.to_owned()),
+    ];
+    for (label, left, right) in rows {
+        let left = wrap(&left, COLUMN, "");
+        let right = wrap(&right, COLUMN, "");
+        for i in 0..left.len().max(right.len()) {
+            let line = format!(
+                "{:<8} {:<width$}  {}",
+                if i == 0 { label } else { "" },
+                left.get(i).map_or("", String::as_str),
+                right.get(i).map_or("", String::as_str),
+                width = COLUMN
+            );
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+    }
+    let _ = writeln!(out, "\nDifferences");
+    for d in &c.differences {
+        let mut lines = wrap(&d.text, 70, "       ").into_iter();
+        if let Some(first) = lines.next() {
+            let _ = writeln!(out, "  {:<7}{}", d.aspect, first.trim_start());
+        }
+        for l in lines {
+            let _ = writeln!(out, "  {l}");
+        }
+    }
+    if !c.common.is_empty() {
+        let _ = writeln!(out, "\nIn common");
+        for s in &c.common {
+            bullet(&mut out, s);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nFor causes and checks: smtpcodes explain {} / smtpcodes explain {}",
+        a.code, b.code
+    );
+    out
 }
 
 /// `smtpcodes webhook`: the body is read whole, up to the webhook size limit (one byte more is

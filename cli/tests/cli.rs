@@ -76,10 +76,35 @@ fn bad_code_is_a_typed_error_with_exit_code_2() {
 
 #[test]
 fn explain_codes() {
-    let (ok, out, _) = smtpcodes(&["explain", "5.7.26"], None);
+    let (ok, out, _) = smtpcodes(&["explain", "5.7.26", "--format", "json"], None);
     assert!(ok);
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(v["kind"], "enhanced");
+    assert_eq!(v["retry"]["kind"], "never");
+    // The default is text, for a person.
+    let (ok, out, _) = smtpcodes(&["explain", "421"], None);
+    assert!(ok);
+    assert!(out.starts_with("421 Service Not Available"), "{out}");
+    assert!(out.contains("$ dig MX example.org +short"), "{out}");
+}
+
+#[test]
+fn explain_compares_two_codes() {
+    let (ok, out, _) = smtpcodes(&["explain", "421", "521"], None);
+    assert!(ok);
+    assert!(out.starts_with("421 vs 521"), "{out}");
+    assert!(out.contains("521 is never retried"), "{out}");
+    let (ok, out, _) = smtpcodes(&["explain", "421", "5.1.1", "--format", "json"], None);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["a"]["code"], "421");
+    assert_eq!(v["b"]["code"], "5.1.1");
+    assert_eq!(v["differences"][0]["aspect"], "class");
+    let (ok, _, err) = smtpcodes(&["explain", "421", "nope"], None);
+    assert!(!ok);
+    assert!(err.contains("invalid reply code"), "{err}");
+    let (ok, _, _) = smtpcodes(&["explain", "421", "521", "550"], None);
+    assert!(!ok, "at most two codes");
 }
 
 #[test]

@@ -22,7 +22,10 @@ pub use classify::{
 };
 pub use error::{contain, Error};
 pub use parse::Enhanced;
-pub use reference::{explain, explain_basic, Explanation};
+pub use reference::{
+    basic_codes, compare, explain, explain_basic, Cause, Check, Comparison, Difference,
+    Explanation, Retry,
+};
 pub use retry::{RetryDecision, RetryPolicy, RetryWhy};
 pub use types::{Action, Bounce, Command, DsnAction, Fault, Reason, Severity};
 pub use webhook::{parse_webhook, parse_webhook_value, Webhook, WebhookEvent};

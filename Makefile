@@ -4,6 +4,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
+# Where cargo builds: CARGO_TARGET_DIR when it is set, as cargo reads it.
+CARGO_TARGET := $(or $(CARGO_TARGET_DIR),target)
 CORPUS ?= ../shared/corpus/sisimai-dev.jsonl
 
 .PHONY: help
@@ -15,7 +17,7 @@ example: ## The main job on the bundled sample: scan examples/ (bounce emails, a
 	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- scan examples/
 
 .PHONY: test
-test: test-rust test-python test-node ## Build all three languages and run every test
+test: test-rust test-python test-node test-dist ## Build all three languages, run every test, and install the release artifacts as users would (test-dist)
 
 .PHONY: test-rust
 test-rust: ## Rust: unit, vector, property and doc tests, and the CLI
@@ -67,4 +69,4 @@ agreement: ## Agreement with the labelled corpora: tests/corpus per source (open
 	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- measure $(CORPUS) --emails $(dir $(CORPUS))emails
 
 # The Python and Node packages keep their targets beside each other here.
-include mk/python.mk mk/node.mk
+include mk/python.mk mk/node.mk mk/dist.mk

@@ -10,25 +10,26 @@ VPY := $(VENV)/bin/python
 PY_OUT := target/python
 PY_REQUIREMENTS := bindings-python/requirements-dev.txt
 # The Rust CLI that the cross-language identity tests compare against.
-PY_CLI := target/debug/smtpcodes
+PY_CLI := $(CARGO_TARGET)/debug/smtpcodes
 # Everything the native module is built from, and the package's Python files.
 PY_RUST_INPUTS := $(shell find core/src core/data core/build.rs core/Cargo.toml \
 	bindings-python/src bindings-python/Cargo.toml -type f 2>/dev/null) Cargo.toml Cargo.lock pyproject.toml
 PY_PACKAGE_INPUTS := $(shell find bindings-python/python -type f \
 	-not -name '*.so' -not -path '*/__pycache__/*' -not -path '*.dist-info/*' -not -name '*.pth' 2>/dev/null)
-PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python bench/python_bench.py
+PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python bench/python_bench.py \
+	scripts/check_dist.py scripts/readme_python.py
 # The benchmark's own venv, with the release wheel installed (not editable), and that wheel.
 PY_BENCH_VENV := $(PY_OUT)/bench-venv
 PY_WHEELS := $(PY_OUT)/wheels
 
 .PHONY: test-python
-test-python: $(PY_OUT)/develop.stamp python-cli test-python-install ## Python: build into .venv, stubtest, mypy, pytest (vectors, identity with Rust, docs, Django), pip install .
+test-python: $(PY_OUT)/develop.stamp python-cli ## Python: build into .venv, stubtest, mypy, pytest (vectors, identity with Rust, docs, Django)
 	$(VPY) -m mypy.stubtest smtpcodes --allowlist bindings-python/stubtest-allowlist.txt
 	$(VPY) -m mypy bindings-python/python bindings-python/check_install.py tests/python
 	SMTPCODES_CLI=$(abspath $(PY_CLI)) $(VPY) -m pytest -W error
 
 .PHONY: test-python-install
-test-python-install: $(PY_OUT)/install.stamp ## Python: `pip install .` from a clean copy of the checkout into a fresh venv, then import it
+test-python-install: $(PY_OUT)/install.stamp ## Python: `pip install .` from a clean copy of the checkout into a fresh venv, then import it (make test-dist installs the sdist instead)
 
 .PHONY: lint-python
 lint-python: $(VENV)/.deps.stamp ## Python: ruff check and ruff format --check

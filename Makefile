@@ -9,6 +9,8 @@ CARGO ?= cargo
 # that read it skip that part and say so, and the CLI tests that use it skip (they read it from
 # SMTPCODES_CORPUS, which `make test-rust` sets from CORPUS).
 CORPUS ?=
+# Where cargo builds: CARGO_TARGET_DIR when it is set, as cargo reads it.
+CARGO_TARGET := $(or $(CARGO_TARGET_DIR),target)
 
 .PHONY: help
 help: ## List the targets
@@ -19,7 +21,7 @@ example: ## The main job on the bundled sample: scan examples/ (bounce emails, a
 	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- scan examples/
 
 .PHONY: test
-test: test-rust test-python test-node ## Build all three languages and run every test
+test: test-rust test-python test-node test-dist ## Build all three languages, run every test, and install the release artifacts as users would (test-dist)
 
 .PHONY: test-rust
 test-rust: ## Rust: unit, vector, property and doc tests, and the CLI (CORPUS=path adds the labelled corpus's)
@@ -83,4 +85,4 @@ agreement: ## Agreement with the labelled corpora: tests/corpus per source (open
 		$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- measure $(CORPUS) --emails $(dir $(CORPUS))emails; fi
 
 # The Python and Node packages keep their targets beside each other here.
-include mk/python.mk mk/node.mk
+include mk/python.mk mk/node.mk mk/dist.mk

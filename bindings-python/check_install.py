@@ -51,8 +51,8 @@ for name in ("py.typed", "_smtpcodes.pyi", "_types.py"):
     assert (package / name).is_file(), f"the wheel lacks {name}"
 
 # One abi3 wheel for CPython 3.10+: the extension and the wheel's tag say so.
-natives = [p.name for p in package.glob("_smtpcodes*.so")]
-assert natives == ["_smtpcodes.abi3.so"], natives
+natives = [p.name for p in package.glob("_smtpcodes*") if p.suffix in (".so", ".pyd")]
+assert natives in (["_smtpcodes.abi3.so"], ["_smtpcodes.pyd"]), natives  # .pyd: Windows
 wheel = importlib.metadata.distribution("smtpcodes").read_text("WHEEL") or ""
 tags = [line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:")]
 assert tags and all(t.startswith("cp310-abi3-") for t in tags), tags

@@ -6,34 +6,37 @@
 
 PYTHON ?= python3
 VENV ?= .venv
-VPY := $(VENV)/bin/python
+# A venv keeps its programs in Scripts/ on Windows (the release workflow builds wheels there).
+VENV_BIN := $(VENV)/$(if $(filter Windows_NT,$(OS)),Scripts,bin)
+VPY := $(VENV_BIN)/python
 PY_OUT := target/python
 PY_REQUIREMENTS := bindings-python/requirements-dev.txt
-# The Rust CLI that the cross-language identity tests compare against (where cargo builds it).
-PY_CLI := $(or $(CARGO_TARGET_DIR),target)/debug/smtpcodes
+# The Rust CLI that the cross-language identity tests compare against.
+PY_CLI := $(CARGO_TARGET)/debug/smtpcodes
 # Everything the native module is built from, and the package's Python files.
-PY_RUST_INPUTS := $(shell find core/src core/data core/build.rs core/Cargo.toml \
+PY_RUST_INPUTS := $(shell find core/src core/data core/build.rs core/build core/Cargo.toml \
 	bindings-python/src bindings-python/Cargo.toml -type f 2>/dev/null) Cargo.toml Cargo.lock pyproject.toml
 PY_PACKAGE_INPUTS := $(shell find bindings-python/python -type f \
 	-not -name '*.so' -not -path '*/__pycache__/*' -not -path '*.dist-info/*' -not -name '*.pth' 2>/dev/null)
-PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python bench/python_bench.py
+PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python bench/python_bench.py \
+	scripts/check_dist.py scripts/readme_python.py scripts/test_wheel.py
 # The benchmark's own venv, with the release wheel installed (not editable), and that wheel.
 PY_BENCH_VENV := $(PY_OUT)/bench-venv
 PY_WHEELS := $(PY_OUT)/wheels
 
 .PHONY: test-python
-test-python: $(PY_OUT)/develop.stamp python-cli test-python-install ## Python: build into .venv, stubtest, mypy, pytest (vectors, identity with Rust, docs, Django), pip install .
+test-python: $(PY_OUT)/develop.stamp python-cli ## Python: build into .venv, stubtest, mypy, pytest (vectors, identity with Rust, docs, Django)
 	$(VPY) -m mypy.stubtest smtpcodes --allowlist bindings-python/stubtest-allowlist.txt
 	$(VPY) -m mypy bindings-python/python bindings-python/check_install.py tests/python
 	SMTPCODES_CLI=$(abspath $(PY_CLI)) $(VPY) -m pytest -W error
 
 .PHONY: test-python-install
-test-python-install: $(PY_OUT)/install.stamp ## Python: `pip install .` from a clean copy of the checkout into a fresh venv, then import it
+test-python-install: $(PY_OUT)/install.stamp ## Python: `pip install .` from a clean copy of the checkout into a fresh venv, then import it (make test-dist installs the sdist instead)
 
 .PHONY: lint-python
 lint-python: $(VENV)/.deps.stamp ## Python: ruff check and ruff format --check
-	$(VENV)/bin/ruff check $(PY_LINTED)
-	$(VENV)/bin/ruff format --check $(PY_LINTED)
+	$(VENV_BIN)/ruff check $(PY_LINTED)
+	$(VENV_BIN)/ruff format --check $(PY_LINTED)
 
 # `make lint` covers the Python code too.
 lint: lint-python
@@ -61,7 +64,7 @@ $(VENV)/.deps.stamp: $(PY_REQUIREMENTS)
 $(PY_OUT)/develop.stamp: $(VENV)/.deps.stamp $(PY_RUST_INPUTS) $(PY_PACKAGE_INPUTS)
 	mkdir -p $(PY_OUT)
 	VIRTUAL_ENV=$(abspath $(VENV)) PATH="$(abspath $(VENV))/bin:$$PATH" \
-		$(VENV)/bin/maturin develop --locked --quiet
+		$(VENV_BIN)/maturin develop --locked --quiet
 	touch $@
 
 # A clean checkout is what `git ls-files` lists (tracked, plus new files not ignored), copied
@@ -84,7 +87,7 @@ $(PY_OUT)/install.stamp: $(PY_RUST_INPUTS) $(PY_PACKAGE_INPUTS) README.md NOTICE
 # uses), installed into its own venv. .venv and its editable debug build stay as they are.
 $(PY_OUT)/bench.stamp: $(VENV)/.deps.stamp $(PY_RUST_INPUTS) $(PY_PACKAGE_INPUTS) README.md NOTICE
 	rm -rf $(PY_WHEELS)
-	CARGO_TARGET_DIR=$(abspath $(PY_OUT)/bench-target) $(VENV)/bin/maturin build --release \
+	CARGO_TARGET_DIR=$(abspath $(PY_OUT)/bench-target) $(VENV_BIN)/maturin build --release \
 		--locked --quiet --interpreter $(VPY) --out $(PY_WHEELS)
 	test -x $(PY_BENCH_VENV)/bin/python || $(PYTHON) -m venv $(PY_BENCH_VENV)
 	$(PY_BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-index \

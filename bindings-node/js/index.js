@@ -9,7 +9,71 @@
 // checks argument types, calls the addon and assembles plain objects (parseBounce's and the
 // log records' classifications too, from the same encoding as classify's).
 
-const native = require('../native/index.js')
+/** The oldest Rust that builds the addon: the workspace's rust-version (scripts/sync-version.js checks it). */
+const RUST_VERSION = '1.88'
+
+const native = loadNative()
+
+/**
+ * The addon, through the loader napi-rs generates (../native/index.js): the .node file beside
+ * it in a checkout, or the platform package, `smtpcodes-<platform>`, which npm installs as an
+ * optional dependency of this one. When neither loads, an error that says which platform this
+ * is, which package was expected, and how to build the addon from source.
+ */
+function loadNative () {
+  try {
+    return require('../native/index.js')
+  } catch (error) {
+    throw missingNativeError(error)
+  }
+}
+
+/** napi-rs's name for this platform, as its loader and the platform packages spell it. */
+function platformName () {
+  const { platform, arch } = process
+  if (platform === 'linux') return `linux-${arch}-${isMuslRuntime() ? 'musl' : 'gnu'}`
+  if (platform === 'win32') return `win32-${arch}-msvc`
+  return `${platform}-${arch}`
+}
+
+function isMuslRuntime () {
+  try {
+    const report = process.report && process.report.getReport()
+    return !(report && report.header && report.header.glibcVersionRuntime)
+  } catch {
+    return false
+  }
+}
+
+function missingNativeError (error) {
+  const pkg = require('../../package.json')
+  const platform = platformName()
+  const expected = `${pkg.name}-${platform}`
+  const prebuilt = Object.keys(pkg.optionalDependencies || {}).map((name) => name.slice(pkg.name.length + 1))
+  // What each attempt said (the file beside the loader, then the package), from napi-rs's chain.
+  const reasons = []
+  for (let e = error.cause; e && reasons.length < 10; e = e.cause) {
+    if (e && typeof e.message === 'string') reasons.unshift(e.message.split('\n')[0])
+  }
+  const lines = [
+    `smtpcodes: the native addon for this platform (${platform}, Node.js ${process.version}) could not be loaded.`,
+    prebuilt.includes(platform)
+      ? `The package ${expected}@${pkg.version} was expected: npm installs it as an optional dependency of ${pkg.name}, unless optional dependencies were omitted (--omit=optional) or the lockfile was made on another platform; install it with \`npm install ${expected}@${pkg.version}\`.`
+      : `The package ${expected} was expected, but ${pkg.name} ${pkg.version} has no prebuilt binary for ${platform} (prebuilt: ${prebuilt.join(', ') || 'none'}).`,
+    `To build it from source (Rust ${RUST_VERSION} or later): in a checkout of ${pkg.name} (${repositoryUrl(pkg)}), run \`npm install && npm run build\`, which writes bindings-node/native/${pkg.name}.${platform}.node.`
+  ]
+  if (reasons.length) lines.push(`Tried: ${reasons.join('; ')}`)
+  const missing = new Error(lines.join('\n'))
+  missing.code = 'ERR_SMTPCODES_NATIVE_MISSING'
+  missing.platform = platform
+  missing.expectedPackage = expected
+  return missing
+}
+
+function repositoryUrl (pkg) {
+  const url = (pkg.repository && (pkg.repository.url || pkg.repository)) || ''
+  return String(url).replace(/^git\+/, '').replace(/\.git$/, '')
+}
 
 const tables = native.tables()
 

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashMap;
 
 use crate::parse;
-use crate::tables::{MARKER_PROVIDER, PATTERNS, PATTERN_COUNT, PROVIDERS};
+use crate::tables::{MARKER_PROVIDER, PATTERNS, PATTERN_COUNT, PROVIDERS, STRONG_TRIGGERS};
 
 const WORDS: usize = PATTERN_COUNT.div_ceil(64);
 
@@ -212,6 +212,7 @@ static AUTOMATON: LazyLock<Dfa> = LazyLock::new(|| {
 pub(crate) fn warm_up() {
     LazyLock::force(&AUTOMATON);
     LazyLock::force(&MARKERS);
+    LazyLock::force(&STRONG_MASK);
     LazyLock::force(&HOSTS);
     crate::tables::warm_up();
 }
@@ -231,6 +232,14 @@ impl Hits {
     }
 
     pub(crate) fn any(&self, patterns: &[usize]) -> bool {
+        // The strong word triggers, asked of most replies, are a long list: one mask instead.
+        if STRONG_TRIGGERS.is_some_and(|strong| std::ptr::eq(strong, patterns)) {
+            return self
+                .bits
+                .iter()
+                .zip(STRONG_MASK.iter())
+                .any(|(&bits, &mask)| bits & mask != 0);
+        }
         patterns.iter().any(|&p| self.has(p))
     }
 
@@ -344,6 +353,15 @@ pub(crate) fn scan(text: &str) -> Hits {
     });
     hits
 }
+
+/// The strong word triggers (`tables::STRONG_TRIGGERS`) as a mask of patterns.
+static STRONG_MASK: LazyLock<[u64; WORDS]> = LazyLock::new(|| {
+    let mut mask = [0u64; WORDS];
+    for &p in STRONG_TRIGGERS.unwrap_or(&[]) {
+        mask[p / 64] |= 1 << (p % 64);
+    }
+    mask
+});
 
 /// The patterns that mark a provider.
 static MARKERS: LazyLock<[u64; WORDS]> = LazyLock::new(|| {

@@ -174,8 +174,9 @@ struct Unwrapped<'a> {
 /// with, as the MTAs write them: a reply that holds none of them is read as it stands, without
 /// looking for each wrapper in turn. They are matched case-sensitively, each a part that MTAs
 /// write in lower case: `SMTP error from remote mail server` and `Remote host said:` are found
-/// by `rror from remote` and ` said:`. Every part holds a `:`, a `'` or an `f`/`F` at a fixed
-/// place, so one `memchr` pass finds the places to compare.
+/// by `rror from remote` and ` said:`. Every other part ends in a `:` or a `'`, so one
+/// `memchr2` pass finds the places to compare; `rror from remote` (in lower or upper case) is
+/// looked for with a searcher built once.
 fn has_cue(window: &[u8]) -> bool {
     let at_colon = |p: usize| {
         let before = &window[..=p];
@@ -189,13 +190,19 @@ fn has_cue(window: &[u8]) -> bool {
         .iter()
         .any(|cue| before.ends_with(cue))
     };
-    let from_remote = |p: usize, cue: &[u8]| p >= 5 && window[p - 5..].starts_with(cue);
-    memchr::memchr3_iter(b':', b'\'', b'f', window).any(|p| match window[p] {
+    memchr::memchr2_iter(b':', b'\'', window).any(|p| match window[p] {
         b':' => at_colon(p),
-        b'\'' => window[..=p].ends_with(b" returned '"),
-        _ => from_remote(p, b"rror from remote "),
-    }) || memchr::memchr_iter(b'F', window).any(|p| from_remote(p, b"RROR FROM REMOTE "))
+        _ => window[..=p].ends_with(b" returned '"),
+    }) || FROM_REMOTE.iter().any(|f| f.find(window).is_some())
 }
+
+/// `rror from remote `, as Exim writes it and in upper case.
+static FROM_REMOTE: LazyLock<[memmem::Finder<'static>; 2]> = LazyLock::new(|| {
+    [
+        memmem::Finder::new(b"rror from remote "),
+        memmem::Finder::new(b"RROR FROM REMOTE "),
+    ]
+});
 
 /// The phrases looked for in a lower-cased window, each with its searcher built once.
 #[derive(Clone, Copy)]
@@ -270,22 +277,39 @@ fn finder(needle: Needle) -> &'static Finders {
 
 /// Case-insensitive (ASCII) search in the first [`WRAPPER_WINDOW`] bytes.
 struct Window {
-    bytes: [u8; WRAPPER_WINDOW],
-    len: usize,
+    /// The lower-cased bytes, in a buffer kept per thread (see [`SPARE_WINDOWS`]).
+    bytes: Vec<u8>,
+}
+
+thread_local! {
+    /// Buffers of windows no longer used, so that a window allocates nothing once they have
+    /// grown (a qmail reply needs two at once).
+    static SPARE_WINDOWS: std::cell::RefCell<[Vec<u8>; 2]> = const {
+        std::cell::RefCell::new([Vec::new(), Vec::new()])
+    };
 }
 
 impl Window {
     fn new(s: &str) -> Window {
         let len = s.len().min(WRAPPER_WINDOW);
-        let mut bytes = [0u8; WRAPPER_WINDOW];
-        for (out, b) in bytes.iter_mut().zip(&s.as_bytes()[..len]) {
-            *out = b.to_ascii_lowercase();
-        }
-        Window { bytes, len }
+        let mut bytes = SPARE_WINDOWS
+            .try_with(|cell| {
+                cell.try_borrow_mut()
+                    .map(|mut spare| {
+                        let i = usize::from(spare[0].capacity() == 0);
+                        std::mem::take(&mut spare[i])
+                    })
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        bytes.clear();
+        bytes.reserve(WRAPPER_WINDOW);
+        bytes.extend(s.as_bytes()[..len].iter().map(u8::to_ascii_lowercase));
+        Window { bytes }
     }
 
     fn lower(&self) -> &[u8] {
-        &self.bytes[..self.len]
+        &self.bytes
     }
 
     fn find(&self, needle: Needle) -> Option<usize> {
@@ -304,6 +328,21 @@ impl Window {
     /// Whether `before` (a part of the window) holds `needle`.
     fn holds(before: &[u8], needle: Needle) -> bool {
         finder(needle).0.find(before).is_some()
+    }
+}
+
+impl Drop for Window {
+    /// Hands the buffer back for the next window.
+    fn drop(&mut self) {
+        let bytes = std::mem::take(&mut self.bytes);
+        let _ = SPARE_WINDOWS.try_with(|cell| {
+            if let Ok(mut spare) = cell.try_borrow_mut() {
+                let i = usize::from(spare[0].capacity() != 0);
+                if spare[i].capacity() < bytes.capacity() {
+                    spare[i] = bytes;
+                }
+            }
+        });
     }
 }
 

@@ -157,9 +157,11 @@ pub(crate) fn warm_up() {
 }
 
 struct Token {
-    /// Range in the arena of normalised tokens.
+    /// Range of the normalised token: in the text when `in_text`, else in the arena of
+    /// normalised tokens.
     start: u32,
     end: u32,
+    in_text: bool,
     /// The token's number in the lexicon's vocabulary ([`UNKNOWN`] if none).
     id: u32,
     clause: u32,
@@ -189,6 +191,12 @@ pub(crate) struct Words {
     hits: Vec<Hit>,
     /// Concepts that occur, not negated.
     present: u64,
+}
+
+/// Where `part` starts in `text`, when it is a part of it (the same bytes, not a copy).
+fn within(text: &str, part: &str) -> Option<usize> {
+    let at = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    (at + part.len() <= text.len()).then_some(at)
 }
 
 fn offset(n: usize) -> u32 {
@@ -254,11 +262,19 @@ fn read_with(text: &str, buffers: &mut Buffers) -> Words {
             } else {
                 index.vocab.get(t).copied().unwrap_or(UNKNOWN)
             };
-            let start = offset(arena.len());
-            arena.push_str(t);
+            // Most tokens are the text's own bytes (a lower-case word, or its stem): those are
+            // not copied.
+            let (start, in_text) = if let Some(at) = within(text, t) {
+                (at, true)
+            } else {
+                let at = arena.len();
+                arena.push_str(t);
+                (at, false)
+            };
             tokens.push(Token {
-                start,
-                end: offset(arena.len()),
+                start: offset(start),
+                end: offset(start + t.len()),
+                in_text,
                 id,
                 clause,
                 at,
@@ -269,7 +285,7 @@ fn read_with(text: &str, buffers: &mut Buffers) -> Words {
     );
     let mut i = 0;
     while i < tokens.len() {
-        let len = longest_at(i, tokens, arena, index, found, stack);
+        let len = longest_at(i, tokens, text, arena, index, found, stack);
         if len > 0 {
             let last = i + len - 1;
             let mut concepts = 0u64;
@@ -300,15 +316,28 @@ fn read_with(text: &str, buffers: &mut Buffers) -> Words {
 fn longest_at(
     i: usize,
     tokens: &[Token],
+    text: &str,
     arena: &str,
     index: &Index,
     found: &mut Vec<(usize, bool, u16)>,
     stack: &mut Vec<(u32, usize, bool)>,
 ) -> usize {
+    let word = |t: &Token| {
+        let bytes = if t.in_text { text } else { arena }.as_bytes();
+        bytes
+            .get(t.start as usize..t.end as usize)
+            .unwrap_or_default()
+    };
+    let first = &tokens[i];
+    // A token that starts no entry, the most frequent kind, is done with at once.
+    if first.id == UNKNOWN {
+        let w = word(first);
+        if w.len() < 2 || !index.prefix_first[usize::from(w[0])] {
+            return 0;
+        }
+    }
     found.clear();
     stack.clear();
-    let first = &tokens[i];
-    let word = |t: &Token| &arena[t.start as usize..t.end as usize];
     // Every node reached: with the number of tokens read, and whether the first was a prefix.
     if first.id != UNKNOWN {
         let child = index.root[first.id as usize];
@@ -316,7 +345,7 @@ fn longest_at(
             stack.push((child, 1, false));
         }
     }
-    let w = word(first).as_bytes();
+    let w = word(first);
     if w.len() >= 2 && index.prefix_first[usize::from(w[0])] {
         if let Some(list) = index.root_prefixes.get(&[w[0], w[1]]) {
             for &(p, child) in list {
@@ -345,7 +374,7 @@ fn longest_at(
             }
         }
         if !n.prefixes.is_empty() {
-            let w = word(next).as_bytes();
+            let w = word(next);
             for &(p, child) in &n.prefixes {
                 if w.starts_with(p.as_bytes()) {
                     stack.push((child, len + 1, prefix));
@@ -353,7 +382,9 @@ fn longest_at(
             }
         }
     }
-    found.sort_unstable_by_key(|&(_, prefix, e)| (prefix, e));
+    if found.len() > 1 {
+        found.sort_unstable_by_key(|&(_, prefix, e)| (prefix, e));
+    }
     best
 }
 

@@ -174,9 +174,8 @@ struct Unwrapped<'a> {
 /// with, as the MTAs write them: a reply that holds none of them is read as it stands, without
 /// looking for each wrapper in turn. They are matched case-sensitively, each a part that MTAs
 /// write in lower case: `SMTP error from remote mail server` and `Remote host said:` are found
-/// by `rror from remote` and ` said:`. Every other part ends in a `:` or a `'`, so one
-/// `memchr2` pass finds the places to compare; `rror from remote` (in lower or upper case) is
-/// looked for with a searcher built once.
+/// by `rror from remote` and ` said:`. Every part holds a `:`, a `'` or an `f`/`F` at a fixed
+/// place, so one `memchr` pass finds the places to compare.
 fn has_cue(window: &[u8]) -> bool {
     let at_colon = |p: usize| {
         let before = &window[..=p];
@@ -190,19 +189,13 @@ fn has_cue(window: &[u8]) -> bool {
         .iter()
         .any(|cue| before.ends_with(cue))
     };
-    memchr::memchr2_iter(b':', b'\'', window).any(|p| match window[p] {
+    let from_remote = |p: usize, cue: &[u8]| p >= 5 && window[p - 5..].starts_with(cue);
+    memchr::memchr3_iter(b':', b'\'', b'f', window).any(|p| match window[p] {
         b':' => at_colon(p),
-        _ => window[..=p].ends_with(b" returned '"),
-    }) || FROM_REMOTE.iter().any(|f| f.find(window).is_some())
+        b'\'' => window[..=p].ends_with(b" returned '"),
+        _ => from_remote(p, b"rror from remote "),
+    }) || memchr::memchr_iter(b'F', window).any(|p| from_remote(p, b"RROR FROM REMOTE "))
 }
-
-/// `rror from remote `, as Exim writes it and in upper case.
-static FROM_REMOTE: LazyLock<[memmem::Finder<'static>; 2]> = LazyLock::new(|| {
-    [
-        memmem::Finder::new(b"rror from remote "),
-        memmem::Finder::new(b"RROR FROM REMOTE "),
-    ]
-});
 
 /// The phrases looked for in a lower-cased window, each with its searcher built once.
 #[derive(Clone, Copy)]

@@ -150,10 +150,91 @@ static BY_TIER: LazyLock<[Vec<u16>; 3]> = LazyLock::new(|| {
     tiers
 });
 
+/// For the rules of one tier (numbered in evaluation order, at most 64), which could hold
+/// given the concepts present: a rule can only if each of its groups has a concept present,
+/// none of its `unless` concepts is, and it does not ask for a reply without code when there
+/// is a code. Each mask has a bit per rule.
+struct TierIndex {
+    /// By group position and concept: the rules whose group at that position holds it.
+    group: [[u64; 64]; 4],
+    /// By group position: the rules with no group at that position.
+    no_group: [u64; 4],
+    /// By concept: the rules that it rules out.
+    unless: [u64; 64],
+    without_code: u64,
+}
+
+/// [`TierIndex`] of each tier, or `None` for a tier it cannot describe (more than 64 rules,
+/// or a rule with more than four groups), whose rules are then tried one by one.
+static TIER_INDEX: LazyLock<[Option<TierIndex>; 3]> = LazyLock::new(|| {
+    BY_TIER.each_ref().map(|rules| {
+        if rules.len() > 64 {
+            return None;
+        }
+        let mut index = TierIndex {
+            group: [[0; 64]; 4],
+            no_group: [0; 4],
+            unless: [0; 64],
+            without_code: 0,
+        };
+        for (j, &r) in rules.iter().enumerate() {
+            let rule = &WORD_RULES[usize::from(r)];
+            let bit = 1u64 << j;
+            if rule.groups.len() > 4 {
+                return None;
+            }
+            for k in 0..4 {
+                match rule.groups.get(k) {
+                    Some(&mask) => {
+                        for (c, slot) in index.group[k].iter_mut().enumerate() {
+                            if mask & 1 << c != 0 {
+                                *slot |= bit;
+                            }
+                        }
+                    }
+                    None => index.no_group[k] |= bit,
+                }
+            }
+            for (c, slot) in index.unless.iter_mut().enumerate() {
+                if rule.unless & 1 << c != 0 {
+                    *slot |= bit;
+                }
+            }
+            if rule.without_code {
+                index.without_code |= bit;
+            }
+        }
+        Some(index)
+    })
+});
+
+impl TierIndex {
+    /// The rules that could hold with these concepts present.
+    fn candidates(&self, present: u64, has_code: bool) -> u64 {
+        let mut groups = self.no_group;
+        let mut unless = 0u64;
+        let mut rest = present;
+        while rest != 0 {
+            let c = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            for (k, g) in groups.iter_mut().enumerate() {
+                *g |= self.group[k][c];
+            }
+            unless |= self.unless[c];
+        }
+        let mut all = groups[0] & groups[1] & groups[2] & groups[3] & !unless;
+        if has_code {
+            all &= !self.without_code;
+        }
+        all
+    }
+}
+
 /// Builds the lexicon's index now rather than on the first reply.
 pub(crate) fn warm_up() {
     LazyLock::force(&INDEX);
     LazyLock::force(&BY_TIER);
+    LazyLock::force(&TIER_INDEX);
 }
 
 struct Token {
@@ -435,11 +516,25 @@ impl Words {
         tier: Tier,
         has_code: bool,
     ) -> Option<(&'static WordRule, (usize, usize))> {
-        BY_TIER[tier as usize]
-            .iter()
-            .map(|&i| &WORD_RULES[usize::from(i)])
-            .filter(|r| !(r.without_code && has_code))
-            .find_map(|r| self.holds(r).map(|span| (r, span)))
+        let rules = &BY_TIER[tier as usize];
+        let Some(index) = &TIER_INDEX[tier as usize] else {
+            return rules
+                .iter()
+                .map(|&i| &WORD_RULES[usize::from(i)])
+                .filter(|r| !(r.without_code && has_code))
+                .find_map(|r| self.holds(r).map(|span| (r, span)));
+        };
+        // Only the rules whose concepts are present are tried, in evaluation order.
+        let mut candidates = index.candidates(self.present, has_code);
+        while candidates != 0 {
+            let j = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let r = &WORD_RULES[usize::from(rules[j])];
+            if let Some(span) = self.holds(r) {
+                return Some((r, span));
+            }
+        }
+        None
     }
 
     fn holds(&self, rule: &WordRule) -> Option<(usize, usize)> {

@@ -297,7 +297,8 @@ impl Window {
             .unwrap_or_default();
         bytes.clear();
         bytes.reserve(WRAPPER_WINDOW);
-        bytes.extend(s.as_bytes()[..len].iter().map(u8::to_ascii_lowercase));
+        bytes.extend_from_slice(&s.as_bytes()[..len]);
+        bytes.make_ascii_lowercase();
         Window { bytes }
     }
 

@@ -504,7 +504,8 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
 
 /// Strips a DSN diagnostic type (`smtp;`, `X-Postfix;`, `X-Unix;`) from the start.
 fn strip_diagnostic_type(s: &str) -> &str {
-    let Some(semi) = s.as_bytes().iter().take(24).position(|&b| b == b';') else {
+    let head = &s.as_bytes()[..s.len().min(24)];
+    let Some(semi) = memchr::memchr(b';', head) else {
         return s;
     };
     let kind = s[..semi].trim();

@@ -121,22 +121,21 @@ pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl Sink) {
         let start = i;
         let mut kinds = 0u8;
         while i < len {
-            let c = b[i];
-            let k = BYTE_KINDS[usize::from(c)];
+            let k = BYTE_KINDS[usize::from(b[i])];
+            if k & (SPACE | NON_ASCII) == 0 {
+                kinds |= k;
+                i += 1;
+                continue;
+            }
             if k & SPACE != 0 {
                 break;
             }
-            if c < 0x80 {
-                kinds |= k;
-                i += 1;
-            } else {
-                let (space, width) = space_at(text, i);
-                if space {
-                    break;
-                }
-                kinds |= k;
-                i += width;
+            let (space, width) = space_at(text, i);
+            if space {
+                break;
             }
+            kinds |= k;
+            i += width;
         }
         let chunk = &text[start..i];
         boundary = if kinds & NON_ASCII == 0 {

@@ -66,8 +66,20 @@ struct Index {
     /// The root's prefix edges by the first two bytes of the prefix.
     root_prefixes: FxHashMap<[u8; 2], Vec<(&'static str, u32)>>,
     /// Whether some root prefix starts with this byte.
-    prefix_first: [bool; 256],
+    /// Whether some root prefix starts with these two bytes (bit `b0 << 8 | b1`).
+    prefix_pairs: Vec<u64>,
     nodes: Vec<Node>,
+}
+
+impl Index {
+    /// Whether a root prefix may start `w`: one starts with its first two bytes.
+    fn starts_prefix(&self, w: &[u8]) -> bool {
+        let [b0, b1, ..] = *w else {
+            return false;
+        };
+        let pair = usize::from(b0) << 8 | usize::from(b1);
+        self.prefix_pairs[pair / 64] & 1 << (pair % 64) != 0
+    }
 }
 
 #[derive(Default)]
@@ -96,7 +108,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         vocab,
         edges: FxHashMap::default(),
         root_prefixes: FxHashMap::default(),
-        prefix_first: [false; 256],
+        prefix_pairs: vec![0; 1024],
         nodes: vec![Node::default()],
     };
     for (i, e) in ENTRIES.iter().enumerate() {
@@ -106,7 +118,8 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
             let child = if prefix {
                 let list = if node == 0 {
                     let b = t.as_bytes();
-                    index.prefix_first[usize::from(b[0])] = true;
+                    let pair = usize::from(b[0]) << 8 | usize::from(b[1]);
+                    index.prefix_pairs[pair / 64] |= 1 << (pair % 64);
                     index.root_prefixes.entry([b[0], b[1]]).or_default()
                 } else {
                     &mut index.nodes[node as usize].prefixes
@@ -413,7 +426,7 @@ fn longest_at(
     // A token that starts no entry, the most frequent kind, is done with at once.
     if first.id == UNKNOWN {
         let w = word(first);
-        if w.len() < 2 || !index.prefix_first[usize::from(w[0])] {
+        if !index.starts_prefix(w) {
             return 0;
         }
     }
@@ -427,7 +440,7 @@ fn longest_at(
         }
     }
     let w = word(first);
-    if w.len() >= 2 && index.prefix_first[usize::from(w[0])] {
+    if index.starts_prefix(w) {
         if let Some(list) = index.root_prefixes.get(&[w[0], w[1]]) {
             for &(p, child) in list {
                 if w.starts_with(p.as_bytes()) {

@@ -270,22 +270,40 @@ fn finder(needle: Needle) -> &'static Finders {
 
 /// Case-insensitive (ASCII) search in the first [`WRAPPER_WINDOW`] bytes.
 struct Window {
-    bytes: [u8; WRAPPER_WINDOW],
-    len: usize,
+    /// The lower-cased bytes, in a buffer kept per thread (see [`SPARE_WINDOWS`]).
+    bytes: Vec<u8>,
+}
+
+thread_local! {
+    /// Buffers of windows no longer used, so that a window allocates nothing once they have
+    /// grown (a qmail reply needs two at once).
+    static SPARE_WINDOWS: std::cell::RefCell<[Vec<u8>; 2]> = const {
+        std::cell::RefCell::new([Vec::new(), Vec::new()])
+    };
 }
 
 impl Window {
     fn new(s: &str) -> Window {
         let len = s.len().min(WRAPPER_WINDOW);
-        let mut bytes = [0u8; WRAPPER_WINDOW];
-        for (out, b) in bytes.iter_mut().zip(&s.as_bytes()[..len]) {
-            *out = b.to_ascii_lowercase();
-        }
-        Window { bytes, len }
+        let mut bytes = SPARE_WINDOWS
+            .try_with(|cell| {
+                cell.try_borrow_mut()
+                    .map(|mut spare| {
+                        let i = usize::from(spare[0].capacity() == 0);
+                        std::mem::take(&mut spare[i])
+                    })
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        bytes.clear();
+        bytes.reserve(WRAPPER_WINDOW);
+        bytes.extend_from_slice(&s.as_bytes()[..len]);
+        bytes.make_ascii_lowercase();
+        Window { bytes }
     }
 
     fn lower(&self) -> &[u8] {
-        &self.bytes[..self.len]
+        &self.bytes
     }
 
     fn find(&self, needle: Needle) -> Option<usize> {
@@ -304,6 +322,21 @@ impl Window {
     /// Whether `before` (a part of the window) holds `needle`.
     fn holds(before: &[u8], needle: Needle) -> bool {
         finder(needle).0.find(before).is_some()
+    }
+}
+
+impl Drop for Window {
+    /// Hands the buffer back for the next window.
+    fn drop(&mut self) {
+        let bytes = std::mem::take(&mut self.bytes);
+        let _ = SPARE_WINDOWS.try_with(|cell| {
+            if let Ok(mut spare) = cell.try_borrow_mut() {
+                let i = usize::from(spare[0].capacity() != 0);
+                if spare[i].capacity() < bytes.capacity() {
+                    spare[i] = bytes;
+                }
+            }
+        });
     }
 }
 
@@ -471,7 +504,8 @@ fn unwrap(input: &str) -> Unwrapped<'_> {
 
 /// Strips a DSN diagnostic type (`smtp;`, `X-Postfix;`, `X-Unix;`) from the start.
 fn strip_diagnostic_type(s: &str) -> &str {
-    let Some(semi) = s.as_bytes().iter().take(24).position(|&b| b == b';') else {
+    let head = &s.as_bytes()[..s.len().min(24)];
+    let Some(semi) = memchr::memchr(b';', head) else {
         return s;
     };
     let kind = s[..semi].trim();

@@ -11,9 +11,11 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashMap;
 
 use crate::parse;
-use crate::tables::{MARKER_PROVIDER, PATTERNS, PATTERN_COUNT, PROVIDERS};
+use crate::tables::{MARKER_PROVIDER, PATTERNS, PATTERN_COUNT, PROVIDERS, STRONG_TRIGGERS};
 
 const WORDS: usize = PATTERN_COUNT.div_ceil(64);
+// `Hits::used` has a bit per word of 64 patterns.
+const _: () = assert!(WORDS <= 64, "more than 4096 patterns: widen Hits::used");
 
 /// The triggers after which a server states its wait (`try again in 5 minutes`), matched in
 /// any case and anywhere: the automaton numbers them after the rule patterns.
@@ -211,7 +213,7 @@ static AUTOMATON: LazyLock<Dfa> = LazyLock::new(|| {
 /// Forces the automaton to be built now rather than on the first call.
 pub(crate) fn warm_up() {
     LazyLock::force(&AUTOMATON);
-    LazyLock::force(&MARKERS);
+    LazyLock::force(&STRONG_MASK);
     LazyLock::force(&HOSTS);
     crate::tables::warm_up();
 }
@@ -219,6 +221,11 @@ pub(crate) fn warm_up() {
 /// Which patterns occur in a text, and where the wait triggers are.
 pub(crate) struct Hits {
     bits: [u64; WORDS],
+    /// Which words of `bits` are not zero, so that the patterns found are listed without
+    /// looking at the others.
+    used: u64,
+    /// The first provider, in table order, that a pattern found marks (`u8::MAX`: none).
+    marker: u8,
     /// Trigger occurrences (start, end), in order of their end.
     triggers: [(u32, u32); KEPT_TRIGGERS],
     /// How many occurred (more than [`KEPT_TRIGGERS`]: not all are kept).
@@ -231,6 +238,14 @@ impl Hits {
     }
 
     pub(crate) fn any(&self, patterns: &[usize]) -> bool {
+        // The strong word triggers, asked of most replies, are a long list: one mask instead.
+        if STRONG_TRIGGERS.is_some_and(|strong| std::ptr::eq(strong, patterns)) {
+            return self
+                .bits
+                .iter()
+                .zip(STRONG_MASK.iter())
+                .any(|(&bits, &mask)| bits & mask != 0);
+        }
         patterns.iter().any(|&p| self.has(p))
     }
 
@@ -238,18 +253,25 @@ impl Hits {
     pub(crate) fn found(&self) -> Found<'_> {
         Found {
             bits: &self.bits,
+            used: self.used,
             word: 0,
-            rest: self.bits.first().copied().unwrap_or(0),
+            rest: 0,
         }
     }
 
     fn set(&mut self, pattern: usize) {
         self.bits[pattern / 64] |= 1 << (pattern % 64);
+        self.used |= 1 << (pattern / 64);
+        if let Some(&provider) = MARKER_PROVIDER.get(pattern) {
+            self.marker = self.marker.min(provider);
+        }
     }
 
     fn empty() -> Hits {
         Hits {
             bits: [0; WORDS],
+            used: 0,
+            marker: u8::MAX,
             triggers: [(0, 0); KEPT_TRIGGERS],
             trigger_count: 0,
         }
@@ -296,6 +318,8 @@ fn leftmost_wait(found: &mut [(u32, u32)], text: &str) -> Option<u32> {
 /// The set bits of a [`Hits`], in order.
 pub(crate) struct Found<'h> {
     bits: &'h [u64; WORDS],
+    /// The words not yet started that hold a pattern.
+    used: u64,
     word: usize,
     rest: u64,
 }
@@ -306,8 +330,12 @@ impl Iterator for Found<'_> {
     #[inline]
     fn next(&mut self) -> Option<u16> {
         while self.rest == 0 {
-            self.word += 1;
-            self.rest = *self.bits.get(self.word)?;
+            if self.used == 0 {
+                return None;
+            }
+            self.word = self.used.trailing_zeros() as usize;
+            self.used &= self.used - 1;
+            self.rest = self.bits[self.word];
         }
         let bit = self.rest.trailing_zeros() as usize;
         self.rest &= self.rest - 1;
@@ -345,29 +373,18 @@ pub(crate) fn scan(text: &str) -> Hits {
     hits
 }
 
-/// The patterns that mark a provider.
-static MARKERS: LazyLock<[u64; WORDS]> = LazyLock::new(|| {
+/// The strong word triggers (`tables::STRONG_TRIGGERS`) as a mask of patterns.
+static STRONG_MASK: LazyLock<[u64; WORDS]> = LazyLock::new(|| {
     let mut mask = [0u64; WORDS];
-    for (p, &i) in MARKER_PROVIDER.iter().enumerate() {
-        if i != u8::MAX {
-            mask[p / 64] |= 1 << (p % 64);
-        }
+    for &p in STRONG_TRIGGERS.unwrap_or(&[]) {
+        mask[p / 64] |= 1 << (p % 64);
     }
     mask
 });
 
 /// The first provider, in table order, that one of these patterns marks.
 fn marked_provider(hits: &Hits) -> Option<usize> {
-    let mut best = u8::MAX;
-    for (w, (&bits, &mask)) in hits.bits.iter().zip(MARKERS.iter()).enumerate() {
-        let mut rest = bits & mask;
-        while rest != 0 {
-            let p = w * 64 + rest.trailing_zeros() as usize;
-            rest &= rest - 1;
-            best = best.min(MARKER_PROVIDER[p]);
-        }
-    }
-    (best != u8::MAX).then_some(usize::from(best))
+    (hits.marker != u8::MAX).then_some(usize::from(hits.marker))
 }
 
 /// The provider named by markers in the text, else by the host hint (a host name or a

@@ -66,8 +66,20 @@ struct Index {
     /// The root's prefix edges by the first two bytes of the prefix.
     root_prefixes: FxHashMap<[u8; 2], Vec<(&'static str, u32)>>,
     /// Whether some root prefix starts with this byte.
-    prefix_first: [bool; 256],
+    /// Whether some root prefix starts with these two bytes (bit `b0 << 8 | b1`).
+    prefix_pairs: Vec<u64>,
     nodes: Vec<Node>,
+}
+
+impl Index {
+    /// Whether a root prefix may start `w`: one starts with its first two bytes.
+    fn starts_prefix(&self, w: &[u8]) -> bool {
+        let [b0, b1, ..] = *w else {
+            return false;
+        };
+        let pair = usize::from(b0) << 8 | usize::from(b1);
+        self.prefix_pairs[pair / 64] & 1 << (pair % 64) != 0
+    }
 }
 
 #[derive(Default)]
@@ -96,7 +108,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         vocab,
         edges: FxHashMap::default(),
         root_prefixes: FxHashMap::default(),
-        prefix_first: [false; 256],
+        prefix_pairs: vec![0; 1024],
         nodes: vec![Node::default()],
     };
     for (i, e) in ENTRIES.iter().enumerate() {
@@ -106,7 +118,8 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
             let child = if prefix {
                 let list = if node == 0 {
                     let b = t.as_bytes();
-                    index.prefix_first[usize::from(b[0])] = true;
+                    let pair = usize::from(b[0]) << 8 | usize::from(b[1]);
+                    index.prefix_pairs[pair / 64] |= 1 << (pair % 64);
                     index.root_prefixes.entry([b[0], b[1]]).or_default()
                 } else {
                     &mut index.nodes[node as usize].prefixes
@@ -150,16 +163,99 @@ static BY_TIER: LazyLock<[Vec<u16>; 3]> = LazyLock::new(|| {
     tiers
 });
 
+/// For the rules of one tier (numbered in evaluation order, at most 64), which could hold
+/// given the concepts present: a rule can only if each of its groups has a concept present,
+/// none of its `unless` concepts is, and it does not ask for a reply without code when there
+/// is a code. Each mask has a bit per rule.
+struct TierIndex {
+    /// By group position and concept: the rules whose group at that position holds it.
+    group: [[u64; 64]; 4],
+    /// By group position: the rules with no group at that position.
+    no_group: [u64; 4],
+    /// By concept: the rules that it rules out.
+    unless: [u64; 64],
+    without_code: u64,
+}
+
+/// [`TierIndex`] of each tier, or `None` for a tier it cannot describe (more than 64 rules,
+/// or a rule with more than four groups), whose rules are then tried one by one.
+static TIER_INDEX: LazyLock<[Option<TierIndex>; 3]> = LazyLock::new(|| {
+    BY_TIER.each_ref().map(|rules| {
+        if rules.len() > 64 {
+            return None;
+        }
+        let mut index = TierIndex {
+            group: [[0; 64]; 4],
+            no_group: [0; 4],
+            unless: [0; 64],
+            without_code: 0,
+        };
+        for (j, &r) in rules.iter().enumerate() {
+            let rule = &WORD_RULES[usize::from(r)];
+            let bit = 1u64 << j;
+            if rule.groups.len() > 4 {
+                return None;
+            }
+            for k in 0..4 {
+                match rule.groups.get(k) {
+                    Some(&mask) => {
+                        for (c, slot) in index.group[k].iter_mut().enumerate() {
+                            if mask & 1 << c != 0 {
+                                *slot |= bit;
+                            }
+                        }
+                    }
+                    None => index.no_group[k] |= bit,
+                }
+            }
+            for (c, slot) in index.unless.iter_mut().enumerate() {
+                if rule.unless & 1 << c != 0 {
+                    *slot |= bit;
+                }
+            }
+            if rule.without_code {
+                index.without_code |= bit;
+            }
+        }
+        Some(index)
+    })
+});
+
+impl TierIndex {
+    /// The rules that could hold with these concepts present.
+    fn candidates(&self, present: u64, has_code: bool) -> u64 {
+        let mut groups = self.no_group;
+        let mut unless = 0u64;
+        let mut rest = present;
+        while rest != 0 {
+            let c = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            for (k, g) in groups.iter_mut().enumerate() {
+                *g |= self.group[k][c];
+            }
+            unless |= self.unless[c];
+        }
+        let mut all = groups[0] & groups[1] & groups[2] & groups[3] & !unless;
+        if has_code {
+            all &= !self.without_code;
+        }
+        all
+    }
+}
+
 /// Builds the lexicon's index now rather than on the first reply.
 pub(crate) fn warm_up() {
     LazyLock::force(&INDEX);
     LazyLock::force(&BY_TIER);
+    LazyLock::force(&TIER_INDEX);
 }
 
 struct Token {
-    /// Range in the arena of normalised tokens.
+    /// Range of the normalised token: in the text when `in_text`, else in the arena of
+    /// normalised tokens.
     start: u32,
     end: u32,
+    in_text: bool,
     /// The token's number in the lexicon's vocabulary ([`UNKNOWN`] if none).
     id: u32,
     clause: u32,
@@ -189,6 +285,12 @@ pub(crate) struct Words {
     hits: Vec<Hit>,
     /// Concepts that occur, not negated.
     present: u64,
+}
+
+/// Where `part` starts in `text`, when it is a part of it (the same bytes, not a copy).
+fn within(text: &str, part: &str) -> Option<usize> {
+    let at = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    (at + part.len() <= text.len()).then_some(at)
 }
 
 fn offset(n: usize) -> u32 {
@@ -254,11 +356,19 @@ fn read_with(text: &str, buffers: &mut Buffers) -> Words {
             } else {
                 index.vocab.get(t).copied().unwrap_or(UNKNOWN)
             };
-            let start = offset(arena.len());
-            arena.push_str(t);
+            // Most tokens are the text's own bytes (a lower-case word, or its stem): those are
+            // not copied.
+            let (start, in_text) = if let Some(at) = within(text, t) {
+                (at, true)
+            } else {
+                let at = arena.len();
+                arena.push_str(t);
+                (at, false)
+            };
             tokens.push(Token {
-                start,
-                end: offset(arena.len()),
+                start: offset(start),
+                end: offset(start + t.len()),
+                in_text,
                 id,
                 clause,
                 at,
@@ -269,7 +379,7 @@ fn read_with(text: &str, buffers: &mut Buffers) -> Words {
     );
     let mut i = 0;
     while i < tokens.len() {
-        let len = longest_at(i, tokens, arena, index, found, stack);
+        let len = longest_at(i, tokens, text, arena, index, found, stack);
         if len > 0 {
             let last = i + len - 1;
             let mut concepts = 0u64;
@@ -300,15 +410,28 @@ fn read_with(text: &str, buffers: &mut Buffers) -> Words {
 fn longest_at(
     i: usize,
     tokens: &[Token],
+    text: &str,
     arena: &str,
     index: &Index,
     found: &mut Vec<(usize, bool, u16)>,
     stack: &mut Vec<(u32, usize, bool)>,
 ) -> usize {
+    let word = |t: &Token| {
+        let bytes = if t.in_text { text } else { arena }.as_bytes();
+        bytes
+            .get(t.start as usize..t.end as usize)
+            .unwrap_or_default()
+    };
+    let first = &tokens[i];
+    // A token that starts no entry, the most frequent kind, is done with at once.
+    if first.id == UNKNOWN {
+        let w = word(first);
+        if !index.starts_prefix(w) {
+            return 0;
+        }
+    }
     found.clear();
     stack.clear();
-    let first = &tokens[i];
-    let word = |t: &Token| &arena[t.start as usize..t.end as usize];
     // Every node reached: with the number of tokens read, and whether the first was a prefix.
     if first.id != UNKNOWN {
         let child = index.root[first.id as usize];
@@ -316,8 +439,8 @@ fn longest_at(
             stack.push((child, 1, false));
         }
     }
-    let w = word(first).as_bytes();
-    if w.len() >= 2 && index.prefix_first[usize::from(w[0])] {
+    let w = word(first);
+    if index.starts_prefix(w) {
         if let Some(list) = index.root_prefixes.get(&[w[0], w[1]]) {
             for &(p, child) in list {
                 if w.starts_with(p.as_bytes()) {
@@ -345,7 +468,7 @@ fn longest_at(
             }
         }
         if !n.prefixes.is_empty() {
-            let w = word(next).as_bytes();
+            let w = word(next);
             for &(p, child) in &n.prefixes {
                 if w.starts_with(p.as_bytes()) {
                     stack.push((child, len + 1, prefix));
@@ -353,7 +476,9 @@ fn longest_at(
             }
         }
     }
-    found.sort_unstable_by_key(|&(_, prefix, e)| (prefix, e));
+    if found.len() > 1 {
+        found.sort_unstable_by_key(|&(_, prefix, e)| (prefix, e));
+    }
     best
 }
 
@@ -404,11 +529,25 @@ impl Words {
         tier: Tier,
         has_code: bool,
     ) -> Option<(&'static WordRule, (usize, usize))> {
-        BY_TIER[tier as usize]
-            .iter()
-            .map(|&i| &WORD_RULES[usize::from(i)])
-            .filter(|r| !(r.without_code && has_code))
-            .find_map(|r| self.holds(r).map(|span| (r, span)))
+        let rules = &BY_TIER[tier as usize];
+        let Some(index) = &TIER_INDEX[tier as usize] else {
+            return rules
+                .iter()
+                .map(|&i| &WORD_RULES[usize::from(i)])
+                .filter(|r| !(r.without_code && has_code))
+                .find_map(|r| self.holds(r).map(|span| (r, span)));
+        };
+        // Only the rules whose concepts are present are tried, in evaluation order.
+        let mut candidates = index.candidates(self.present, has_code);
+        while candidates != 0 {
+            let j = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let r = &WORD_RULES[usize::from(rules[j])];
+            if let Some(span) = self.holds(r) {
+                return Some((r, span));
+            }
+        }
+        None
     }
 
     fn holds(&self, rule: &WordRule) -> Option<(usize, usize)> {

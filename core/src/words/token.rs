@@ -90,33 +90,59 @@ fn respell(word: &str) -> Option<&'static str> {
 /// Tokenises `text`, calling `sink` once per token. Linear in the text; `scratch` is reused
 /// for each word, so no token allocates once it has grown to the longest word.
 pub fn tokenize(text: &str, scratch: &mut String, sink: &mut impl Sink) {
-    let len = text.len();
+    let b = text.as_bytes();
+    let len = b.len();
     let mut boundary = true;
     let mut i = 0;
     while i < len {
         // The whitespace before a chunk: a line break in it is a boundary.
         while i < len {
-            let (space, width) = space_at(text, i);
-            if !space {
-                break;
+            let c = b[i];
+            if c < 0x80 {
+                if BYTE_KINDS[usize::from(c)] & SPACE == 0 {
+                    break;
+                }
+                if c == b'\n' {
+                    boundary = true;
+                }
+                i += 1;
+            } else {
+                let (space, width) = space_at(text, i);
+                if !space {
+                    break;
+                }
+                i += width;
             }
-            if text.as_bytes()[i] == b'\n' {
-                boundary = true;
-            }
-            i += width;
         }
         if i >= len {
             break;
         }
+        // The chunk, with what its bytes hold (see `BYTE_KINDS`), read once.
         let start = i;
+        let mut kinds = 0u8;
         while i < len {
+            let k = BYTE_KINDS[usize::from(b[i])];
+            if k & (SPACE | NON_ASCII) == 0 {
+                kinds |= k;
+                i += 1;
+                continue;
+            }
+            if k & SPACE != 0 {
+                break;
+            }
             let (space, width) = space_at(text, i);
             if space {
                 break;
             }
+            kinds |= k;
             i += width;
         }
-        boundary = chunk_tokens(&text[start..i], start, boundary, scratch, sink);
+        let chunk = &text[start..i];
+        boundary = if kinds & NON_ASCII == 0 {
+            ascii_chunk(chunk, start, boundary, kinds, scratch, sink)
+        } else {
+            chunk_tokens(chunk, start, boundary, scratch, sink)
+        };
     }
 }
 
@@ -244,7 +270,7 @@ fn chunk_tokens<S: Sink>(
     sink: &mut S,
 ) -> bool {
     if chunk.is_ascii() {
-        return ascii_chunk(chunk, offset, boundary_in, scratch, sink);
+        return ascii_chunk(chunk, offset, boundary_in, kinds_of(chunk), scratch, sink);
     }
     if chunk.chars().any(|c| is_cjk(c) || is_cjk_punctuation(c)) {
         return mixed_chunk(chunk, offset, boundary_in, scratch, sink);
@@ -314,11 +340,13 @@ fn chunk_tokens<S: Sink>(
     after
 }
 
-/// [`chunk_tokens`] for a chunk of ASCII, byte by byte.
+/// [`chunk_tokens`] for a chunk of ASCII, byte by byte; `kinds` is what its bytes hold (the
+/// `BYTE_KINDS` of each, combined).
 fn ascii_chunk<S: Sink>(
     chunk: &str,
     offset: usize,
     boundary_in: bool,
+    kinds: u8,
     scratch: &mut String,
     sink: &mut S,
 ) -> bool {
@@ -347,15 +375,20 @@ fn ascii_chunk<S: Sink>(
     }
     let core = &chunk[core_start..core_start + core_end];
     let base = offset + core_start;
-    if let Some(placeholder) = placeholder(core) {
-        sink.token(placeholder, boundary, base, base + core.len());
-        return after;
+    // A chunk without `@`, `.` or `:` holds no placeholder.
+    if kinds & PLACEHOLDER != 0 {
+        if let Some(placeholder) = placeholder(core) {
+            sink.token(placeholder, boundary, base, base + core.len());
+            return after;
+        }
     }
     ascii_words(core, base, boundary, scratch, sink);
     after
 }
 
-/// The words of an ASCII chunk, split as [`chunk_tokens`] does, byte by byte.
+/// The words of an ASCII chunk, split as [`chunk_tokens`] does: runs of letters and digits,
+/// with an apostrophe between a letter or digit and another. One pass over the bytes, which
+/// also gathers what each word holds.
 fn ascii_words<S: Sink>(
     core: &str,
     base: usize,
@@ -364,37 +397,37 @@ fn ascii_words<S: Sink>(
     sink: &mut S,
 ) {
     let b = core.as_bytes();
-    let mut start: Option<usize> = None;
-    for (i, &c) in b.iter().enumerate() {
-        let in_word = c.is_ascii_alphanumeric()
-            || c == b'\'' && start.is_some() && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
-        if in_word {
-            start.get_or_insert(i);
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        let k = BYTE_KINDS[usize::from(b[i])];
+        if k & ALNUM == 0 {
+            if k & HARD != 0 {
+                boundary = true;
+            }
+            i += 1;
             continue;
         }
-        if let Some(s) = start.take() {
-            let mut at = At {
-                sink: &mut *sink,
-                from: base + s,
-                to: base + i,
-            };
-            word(&core[s..i], boundary, scratch, &mut at);
-            boundary = false;
+        let start = i;
+        let mut kinds = k;
+        i += 1;
+        while i < n {
+            let k = BYTE_KINDS[usize::from(b[i])];
+            if k & ALNUM == 0
+                && !(b[i] == b'\'' && i + 1 < n && BYTE_KINDS[usize::from(b[i + 1])] & ALNUM != 0)
+            {
+                break;
+            }
+            kinds |= k;
+            i += 1;
         }
-        if matches!(
-            c,
-            b'.' | b';' | b'!' | b'?' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
-        ) {
-            boundary = true;
-        }
-    }
-    if let Some(s) = start {
         let mut at = At {
-            sink,
-            from: base + s,
-            to: base + b.len(),
+            sink: &mut *sink,
+            from: base + start,
+            to: base + i,
         };
-        word(&core[s..], boundary, scratch, &mut at);
+        word_of_kinds(&core[start..i], kinds, boundary, scratch, &mut at);
+        boundary = false;
     }
 }
 
@@ -464,8 +497,15 @@ const APOSTROPHE: u8 = 4;
 const NON_ASCII: u8 = 8;
 /// `@`, `.` or `:`, one of which every placeholder holds.
 const PLACEHOLDER: u8 = 16;
+/// ASCII whitespace, which separates chunks.
+const SPACE: u8 = 32;
+const LOWER: u8 = 64;
+/// An ASCII letter or digit.
+const ALNUM: u8 = UPPER | DIGIT | LOWER;
+/// `.`, `;`, `!`, `?` or a bracket: ASCII that ends a clause.
+const HARD: u8 = 128;
 
-/// What [`word`] and [`placeholder`] look for in a byte.
+/// What [`word`], [`placeholder`] and the ASCII splitting look for in a byte.
 #[allow(clippy::cast_possible_truncation)] // `b` counts bytes, below 256
 static BYTE_KINDS: [u8; 256] = {
     let mut kinds = [0u8; 256];
@@ -476,12 +516,23 @@ static BYTE_KINDS: [u8; 256] = {
             UPPER
         } else if c.is_ascii_digit() {
             DIGIT
+        } else if c.is_ascii_lowercase() {
+            LOWER
         } else if c == b'\'' {
             APOSTROPHE
         } else if c >= 0x80 {
             NON_ASCII
-        } else if c == b'@' || c == b'.' || c == b':' {
+        } else if c == b'@' || c == b':' {
             PLACEHOLDER
+        } else if c == b'.' {
+            PLACEHOLDER | HARD
+        } else if matches!(
+            c,
+            b';' | b'!' | b'?' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
+        ) {
+            HARD
+        } else if matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+            SPACE
         } else {
             0
         };
@@ -490,11 +541,26 @@ static BYTE_KINDS: [u8; 256] = {
     kinds
 };
 
+/// The kinds of every byte of `s`, combined.
+fn kinds_of(s: &str) -> u8 {
+    s.bytes().fold(0u8, |k, b| k | BYTE_KINDS[usize::from(b)])
+}
+
 /// Expands, folds and stems one word, then hands it (or its parts) to the sink.
 fn word<S: Sink>(raw: &str, boundary: bool, scratch: &mut String, sink: &mut At<'_, S>) {
-    // One look at the bytes: a word of lower-case ASCII letters, the most frequent kind, goes
-    // on as it is, without a copy.
-    let kinds = raw.bytes().fold(0u8, |k, b| k | BYTE_KINDS[usize::from(b)]);
+    word_of_kinds(raw, kinds_of(raw), boundary, scratch, sink);
+}
+
+/// [`word`], given what the word's bytes hold (see [`kinds_of`]).
+fn word_of_kinds<S: Sink>(
+    raw: &str,
+    kinds: u8,
+    boundary: bool,
+    scratch: &mut String,
+    sink: &mut At<'_, S>,
+) {
+    // A word of lower-case ASCII letters, the most frequent kind, goes on as it is, without a
+    // copy.
     if kinds & (UPPER | DIGIT | APOSTROPHE | NON_ASCII) == 0 {
         emit(raw, boundary, sink);
         return;

@@ -18,7 +18,8 @@ FILES = sorted((REPO / "tests" / "webhooks").glob("*.json"))
 
 def body_of(doc: dict[str, Any]) -> bytes:
     if "body_text" in doc:
-        return doc["body_text"].encode()
+        text: str = doc["body_text"]
+        return text.encode()
     return json.dumps(doc["body"]).encode()
 
 

@@ -95,7 +95,7 @@ class TooLargeError(ValueError):
     """The input is over one of `parse_bounce()`'s limits; nothing was read from it."""
 
     kind: Literal["too_large"]
-    limit: LimitName
+    limit: LimitName | Literal["max_webhook_bytes", "max_webhook_events"]
     max: int
 
 class InternalError(RuntimeError):

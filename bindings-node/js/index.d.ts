@@ -132,10 +132,42 @@ export interface Explanation {
   source: string
   /** False for a well-formed code that no table lists; the entry then describes its class. */
   registered: boolean
+  /** What commonly makes a server send it. */
+  causes: Array<{ title: string, text: string }>
+  /** What to look at, with the command to run where there is one. */
+  checks: Array<{ text: string, command: string | null }>
+  /** Whether and how a client retries; null for an `X.` code whose class decides. */
+  retry: { kind: 'never' | 'queue' | 'after_wait', text: string } | null
+  /** The codes people confuse it with. */
+  related: string[]
+  /** Who must act: `nobody`, `sender`, `sending_system`, `recipient`, `receiving_system`. */
+  who: string[]
+  /** When it is seen: a stage of the session (`greeting`, `rcpt`, `data`, ...), `any`, `other` or `local`. */
+  seen: string[]
 }
 
 /** The reference entry of a basic (`'421'`, `421`) or an enhanced (`'5.1.1'`) code. */
 export declare function explain(code: string | number | bigint): Explanation
+
+/** One aspect in which two codes differ. */
+export interface Difference {
+  aspect: 'class' | 'retry' | 'who' | 'seen' | 'fix'
+  a: string
+  b: string
+  /** The difference as a sentence that names both codes. */
+  text: string
+}
+
+/** Two codes side by side: their entries, where they differ (computed from the data), and what they share. */
+export interface Comparison {
+  a: Explanation
+  b: Explanation
+  differences: Difference[]
+  common: string[]
+}
+
+/** Compares two codes, basic or enhanced in any mix (`compare('421', '521')`). A bad code throws as `explain` does. */
+export declare function compare(a: string | number | bigint, b: string | number | bigint): Comparison
 
 /** One recipient a bounce reports on. */
 export interface BouncedRecipient {

@@ -330,7 +330,12 @@ function explain (code) {
   if (typeof code === 'string') input = code
   else if (typeof code === 'number' || typeof code === 'bigint') input = String(code)
   else throw typeError(`code must be a string or a number, not ${describe(code)}`)
-  const e = native.explain(input)
+  return entry(native.explain(input))
+}
+
+/** The addon's Explanation as the public entry, its reference lists spread in. */
+function entry (e) {
+  const reference = JSON.parse(e.reference)
   return {
     code: e.code,
     kind: e.kind,
@@ -344,8 +349,33 @@ function explain (code) {
     classTitle: e.classTitle ?? null,
     subjectTitle: e.subjectTitle ?? null,
     source: e.source,
-    registered: e.registered
+    registered: e.registered,
+    causes: reference.causes,
+    checks: reference.checks,
+    retry: reference.retry,
+    related: reference.related,
+    who: reference.who,
+    seen: reference.seen
   }
+}
+
+function codeText (code, name) {
+  if (typeof code === 'string') return code
+  if (typeof code === 'number' || typeof code === 'bigint') return String(code)
+  throw typeError(`${name} must be a string or a number, not ${describe(code)}`)
+}
+
+/**
+ * Two codes side by side (`compare('421', '521')`): `{ a, b, differences, common }`, each entry
+ * as `explain` gives it, the differences (`aspect`: class, retry, who, seen, fix) computed from
+ * the reference data, never written per pair. A bad code throws as `explain` does.
+ * @param {string|number} a
+ * @param {string|number} b
+ */
+function compare (a, b) {
+  const parts = native.compare(codeText(a, 'a'), codeText(b, 'b'))
+  const { differences, common } = JSON.parse(parts.json)
+  return { a: entry(parts.a), b: entry(parts.b), differences, common }
 }
 
 function messageArg (message) {
@@ -668,6 +698,7 @@ module.exports = {
   classify,
   classifyMany,
   explain,
+  compare,
   parseBounce,
   parseWebhook,
   ESPS,

@@ -9,6 +9,7 @@ export const {
   classify,
   classifyMany,
   explain,
+  compare,
   parseBounce,
   parseBounceAsync,
   parseWebhook,

@@ -148,6 +148,19 @@ export declare function classifyMany(input: string, meta: Float64Array, out: Buf
  */
 export declare function classifyObject(code: number | string | undefined | null, text: string, command?: string | undefined | null, host?: string | undefined | null): ClassificationObject
 
+/** `smtpcodes::compare`: two codes and their differences, computed from the reference data. */
+export declare function compare(a: string, b: string): ComparisonParts
+
+/** Two codes side by side, as `smtpcodes::compare` gives them. */
+export interface ComparisonParts {
+  /** The first code's entry. */
+  a: Explanation
+  /** The second code's entry. */
+  b: Explanation
+  /** `differences` and `common` as the JSON text serde writes. */
+  json: string
+}
+
 /**
  * `RetryPolicy::decide_parts` under a policy from [`policy`],
  * packed into one number for the JS layer: `((retry_after + 1) * 8 + why) * 4 + action`,
@@ -189,6 +202,11 @@ export interface Explanation {
   source: string
   /** `smtpcodes::Explanation::registered`. */
   registered: boolean
+  /**
+   * The reference's lists (`causes`, `checks`, `retry`, `related`, `who`, `seen`) as the
+   * JSON text serde writes; the JS layer spreads it into the entry.
+   */
+  reference: string
 }
 
 /** `Limits::DEFAULT`, for the JS layer's `BOUNCE_LIMITS`. */

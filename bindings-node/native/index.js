@@ -842,6 +842,7 @@ module.exports._panicForTestAsync = nativeBinding._panicForTestAsync
 module.exports.classify = nativeBinding.classify
 module.exports.classifyMany = nativeBinding.classifyMany
 module.exports.classifyObject = nativeBinding.classifyObject
+module.exports.compare = nativeBinding.compare
 module.exports.decide = nativeBinding.decide
 module.exports.explain = nativeBinding.explain
 module.exports.parseBounce = nativeBinding.parseBounce

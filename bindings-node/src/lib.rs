@@ -834,6 +834,54 @@ pub struct Explanation {
     pub source: &'static str,
     /// `smtpcodes::Explanation::registered`.
     pub registered: bool,
+    /// The reference's lists (`causes`, `checks`, `retry`, `related`, `who`, `seen`) as the
+    /// JSON text serde writes; the JS layer spreads it into the entry.
+    pub reference: String,
+}
+
+/// The reference's lists of an entry, as they cross (see [`Explanation::reference`]).
+#[derive(serde::Serialize)]
+struct ReferenceLists<'a> {
+    causes: &'a [smtpcodes::Cause],
+    checks: &'a [smtpcodes::Check],
+    retry: &'a Option<smtpcodes::Retry>,
+    related: &'a [&'a str],
+    who: &'a [&'a str],
+    seen: &'a [&'a str],
+}
+
+/// Two codes side by side, as `smtpcodes::compare` gives them.
+#[napi(object, object_from_js = false)]
+pub struct ComparisonParts {
+    /// The first code's entry.
+    pub a: Explanation,
+    /// The second code's entry.
+    pub b: Explanation,
+    /// `differences` and `common` as the JSON text serde writes.
+    pub json: String,
+}
+
+/// `smtpcodes::compare`: two codes and their differences, computed from the reference data.
+#[napi(catch_unwind)]
+pub fn compare(env: Env, a: String, b: String) -> Result<ComparisonParts> {
+    guard(env, || {
+        let smtpcodes::Comparison {
+            a,
+            b,
+            differences,
+            common,
+        } = smtpcodes::compare(&a, &b)?;
+        let json = serde_json::to_string(&serde_json::json!({
+            "differences": differences,
+            "common": common,
+        }))
+        .map_err(|e| NapiError::new(Status::GenericFailure, e.to_string()))?;
+        Ok(ComparisonParts {
+            a: explanation_of(a),
+            b: explanation_of(b),
+            json,
+        })
+    })
 }
 
 /// `smtpcodes::explain`: the reference entry of a basic (`"421"`) or enhanced (`"5.1.1"`)
@@ -844,7 +892,17 @@ pub fn explain(env: Env, code: String) -> Result<Explanation> {
 }
 
 fn explanation_of(e: smtpcodes::Explanation) -> Explanation {
+    let reference = serde_json::to_string(&ReferenceLists {
+        causes: e.causes,
+        checks: e.checks,
+        retry: &e.retry,
+        related: e.related,
+        who: e.who,
+        seen: e.seen,
+    })
+    .unwrap_or_default();
     Explanation {
+        reference,
         code: e.code,
         kind: e.kind,
         severity: e.severity.as_str(),

@@ -727,8 +727,24 @@ impl PyExplanation {
                 "registered",
                 PyBool::new(py, e.registered).to_owned().into_any(),
             ),
+            // The reference's lists cross through serde: lists of dicts, a dict or None.
+            ("causes", pythonize::pythonize(py, e.causes)?),
+            ("checks", pythonize::pythonize(py, e.checks)?),
+            ("retry", pythonize::pythonize(py, &e.retry)?),
+            ("related", seq_str(py, e.related, lists)?),
+            ("who", seq_str(py, e.who, lists)?),
+            ("seen", seq_str(py, e.seen, lists)?),
         ])
     }
+}
+
+/// Names as a `tuple` (an attribute) or a `list` (`to_dict()`).
+fn seq_str<'py>(py: Python<'py>, items: &[&str], lists: bool) -> PyResult<Bound<'py, PyAny>> {
+    Ok(if lists {
+        PyList::new(py, items)?.into_any()
+    } else {
+        PyTuple::new(py, items)?.into_any()
+    })
 }
 
 #[pymethods]
@@ -811,6 +827,45 @@ impl PyExplanation {
         self.0.registered
     }
 
+    /// What commonly makes a server send it: a list of `{"title", "text"}`.
+    #[getter]
+    fn causes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || Ok(pythonize::pythonize(py, self.0.causes)?))
+    }
+
+    /// What to look at: a list of `{"text", "command"}` (`command` is `None` where there is
+    /// none to run).
+    #[getter]
+    fn checks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || Ok(pythonize::pythonize(py, self.0.checks)?))
+    }
+
+    /// Whether and how a client retries: `{"kind": "never" | "queue" | "after_wait", "text"}`,
+    /// or `None` for an `X.` code whose class decides.
+    #[getter]
+    fn retry<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || Ok(pythonize::pythonize(py, &self.0.retry)?))
+    }
+
+    /// The codes people confuse it with.
+    #[getter]
+    fn related<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.0.related)
+    }
+
+    /// Who must act: `nobody`, `sender`, `sending_system`, `recipient`, `receiving_system`.
+    #[getter]
+    fn who<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.0.who)
+    }
+
+    /// When it is seen: a stage of the session (`greeting`, `ehlo`, `rcpt`, `data`, ...),
+    /// `any`, `other` or `local`.
+    #[getter]
+    fn seen<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.0.seen)
+    }
+
     /// The JSON shape of the entry (lists for `basic` and `classes`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         static KEYS: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
@@ -822,7 +877,12 @@ impl PyExplanation {
             let fields: Vec<_> = self
                 .fields(py, false)?
                 .into_iter()
-                .filter(|(k, _)| !matches!(*k, "description" | "when" | "fix"))
+                .filter(|(k, _)| {
+                    !matches!(
+                        *k,
+                        "description" | "when" | "fix" | "causes" | "checks" | "retry"
+                    )
+                })
                 .collect();
             repr_of("Explanation", &fields)
         })
@@ -1775,6 +1835,45 @@ fn explain(py: Python<'_>, code: &Bound<'_, PyAny>) -> PyResult<PyExplanation> {
     })
 }
 
+/// Two codes side by side: `{"a": Explanation, "b": Explanation, "differences": [{"aspect",
+/// "a", "b", "text"}], "common": [str]}`, the differences computed from the reference data
+/// (`aspect` is `class`, `retry`, `who`, `seen` or `fix`). Each code is what `explain()` takes.
+#[pyfunction]
+fn compare<'py>(
+    py: Python<'py>,
+    a: &Bound<'py, PyAny>,
+    b: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    guard(py, || {
+        let text = |code: &Bound<'py, PyAny>| -> PyResult<String> {
+            if let Ok(s) = code.cast::<PyString>() {
+                return Ok(str_lossy(s).into_owned());
+            }
+            if !code.is_instance_of::<PyBool>() && code.is_instance_of::<PyInt>() {
+                return match code_arg(Some(code))? {
+                    Ok(Some(c)) => Ok(c.to_string()),
+                    Ok(None) => Err(wrong_type("code", "an int or a str", code)),
+                    Err(e) => Err(py_err(py, &e)),
+                };
+            }
+            Err(wrong_type("code", "an int or a str", code))
+        };
+        let (a, b) = (text(a)?, text(b)?);
+        let smtpcodes::Comparison {
+            a,
+            b,
+            differences,
+            common,
+        } = core(py, || smtpcodes::compare(&a, &b))?;
+        let out = PyDict::new(py);
+        out.set_item("a", Py::new(py, PyExplanation(a))?)?;
+        out.set_item("b", Py::new(py, PyExplanation(b))?)?;
+        out.set_item("differences", pythonize::pythonize(py, &differences)?)?;
+        out.set_item("common", common)?;
+        Ok(out)
+    })
+}
+
 /// Builds the rule automaton now, so that the first `classify` is as fast as the rest.
 #[pyfunction]
 fn warm_up(py: Python<'_>) -> PyResult<()> {
@@ -2000,6 +2099,7 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(classify, m)?)?;
     m.add_function(wrap_pyfunction!(classify_many, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(parse_bounce, m)?)?;
     m.add_function(wrap_pyfunction!(logs::parse_log_line, m)?)?;
     m.add_function(wrap_pyfunction!(logs::read_log, m)?)?;

@@ -170,7 +170,7 @@ test('explain: basic and enhanced codes, camelCase keys, null for absent', () =>
   assert.deepEqual(explain(421), basic)
   assert.equal(basic.classTitle, null)
   assert.equal(basic.subjectTitle, null)
-  assert.deepEqual(Object.keys(basic), ['code', 'kind', 'severity', 'title', 'description', 'when', 'fix', 'basic', 'classes', 'classTitle', 'subjectTitle', 'source', 'registered'])
+  assert.deepEqual(Object.keys(basic), ['code', 'kind', 'severity', 'title', 'description', 'when', 'fix', 'basic', 'classes', 'classTitle', 'subjectTitle', 'source', 'registered', 'causes', 'checks', 'retry', 'related', 'who', 'seen'])
   const enhanced = explain('5.1.1')
   assert.equal(enhanced.kind, 'enhanced')
   assert.ok(enhanced.basic.includes(550))

@@ -29,6 +29,7 @@ const CALLS = {
   classify: () => smtpcodes.classify(550, REPLY, { command: 'RCPT TO' }),
   classifyMany: () => smtpcodes.classifyMany(BATCH),
   explain: () => smtpcodes.explain('5.7.26'),
+  compare: () => smtpcodes.compare('421', '521'),
   parseBounce: () => smtpcodes.parseBounce(DSN),
   parseBounceNotABounce: () => {
     try {

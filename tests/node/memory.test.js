@@ -31,6 +31,7 @@ const CASES = {
   classifyError: { calls: 20000, bound: 4 * MB }, // the thrown-error path
   classifyMany: { calls: 300, bound: 4 * MB }, // 100 replies a call
   explain: { calls: 20000, bound: 4 * MB },
+  compare: { calls: 5000, bound: 4 * MB },
   parseBounce: { calls: 300, bound: 2.5 * MB }, // 100 recipients a call
   parseBounceNotABounce: { calls: 3000, bound: 4 * MB },
   parseBounceAsync: { calls: 300, bound: 2.5 * MB },

@@ -9,6 +9,7 @@ from smtpcodes._types import (
     Bounce,
     BounceFormat,
     Command,
+    Comparison,
     Complaint,
     DeliveryStatus,
     DsnAction,
@@ -24,6 +25,9 @@ from smtpcodes._types import (
     NotABounceWhat,
     NotAWebhookWhat,
     Reason,
+    ReferenceCause,
+    ReferenceCheck,
+    ReferenceRetry,
     RetryWhy,
     Severity,
     Webhook,
@@ -50,6 +54,7 @@ __all__ = [
     "classify",
     "classify_many",
     "commands",
+    "compare",
     "default_limits",
     "delivery_statuses",
     "dsn_actions",
@@ -171,6 +176,18 @@ class Explanation:
     def source(self) -> str: ...
     @property
     def registered(self) -> bool: ...
+    @property
+    def causes(self) -> list[ReferenceCause]: ...
+    @property
+    def checks(self) -> list[ReferenceCheck]: ...
+    @property
+    def retry(self) -> ReferenceRetry | None: ...
+    @property
+    def related(self) -> tuple[str, ...]: ...
+    @property
+    def who(self) -> tuple[str, ...]: ...
+    @property
+    def seen(self) -> tuple[str, ...]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
@@ -337,6 +354,7 @@ def read_log(
     max_line_bytes: int | None = None,
     long_lines: LongLines | None = None,
 ) -> LogReader: ...
+def compare(a: int | str, b: int | str) -> Comparison: ...
 def parse_webhook(
     body: bytes | bytearray | memoryview | str | dict[str, Any] | list[Any],
 ) -> Webhook: ...

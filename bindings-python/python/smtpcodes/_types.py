@@ -9,7 +9,7 @@ the line to paste. A log record is a plain `dict` (its keys are those of the rec
 from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict
 
 if TYPE_CHECKING:
-    from smtpcodes._smtpcodes import Classification
+    from smtpcodes._smtpcodes import Classification, Explanation
 
 Severity: TypeAlias = Literal["success", "intermediate", "transient", "permanent", "unknown"]
 
@@ -165,6 +165,45 @@ class LongLineEvent(TypedDict):
 
 
 LogEvent: TypeAlias = LogRecordEvent | LongLineEvent
+
+
+class ReferenceCause(TypedDict):
+    """A common cause of a code (`Explanation.causes`)."""
+
+    title: str
+    text: str
+
+
+class ReferenceCheck(TypedDict):
+    """A diagnostic step (`Explanation.checks`), with the command to run where there is one."""
+
+    text: str
+    command: str | None
+
+
+class ReferenceRetry(TypedDict):
+    """Whether and how a client retries after a code (`Explanation.retry`)."""
+
+    kind: Literal["never", "queue", "after_wait"]
+    text: str
+
+
+class Difference(TypedDict):
+    """One aspect in which two codes differ (`compare()`)."""
+
+    aspect: Literal["class", "retry", "who", "seen", "fix"]
+    a: str
+    b: str
+    text: str
+
+
+class Comparison(TypedDict):
+    """Two codes side by side (`compare()`): their entries, where they differ, what they share."""
+
+    a: "Explanation"
+    b: "Explanation"
+    differences: list[Difference]
+    common: list[str]
 
 
 class Complaint(TypedDict):

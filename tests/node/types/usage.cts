@@ -162,3 +162,11 @@ const listed: readonly smtpcodes.Esp[] = smtpcodes.ESPS
 console.log(subscribe, listed, smtpcodes.WEBHOOK_EVENTS, smtpcodes.NOT_A_WEBHOOK_WHATS)
 // @ts-expect-error: a number is not a body
 smtpcodes.parseWebhook(42)
+
+// The reference: an entry's lists, and two codes compared.
+const cmp: smtpcodes.Comparison = smtpcodes.compare('421', 521)
+for (const d of cmp.differences) console.log(d.aspect, d.text)
+const retryKind: 'never' | 'queue' | 'after_wait' | undefined = smtpcodes.explain('421').retry?.kind
+console.log(cmp.common, retryKind, smtpcodes.explain(550).checks.map((c) => c.command ?? c.text))
+// @ts-expect-error: not an aspect
+console.log(cmp.differences[0].aspect === 'colour')

@@ -15,7 +15,9 @@ VECTORS = json.loads((REPO / "tests" / "reference" / "vectors.json").read_text(e
 KEYS = ["code", "causes", "checks", "retry", "related", "who", "seen"]
 
 
-@pytest.mark.parametrize("case", VECTORS["explain"], ids=[str(c["input"]) for c in VECTORS["explain"]])
+@pytest.mark.parametrize(
+    "case", VECTORS["explain"], ids=[str(c["input"]) for c in VECTORS["explain"]]
+)
 def test_explain(case: dict[str, Any]) -> None:
     e = smtpcodes.explain(case["input"])
     d = e.to_dict()
@@ -28,7 +30,9 @@ def test_explain(case: dict[str, Any]) -> None:
     assert (list(e.who), list(e.seen)) == (case["expect"]["who"], case["expect"]["seen"])
 
 
-@pytest.mark.parametrize("case", VECTORS["compare"], ids=[f"{c['a']}-{c['b']}" for c in VECTORS["compare"]])
+@pytest.mark.parametrize(
+    "case", VECTORS["compare"], ids=[f"{c['a']}-{c['b']}" for c in VECTORS["compare"]]
+)
 def test_compare(case: dict[str, Any]) -> None:
     got = smtpcodes.compare(case["a"], case["b"])
     assert isinstance(got["a"], smtpcodes.Explanation)
@@ -37,7 +41,9 @@ def test_compare(case: dict[str, Any]) -> None:
     assert {"differences": got["differences"], "common": got["common"]} == case["expect"]
 
 
-@pytest.mark.parametrize("case", VECTORS["errors"], ids=[f"{c['a']}-{c['b']}" for c in VECTORS["errors"]])
+@pytest.mark.parametrize(
+    "case", VECTORS["errors"], ids=[f"{c['a']}-{c['b']}" for c in VECTORS["errors"]]
+)
 def test_compare_errors(case: dict[str, Any]) -> None:
     with pytest.raises(smtpcodes.InvalidReplyError) as raised:
         smtpcodes.compare(case["a"], case["b"])
@@ -45,7 +51,10 @@ def test_compare_errors(case: dict[str, Any]) -> None:
 
 
 def test_compare_takes_ints_and_refuses_other_types() -> None:
-    assert smtpcodes.compare(421, "521")["differences"] == smtpcodes.compare("421", "521")["differences"]
+    assert (
+        smtpcodes.compare(421, "521")["differences"]
+        == smtpcodes.compare("421", "521")["differences"]
+    )
     with pytest.raises(TypeError):
         smtpcodes.compare(421.0, "521")  # type: ignore[arg-type]
     with pytest.raises(TypeError):

@@ -123,7 +123,8 @@ GOOD = """
         smtpcodes.parse_bounce(raw, max_email_bytes=1 << 20, max_parts=None, max_depth=8)
     except smtpcodes.TooLargeError as e:
         assert_type(e.kind, Literal["too_large"])
-        assert_type(e.limit, smtpcodes.LimitName | Literal["max_webhook_bytes", "max_webhook_events"])
+        webhook_limits = Literal["max_webhook_bytes", "max_webhook_events"]
+        assert_type(e.limit, smtpcodes.LimitName | webhook_limits)
         assert_type(e.max, int)
         if e.limit == "max_parts":
             pass

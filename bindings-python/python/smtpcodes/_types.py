@@ -85,9 +85,7 @@ DsnAction: TypeAlias = Literal["failed", "delayed", "delivered", "relayed", "exp
 
 BounceFormat: TypeAlias = Literal["dsn", "ses", "arf", "text"]
 
-NotABounceWhat: TypeAlias = Literal[
-    "not_an_email", "auto_reply", "no_delivery_failure"
-]
+NotABounceWhat: TypeAlias = Literal["not_an_email", "auto_reply", "no_delivery_failure"]
 
 NotAWebhookWhat: TypeAlias = Literal["not_json", "unknown_payload"]
 

@@ -49,7 +49,7 @@ test('it returns a Promise, and settles it with what parseBounce returns or thro
     } else {
       assert.equal(got.error, undefined, `${name}: ${got.error}`)
       assert.deepEqual(got.report, want.report, name)
-      assert.equal(got.report.recipients[0].classification.statedWait, want.report.recipients[0].classification.statedWait, `${name}: statedWait`)
+      assert.equal(got.report.recipients[0]?.classification.statedWait, want.report.recipients[0]?.classification.statedWait, `${name}: statedWait`)
     }
     // A string is read as its UTF-8, as by parseBounce.
     assert.deepEqual(await outcomeAsync(parseBounceAsync(bytes.toString('utf8'))), outcome(() => parseBounce(bytes.toString('utf8'))), `${name} as a string`)

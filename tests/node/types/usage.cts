@@ -170,3 +170,13 @@ const retryKind: 'never' | 'queue' | 'after_wait' | undefined = smtpcodes.explai
 console.log(cmp.common, retryKind, smtpcodes.explain(550).checks.map((c) => c.command ?? c.text))
 // @ts-expect-error: not an aspect
 console.log(cmp.differences[0].aspect === 'colour')
+
+// smtpcodes/express: a handler for webhook POSTs.
+import smtpExpress = require('smtpcodes/express')
+const handler = smtpExpress.webhook(async (event) => {
+  const dead: boolean = event.suppress
+  console.log(dead, event.classification?.reason)
+}, { maxBodyBytes: smtpExpress.MAX_BODY_BYTES, onSnsConfirmation: (c) => console.log(c.subscribeUrl) })
+console.log(typeof handler)
+// @ts-expect-error: the handler is a function
+smtpExpress.webhook('not a function')

@@ -78,6 +78,13 @@ for (const block of blocks) {
       ;[status, body] = await post(base, { code: true, text: 'x' })
       assert.equal(status, 400)
       assert.equal(body.error, 'invalid_type')
+
+      // Bodies that are not a reply: not JSON, a JSON array, an empty object, nothing at all.
+      for (const [raw, error] of [['not json', 'invalid_json'], ['[1, 2]', 'empty'], ['{}', 'empty'], ['', 'empty']]) {
+        const res = await fetch(`${base}/bounces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw })
+        assert.equal(res.status, 400, raw)
+        assert.equal((await res.json()).error, error, raw)
+      }
     } finally {
       await close()
     }

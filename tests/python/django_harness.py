@@ -48,6 +48,11 @@ def main() -> int:
         print(f"{args.doc}: no `# django:` blocks")
         return 1
     apps = sorted({m.split(".")[0] for m in modules})
+    # A document whose app receives django-anymail's signals gets anymail installed, with a
+    # webhook secret its tests post with (basic auth `smtpcodes:test`).
+    uses_anymail = any("anymail" in b.code for b in python_blocks(args.doc) if b.django_path)
+    if uses_anymail:
+        apps.append("anymail")
     urls = next((m for m in modules if m.endswith(".urls")), None)
     sys.path.insert(0, str(args.workdir))
 
@@ -66,6 +71,7 @@ def main() -> int:
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
         USE_TZ=True,
+        ANYMAIL={"WEBHOOK_SECRET": "smtpcodes:test"},
     )
     django.setup()
     for module in modules:

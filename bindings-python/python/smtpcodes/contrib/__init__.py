@@ -1,0 +1,1 @@
+"""Integrations with other packages; each is imported only when used."""

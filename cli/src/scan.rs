@@ -293,6 +293,61 @@ struct Tally {
     by_domain: HashMap<String, u64>,
     /// Addresses to stop mailing, with the reason and code that condemned them.
     suppress: BTreeMap<String, (&'static str, String)>,
+    /// Delivered, deferred and bounced results per provider and per recipient domain.
+    outcomes_by_provider: BTreeMap<&'static str, Outcomes>,
+    outcomes_by_domain: HashMap<String, Outcomes>,
+    /// Deferred results, and all results, per hour (`11-23 04:00`) of the lines' own clock.
+    by_hour: BTreeMap<String, (u64, u64)>,
+}
+
+/// Delivered, deferred and bounced results of one provider or domain.
+#[derive(Default, Clone, Copy)]
+struct Outcomes {
+    delivered: u64,
+    deferred: u64,
+    bounced: u64,
+}
+
+impl Outcomes {
+    fn add(&mut self, action: Action) {
+        match action {
+            Action::None => self.delivered += 1,
+            Action::Retry => self.deferred += 1,
+            Action::Bounce => self.bounced += 1,
+        }
+    }
+
+    fn merge(&mut self, other: Outcomes) {
+        self.delivered += other.delivered;
+        self.deferred += other.deferred;
+        self.bounced += other.bounced;
+    }
+
+    fn total(self) -> u64 {
+        self.delivered + self.deferred + self.bounced
+    }
+}
+
+/// The hour of a line's time as written, as `MM-DD HH:00` (syslog's year-less times and
+/// RFC 3339 ones alike); `None` for a time this does not read (an email's RFC 5322 date).
+fn hour_of(written: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let w = written.trim();
+    let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    // `2026-11-23T04:26:01...` or `2026-11-23 04:26:01`.
+    if let (Some(month), Some(day), Some(hour)) = (w.get(5..7), w.get(8..10), w.get(11..13)) {
+        if w.as_bytes().get(4) == Some(&b'-') && digits(month) && digits(day) && digits(hour) {
+            return Some(format!("{month}-{day} {hour}:00"));
+        }
+    }
+    // `Nov 23 04:26:01`.
+    let month = MONTHS.iter().position(|m| w.starts_with(m))? + 1;
+    let mut rest = w.get(3..)?.split_whitespace();
+    let day: u8 = rest.next()?.parse().ok()?;
+    let hour = rest.next()?.get(..2).filter(|h| digits(h))?;
+    Some(format!("{month:02}-{day:02} {hour}:00"))
 }
 
 /// Why an input was not read, or not read as a bounce.
@@ -764,6 +819,17 @@ impl Tally {
         for (k, v) in other.suppress {
             self.suppress.entry(k).or_insert(v);
         }
+        for (k, v) in other.outcomes_by_provider {
+            self.outcomes_by_provider.entry(k).or_default().merge(v);
+        }
+        for (k, v) in other.outcomes_by_domain {
+            self.outcomes_by_domain.entry(k).or_default().merge(v);
+        }
+        for (k, (deferred, all)) in other.by_hour {
+            let e = self.by_hour.entry(k).or_default();
+            e.0 += deferred;
+            e.1 += all;
+        }
     }
 }
 
@@ -928,14 +994,24 @@ impl Rows {
         *t.by_fault.entry(row.fault).or_default() += 1;
         if let Some(p) = row.provider {
             *t.by_provider.entry(p).or_default() += 1;
+            t.outcomes_by_provider.entry(p).or_default().add(c.action);
         }
+        let domain = row
+            .recipient
+            .rsplit_once('@')
+            .map_or("", |(_, d)| d)
+            .to_ascii_lowercase();
         if c.action != Action::None {
-            let domain = row
-                .recipient
-                .rsplit_once('@')
-                .map_or("", |(_, d)| d)
-                .to_ascii_lowercase();
-            *t.by_domain.entry(domain).or_default() += 1;
+            *t.by_domain.entry(domain.clone()).or_default() += 1;
+        }
+        t.outcomes_by_domain
+            .entry(domain)
+            .or_default()
+            .add(c.action);
+        if let Some(hour) = row.timestamp.as_deref().and_then(hour_of) {
+            let e = t.by_hour.entry(hour).or_default();
+            e.0 += u64::from(c.action == Action::Retry);
+            e.1 += 1;
         }
         if c.suppress {
             let code = match (c.code, &c.enhanced) {
@@ -1540,6 +1616,23 @@ impl Scanner {
             "Top providers",
             &mut t.by_provider.iter().map(|(k, v)| ((*k).to_owned(), *v)),
         )?;
+        shares(
+            out,
+            "Delivered, deferred, bounced by provider",
+            t.outcomes_by_provider
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), *v)),
+            top,
+        )?;
+        shares(
+            out,
+            "Delivered, deferred, bounced by recipient domain",
+            t.outcomes_by_domain
+                .iter()
+                .map(|(k, v)| (escape(k.as_bytes()), *v)),
+            top,
+        )?;
+        deferrals(out, &t.by_hour)?;
         writeln!(out, "\nAddresses to suppress ({})", t.suppress.len())?;
         for (address, (reason, code)) in t.suppress.iter().take(top.max(50)) {
             let address = escape(address.as_bytes());
@@ -1562,6 +1655,72 @@ impl Scanner {
         }
         Ok(())
     }
+}
+
+/// Deferred results per hour of the lines' own clock, or per day over two days of hours.
+fn deferrals(out: &mut dyn Write, by_hour: &BTreeMap<String, (u64, u64)>) -> io::Result<()> {
+    if by_hour.is_empty() {
+        return Ok(());
+    }
+    // Over two days of hours, a row a day reads better.
+    let (unit, rows): (&str, BTreeMap<String, (u64, u64)>) = if by_hour.len() > 48 {
+        let mut days: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        for (hour, (deferred, all)) in by_hour {
+            let e = days.entry(hour[..5].to_owned()).or_default();
+            e.0 += deferred;
+            e.1 += all;
+        }
+        ("day", days)
+    } else {
+        ("hour", by_hour.clone())
+    };
+    writeln!(out, "\nDeferrals per {unit} (the lines' own clock)")?;
+    for (hour, (deferred, all)) in &rows {
+        #[allow(clippy::cast_precision_loss)] // a share to one decimal
+        let share = 100.0 * *deferred as f64 / (*all).max(1) as f64;
+        writeln!(out, "  {hour:<14} {deferred:>9} of {all:>9} {share:>5.1}%")?;
+    }
+    Ok(())
+}
+
+/// A table of delivered / deferred / bounced shares, the largest totals first, `top` rows and
+/// a "... N more" line.
+fn shares(
+    out: &mut dyn Write,
+    title: &str,
+    items: impl Iterator<Item = (String, Outcomes)>,
+    top: usize,
+) -> io::Result<()> {
+    let mut items: Vec<(String, Outcomes)> = items.collect();
+    items.sort_by(|a, b| b.1.total().cmp(&a.1.total()).then_with(|| a.0.cmp(&b.0)));
+    writeln!(out, "\n{title}")?;
+    if items.is_empty() {
+        writeln!(out, "  (none)")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "  {:<28} {:>9} {:>10} {:>10} {:>10}",
+        "", "results", "delivered", "deferred", "bounced"
+    )?;
+    let rest = items.split_off(items.len().min(top));
+    #[allow(clippy::cast_precision_loss)] // shares to one decimal
+    let pct = |n: u64, all: u64| format!("{:.1}%", 100.0 * n as f64 / all.max(1) as f64);
+    for (name, o) in &items {
+        let all = o.total();
+        writeln!(
+            out,
+            "  {name:<28} {all:>9} {:>10} {:>10} {:>10}",
+            pct(o.delivered, all),
+            pct(o.deferred, all),
+            pct(o.bounced, all)
+        )?;
+    }
+    if !rest.is_empty() {
+        let n: u64 = rest.iter().map(|(_, o)| o.total()).sum();
+        writeln!(out, "  {:<28} {n:>9}", format!("... {} more", rest.len()))?;
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1609,6 +1768,41 @@ mod tests {
         let bytes = w.into_inner().expect("flushed");
         let header = String::from_utf8(bytes).expect("UTF-8");
         assert_eq!(header.lines().next(), Some(ROW_FIELDS.join(",").as_str()));
+    }
+
+    #[test]
+    fn over_two_days_of_hours_the_deferrals_are_per_day() {
+        let mut by_hour = BTreeMap::new();
+        for day in 1..=3 {
+            for hour in 0..24 {
+                by_hour.insert(format!("11-{day:02} {hour:02}:00"), (1, 4));
+            }
+        }
+        let mut out = Vec::new();
+        deferrals(&mut out, &by_hour).expect("written");
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert!(text.contains("Deferrals per day"), "{text}");
+        assert!(text.contains("11-02") && text.contains("24 of        96  25.0%"), "{text}");
+        by_hour.retain(|k, _| k.starts_with("11-01"));
+        let mut out = Vec::new();
+        deferrals(&mut out, &by_hour).expect("written");
+        assert!(String::from_utf8(out).expect("UTF-8").contains("Deferrals per hour"));
+    }
+
+    #[test]
+    fn hours_are_read_from_every_log_time() {
+        assert_eq!(hour_of("Nov 23 04:26:01").as_deref(), Some("11-23 04:00"));
+        assert_eq!(hour_of("Nov  3 04:26:01").as_deref(), Some("11-03 04:00"));
+        assert_eq!(
+            hour_of("2026-11-23T04:26:01.2+00:00").as_deref(),
+            Some("11-23 04:00")
+        );
+        assert_eq!(
+            hour_of("2026-11-23 04:26:01").as_deref(),
+            Some("11-23 04:00")
+        );
+        assert_eq!(hour_of("Thu, 8 Mar 2026 14:00:00 +0000"), None);
+        assert_eq!(hour_of(""), None);
     }
 
     #[test]

@@ -234,6 +234,9 @@ fn scan_summarises_the_bundled_sample() {
         "By fault",
         "Top recipient domains",
         "Top providers",
+        "Delivered, deferred, bounced by provider",
+        "Delivered, deferred, bounced by recipient domain",
+        "Deferrals per hour",
         "Addresses to suppress",
     ] {
         assert!(out.contains(part), "{part} missing from:\n{out}");

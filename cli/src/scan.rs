@@ -1782,11 +1782,16 @@ mod tests {
         deferrals(&mut out, &by_hour).expect("written");
         let text = String::from_utf8(out).expect("UTF-8");
         assert!(text.contains("Deferrals per day"), "{text}");
-        assert!(text.contains("11-02") && text.contains("24 of        96  25.0%"), "{text}");
+        assert!(
+            text.contains("11-02") && text.contains("24 of        96  25.0%"),
+            "{text}"
+        );
         by_hour.retain(|k, _| k.starts_with("11-01"));
         let mut out = Vec::new();
         deferrals(&mut out, &by_hour).expect("written");
-        assert!(String::from_utf8(out).expect("UTF-8").contains("Deferrals per hour"));
+        assert!(String::from_utf8(out)
+            .expect("UTF-8")
+            .contains("Deferrals per hour"));
     }
 
     #[test]

@@ -194,6 +194,25 @@ fn complaint_reports_name_the_address_to_suppress() {
 }
 
 #[test]
+fn an_ses_complaint_by_email_names_the_address() {
+    let inner = r#"{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"carol@example.net"}],"complaintFeedbackType":"abuse","userAgent":"ExampleFBL/1.0","arrivalDate":"2026-11-23T10:20:00.000Z","timestamp":"2026-11-23T10:24:59.000Z"},"mail":{"messageId":"0100018c-efgh","source":"news@example.com"}}"#;
+    let body = serde_json::json!({ "Type": "Notification", "Message": inner }).to_string();
+    let email = format!(
+        "From: Amazon Web Services <no-reply@sns.amazonaws.com>\r\nTo: bounces@example.com\r\n\
+         Subject: AWS Notification Message\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n{body}\r\n"
+    );
+    let r = parse_bounce(email.as_bytes()).expect("a report");
+    assert_eq!(r.format, "ses");
+    assert!(r.recipients.is_empty());
+    assert_eq!(r.original_message_id.as_deref(), Some("0100018c-efgh"));
+    let c = &r.complaints[0];
+    assert_eq!(c.recipient.as_deref(), Some("carol@example.net"));
+    assert_eq!(c.feedback_type, "abuse");
+    assert_eq!(c.original_mail_from.as_deref(), Some("news@example.com"));
+    assert!(c.suppress);
+}
+
+#[test]
 fn not_a_bounce_is_said_so() {
     let what = |name: &str| match parse_bounce(&read(name)) {
         Err(smtpcodes::Error::NotABounce { what }) => what,

@@ -12,10 +12,10 @@
 // subscribeUrl); otherwise `onEvent` is called once per event, in order, awaited, and the
 // request is answered 200 with what was read. An error thrown by `onEvent` goes to `next`.
 
-const { parseWebhook } = require('./index.js')
+const { parseWebhook, WEBHOOK_LIMITS } = require('./index.js')
 
-/** The largest body read (the core's limit for a webhook body). */
-const MAX_BODY_BYTES = 32 * 1024 * 1024
+/** The largest body read: the core's limit for a webhook body. */
+const MAX_BODY_BYTES = WEBHOOK_LIMITS.maxWebhookBytes
 
 function send (res, status, body) {
   res.statusCode = status

@@ -463,5 +463,7 @@ export declare const ESPS: readonly Esp[]
 export declare const WEBHOOK_EVENTS: readonly WebhookEventKind[]
 /** Every `what` of a `not_a_webhook` error. */
 export declare const NOT_A_WEBHOOK_WHATS: readonly NotAWebhookWhat[]
+/** The core's bounds of `parseWebhook`: 33554432 bytes (32 MiB) and 10000 events. */
+export declare const WEBHOOK_LIMITS: Readonly<{ maxWebhookBytes: number, maxWebhookEvents: number }>
 /** The core's default bound of `parseLogLine` and `readLog`. */
 export declare const LOG_LIMITS: Readonly<LogLimits>

@@ -326,11 +326,7 @@ function classifyMany (replies) {
  * The reference entry of a basic (`'421'`, `421`) or an enhanced (`'5.1.1'`) code.
  */
 function explain (code) {
-  let input
-  if (typeof code === 'string') input = code
-  else if (typeof code === 'number' || typeof code === 'bigint') input = String(code)
-  else throw typeError(`code must be a string or a number, not ${describe(code)}`)
-  return entry(native.explain(input))
+  return entry(native.explain(codeText(code, 'code')))
 }
 
 /** The addon's Explanation as the public entry, its reference lists spread in. */
@@ -539,11 +535,6 @@ function readLog (log, options) {
   return logEvents(native.readLog(logArg(log, 'log'), logOptionsArg(options, ['maxLineBytes', 'longLines'])))
 }
 
-/** A key's camelCase, for the keys of nested serde JSON (`sns_confirmation` -> `snsConfirmation`). */
-function camel (key) {
-  return key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
-}
-
 /**
  * Reads what an email service POSTs to a webhook (SES alone, through SNS or EventBridge,
  * SendGrid, Mailgun, Postmark, SparkPost, Mailjet, Brevo, Resend, Mandrill, Postal): one event
@@ -578,7 +569,7 @@ function parseWebhook (body) {
   return {
     esp: hook.esp,
     events,
-    snsConfirmation: confirmation === null ? null : Object.fromEntries(Object.entries(confirmation).map(([k, v]) => [camel(k), v]))
+    snsConfirmation: confirmation === null ? null : camelKeys(confirmation)
   }
 }
 
@@ -586,6 +577,8 @@ function parseWebhook (body) {
 const ESPS = Object.freeze(tables.esps)
 const WEBHOOK_EVENTS = Object.freeze(tables.webhookEvents)
 const NOT_A_WEBHOOK_WHATS = Object.freeze(tables.notAWebhookWhats)
+/** The core's bounds of `parseWebhook`. */
+const WEBHOOK_LIMITS = Object.freeze({ maxWebhookBytes: tables.maxWebhookBytes, maxWebhookEvents: tables.maxWebhookEvents })
 
 const defaults = tables.policyDefaults
 /** The core's RetryPolicy::DEFAULT, in JS's names (seed as a number). */
@@ -704,6 +697,7 @@ module.exports = {
   ESPS,
   WEBHOOK_EVENTS,
   NOT_A_WEBHOOK_WHATS,
+  WEBHOOK_LIMITS,
   parseBounceAsync,
   parseLogLine,
   readLog,

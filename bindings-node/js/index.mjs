@@ -16,6 +16,7 @@ export const {
   ESPS,
   WEBHOOK_EVENTS,
   NOT_A_WEBHOOK_WHATS,
+  WEBHOOK_LIMITS,
   parseLogLine,
   readLog,
   RetryPolicy,

@@ -388,6 +388,10 @@ export interface Tables {
   deliveryStatuses: Array<string>
   /** `Limits::DEFAULT.max_line_bytes`, the longest line `parseLogLine` and `readLog` read. */
   maxLineBytes: number
+  /** `webhook::MAX_WEBHOOK_BYTES`: the largest body `parseWebhook` reads. */
+  maxWebhookBytes: number
+  /** `webhook::MAX_WEBHOOK_EVENTS`: the most events one payload may hold. */
+  maxWebhookEvents: number
   /** `RetryPolicy::DEFAULT`. */
   policyDefaults: PolicySettings
   /** `Limits::DEFAULT`, the bounds `parseBounce` can change. */

@@ -111,6 +111,10 @@ pub struct Tables {
     pub delivery_statuses: Vec<&'static str>,
     /// `Limits::DEFAULT.max_line_bytes`, the longest line `parseLogLine` and `readLog` read.
     pub max_line_bytes: f64,
+    /// `webhook::MAX_WEBHOOK_BYTES`: the largest body `parseWebhook` reads.
+    pub max_webhook_bytes: f64,
+    /// `webhook::MAX_WEBHOOK_EVENTS`: the most events one payload may hold.
+    pub max_webhook_events: f64,
     /// `RetryPolicy::DEFAULT`.
     pub policy_defaults: PolicySettings,
     /// `Limits::DEFAULT`, the bounds `parseBounce` can change.
@@ -186,6 +190,8 @@ fn tables_of() -> Tables {
         ),
         delivery_statuses: names(DeliveryStatus::ALL, DeliveryStatus::as_str),
         max_line_bytes: size_f64(l.max_line_bytes),
+        max_webhook_bytes: size_f64(smtpcodes::webhook::MAX_WEBHOOK_BYTES),
+        max_webhook_events: size_f64(smtpcodes::webhook::MAX_WEBHOOK_EVENTS),
         policy_defaults: PolicySettings {
             first_delay: f64::from(d.first_delay),
             backoff: d.backoff,

@@ -1845,20 +1845,9 @@ fn compare<'py>(
     b: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(py, || {
-        let text = |code: &Bound<'py, PyAny>| -> PyResult<String> {
-            if let Ok(s) = code.cast::<PyString>() {
-                return Ok(str_lossy(s).into_owned());
-            }
-            if !code.is_instance_of::<PyBool>() && code.is_instance_of::<PyInt>() {
-                return match code_arg(Some(code))? {
-                    Ok(Some(c)) => Ok(c.to_string()),
-                    Ok(None) => Err(wrong_type("code", "an int or a str", code)),
-                    Err(e) => Err(py_err(py, &e)),
-                };
-            }
-            Err(wrong_type("code", "an int or a str", code))
-        };
-        let (a, b) = (text(a)?, text(b)?);
+        // Each code read as `explain()` reads it (its types and errors), then compared by its
+        // normalised spelling.
+        let (a, b) = (explain(py, a)?.0.code, explain(py, b)?.0.code);
         let smtpcodes::Comparison {
             a,
             b,

@@ -32,7 +32,12 @@ fn record_dict<'py>(py: Python<'py>, record: &LogRecord<'_>) -> PyResult<Bound<'
 /// The text of a log line or a whole log: `bytes`, `bytearray` or `memoryview` as they are
 /// (invalid UTF-8 is replaced when read), a `str` as its UTF-8 (lone surrogates of
 /// `surrogateescape` turn back into their bytes).
-fn log_bytes(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+pub(crate) fn log_bytes(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    text_bytes(what, obj, "a str, bytes, bytearray or memoryview")
+}
+
+/// [`log_bytes`], naming in a `TypeError` what `expected` says the argument may be.
+pub(crate) fn text_bytes(what: &str, obj: &Bound<'_, PyAny>, expected: &str) -> PyResult<Vec<u8>> {
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(match s.to_cow() {
             Ok(text) => text.as_bytes().to_vec(),
@@ -50,11 +55,7 @@ fn log_bytes(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
             return Ok(b.as_bytes().to_vec());
         }
     }
-    Err(wrong_type(
-        what,
-        "a str, bytes, bytearray or memoryview",
-        obj,
-    ))
+    Err(wrong_type(what, expected, obj))
 }
 
 /// Reads one line of a Postfix, Exim or Sendmail log. `line`: a `str`, or `bytes` read as

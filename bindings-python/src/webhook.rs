@@ -6,9 +6,9 @@
 
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
+use pyo3::types::{PyDict, PyList};
 
-use crate::{guard, py_err, unsurrogate, wrong_type, PyClassification};
+use crate::{guard, py_err, PyClassification};
 
 /// Reads an email service's webhook body: `bytes` (or `bytearray`, `memoryview`) or `str` as
 /// received, or the `dict` / `list` a framework already parsed from it (`request.json`).
@@ -28,7 +28,11 @@ pub fn parse_webhook<'py>(
             })?;
             py.detach(|| smtpcodes::contain(|| smtpcodes::parse_webhook_value(&value)))
         } else {
-            let bytes = body_bytes(body)?;
+            let bytes = crate::logs::text_bytes(
+                "body",
+                body,
+                "bytes, bytearray, memoryview, str, dict or list",
+            )?;
             py.detach(|| smtpcodes::contain(|| smtpcodes::parse_webhook(&bytes)))
         };
         let hook = parsed.map_err(|e| py_err(py, &e))?;
@@ -46,29 +50,4 @@ pub fn parse_webhook<'py>(
         }
         Ok(dict)
     })
-}
-
-fn body_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(match s.to_cow() {
-            Ok(text) => text.as_bytes().to_vec(),
-            Err(_) => unsurrogate(s),
-        });
-    }
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(b.as_bytes().to_vec());
-    }
-    if let Ok(b) = obj.cast::<PyByteArray>() {
-        return Ok(b.to_vec());
-    }
-    if obj.is_instance_of::<PyMemoryView>() {
-        if let Ok(b) = obj.call_method0("tobytes")?.cast_into::<PyBytes>() {
-            return Ok(b.as_bytes().to_vec());
-        }
-    }
-    Err(wrong_type(
-        "body",
-        "bytes, bytearray, memoryview, str, dict or list",
-        obj,
-    ))
 }

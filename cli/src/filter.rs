@@ -69,6 +69,25 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// The hour of a line's time as written, as `MM-DD HH:00` (syslog's year-less times and
+/// RFC 3339 ones alike); `None` for a time this does not read (an email's RFC 5322 date).
+pub fn hour_of(written: &str) -> Option<String> {
+    let w = written.trim();
+    let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    // `2026-11-23T04:26:01...` or `2026-11-23 04:26:01`.
+    if let (Some(month), Some(day), Some(hour)) = (w.get(5..7), w.get(8..10), w.get(11..13)) {
+        if w.as_bytes().get(4) == Some(&b'-') && digits(month) && digits(day) && digits(hour) {
+            return Some(format!("{month}-{day} {hour}:00"));
+        }
+    }
+    // `Nov 23 04:26:01`.
+    let month = MONTHS.iter().position(|m| w.starts_with(m))? + 1;
+    let mut rest = w.get(3..)?.split_whitespace();
+    let day: u8 = rest.next()?.parse().ok()?;
+    let hour = rest.next()?.get(..2).filter(|h| digits(h))?;
+    Some(format!("{month:02}-{day:02} {hour}:00"))
+}
+
 /// A line's time for comparison with `bound`; `None` when it has none this reads.
 fn line_time(written: &str, bound: Bound) -> Option<PrimitiveDateTime> {
     let written = written.trim();

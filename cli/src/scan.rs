@@ -21,7 +21,7 @@ use serde::Serialize;
 use smtpcodes::logs::read_line_capped;
 use smtpcodes::{Action, Classification, Limits};
 
-use crate::filter::Filter;
+use crate::filter::{hour_of, Filter};
 
 /// How `scan` writes its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -288,12 +288,10 @@ struct Tally {
     by_reason: BTreeMap<&'static str, u64>,
     by_action: BTreeMap<&'static str, u64>,
     by_fault: BTreeMap<&'static str, u64>,
-    by_provider: BTreeMap<&'static str, u64>,
-    /// Failed or delayed results per recipient domain.
-    by_domain: HashMap<String, u64>,
     /// Addresses to stop mailing, with the reason and code that condemned them.
     suppress: BTreeMap<String, (&'static str, String)>,
-    /// Delivered, deferred and bounced results per provider and per recipient domain.
+    /// Delivered, deferred and bounced results per provider and per recipient domain (the
+    /// tables of providers and of failing domains are read from them too).
     outcomes_by_provider: BTreeMap<&'static str, Outcomes>,
     outcomes_by_domain: HashMap<String, Outcomes>,
     /// Deferred results, and all results, per hour (`11-23 04:00`) of the lines' own clock.
@@ -326,28 +324,6 @@ impl Outcomes {
     fn total(self) -> u64 {
         self.delivered + self.deferred + self.bounced
     }
-}
-
-/// The hour of a line's time as written, as `MM-DD HH:00` (syslog's year-less times and
-/// RFC 3339 ones alike); `None` for a time this does not read (an email's RFC 5322 date).
-fn hour_of(written: &str) -> Option<String> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let w = written.trim();
-    let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
-    // `2026-11-23T04:26:01...` or `2026-11-23 04:26:01`.
-    if let (Some(month), Some(day), Some(hour)) = (w.get(5..7), w.get(8..10), w.get(11..13)) {
-        if w.as_bytes().get(4) == Some(&b'-') && digits(month) && digits(day) && digits(hour) {
-            return Some(format!("{month}-{day} {hour}:00"));
-        }
-    }
-    // `Nov 23 04:26:01`.
-    let month = MONTHS.iter().position(|m| w.starts_with(m))? + 1;
-    let mut rest = w.get(3..)?.split_whitespace();
-    let day: u8 = rest.next()?.parse().ok()?;
-    let hour = rest.next()?.get(..2).filter(|h| digits(h))?;
-    Some(format!("{month:02}-{day:02} {hour}:00"))
 }
 
 /// Why an input was not read, or not read as a bounce.
@@ -812,10 +788,6 @@ impl Tally {
         add(&mut self.by_reason, other.by_reason);
         add(&mut self.by_action, other.by_action);
         add(&mut self.by_fault, other.by_fault);
-        add(&mut self.by_provider, other.by_provider);
-        for (k, v) in other.by_domain {
-            *self.by_domain.entry(k).or_default() += v;
-        }
         for (k, v) in other.suppress {
             self.suppress.entry(k).or_insert(v);
         }
@@ -993,7 +965,6 @@ impl Rows {
         *t.by_action.entry(row.action).or_default() += 1;
         *t.by_fault.entry(row.fault).or_default() += 1;
         if let Some(p) = row.provider {
-            *t.by_provider.entry(p).or_default() += 1;
             t.outcomes_by_provider.entry(p).or_default().add(c.action);
         }
         let domain = row
@@ -1001,9 +972,6 @@ impl Rows {
             .rsplit_once('@')
             .map_or("", |(_, d)| d)
             .to_ascii_lowercase();
-        if c.action != Action::None {
-            *t.by_domain.entry(domain.clone()).or_default() += 1;
-        }
         t.outcomes_by_domain
             .entry(domain)
             .or_default()
@@ -1609,12 +1577,19 @@ impl Scanner {
         line(
             out,
             "Top recipient domains (failed or deferred)",
-            &mut t.by_domain.iter().map(|(k, v)| (escape(k.as_bytes()), *v)),
+            &mut t
+                .outcomes_by_domain
+                .iter()
+                .filter(|(_, o)| o.deferred + o.bounced > 0)
+                .map(|(k, o)| (escape(k.as_bytes()), o.deferred + o.bounced)),
         )?;
         line(
             out,
             "Top providers",
-            &mut t.by_provider.iter().map(|(k, v)| ((*k).to_owned(), *v)),
+            &mut t
+                .outcomes_by_provider
+                .iter()
+                .map(|(k, o)| ((*k).to_owned(), o.total())),
         )?;
         shares(
             out,

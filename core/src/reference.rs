@@ -267,30 +267,7 @@ fn explain_enhanced(e: Enhanced) -> Explanation {
     };
     let (retry, who, seen) = by_class(u16::from(e.class));
     if let Some(d) = tables::detail(e.subject, e.detail) {
-        if let Some(r) = enhanced_reference(e.subject, e.detail) {
-            return Explanation {
-                title: d.title,
-                description: d.description,
-                when: d.when,
-                fix: d.fix,
-                basic: d.basic,
-                classes: d.classes,
-                source: d.source,
-                registered: true,
-                causes: r.causes,
-                checks: r.checks,
-                retry: enhanced_retry(e.class, r, d.classes),
-                related: r.related,
-                who: r.who,
-                seen: r.seen,
-                ..base
-            };
-        }
-        let retry = match (e.class, d.classes) {
-            (0, [only]) => by_class(u16::from(*only)).0,
-            _ => retry,
-        };
-        return Explanation {
+        let registered = Explanation {
             title: d.title,
             description: d.description,
             when: d.when,
@@ -299,10 +276,26 @@ fn explain_enhanced(e: Enhanced) -> Explanation {
             classes: d.classes,
             source: d.source,
             registered: true,
-            retry,
+            retry: match (e.class, d.classes) {
+                (0, [only]) => by_class(u16::from(*only)).0,
+                _ => retry,
+            },
             who,
             seen,
             ..base
+        };
+        // A code with a row of its own in the reference data: its lists replace the class's.
+        return match enhanced_reference(e.subject, e.detail) {
+            Some(r) => Explanation {
+                causes: r.causes,
+                checks: r.checks,
+                retry: enhanced_retry(e.class, r, d.classes),
+                related: r.related,
+                who: r.who,
+                seen: r.seen,
+                ..registered
+            },
+            None => registered,
         };
     }
     Explanation {

@@ -314,6 +314,11 @@ fn classify_reply(reply: &Reply<'_>) -> Classification {
         Severity::Permanent => Action::Bounce,
         Severity::Unknown => match spoken {
             Some(a) => a,
+            // Words that name no cause, with no code and no word of delay, are a report of a
+            // message that was not delivered (a DSN's free text, a sending service's reason):
+            // nothing says it will go through later, so it is given up on. An empty text says
+            // nothing at all, and stays a retry.
+            None if reason == Reason::Unknown && !text.trim().is_empty() => Action::Bounce,
             None if bounce == Bounce::Soft => Action::Retry,
             None => Action::Bounce,
         },

@@ -367,43 +367,6 @@ impl Reason {
             Reason::Unknown => "The reply does not say why. Follow the code's class: retry a 4xx, give up on a 5xx, and look at the reply text yourself.",
         }
     }
-
-    /// The Sisimai reason(s) this one corresponds to, for users migrating from Sisimai.
-    #[allow(clippy::match_same_arms)] // one line per reason reads as the table it is
-    pub const fn sisimai(self) -> &'static str {
-        match self {
-            Reason::Delivered => "delivered",
-            Reason::UserUnknown => "userunknown",
-            Reason::HostUnknown => "hostunknown",
-            Reason::HasMoved => "hasmoved",
-            Reason::NotAccept => "notaccept",
-            Reason::MailboxDisabled => "suspend",
-            Reason::Suppressed => "suppressed",
-            Reason::MailboxFull => "mailboxfull",
-            Reason::Greylisted => "spamdetected",
-            Reason::RateLimited => "ratelimited",
-            Reason::TooManyRecipients | Reason::ServiceUnavailable => "",
-            Reason::SystemError => "systemerror",
-            Reason::SystemFull => "systemfull",
-            Reason::NetworkError => "networkerror",
-            Reason::Expired => "expired",
-            Reason::Blocked => "blocked",
-            Reason::BadReputation => "badreputation",
-            Reason::AuthFailure => "authfailure",
-            Reason::RequirePtr => "requireptr",
-            Reason::SenderRejected => "rejected",
-            Reason::RelayDenied => "norelaying",
-            Reason::TlsRequired => "failedstarttls",
-            Reason::AuthRequired | Reason::AuthInvalid | Reason::SecurityError => "securityerror",
-            Reason::SpamDetected => "spamdetected",
-            Reason::VirusDetected => "virusdetected",
-            Reason::ContentRejected => "contenterror",
-            Reason::MessageTooLarge => "emailtoolarge",
-            Reason::PolicyViolation => "policyviolation",
-            Reason::SyntaxError => "syntaxerror",
-            Reason::Unknown => "undefined",
-        }
-    }
 }
 
 impl Severity {

@@ -46,8 +46,9 @@ pub enum Error {
         what: &'static str,
     },
     /// An input is over one of the documented [`Limits`](crate::Limits): an email larger than
-    /// `max_email_bytes`, more MIME parts than `max_parts`, and so on. Nothing was read from it;
-    /// raise the limit to read it.
+    /// `max_email_bytes`, more MIME parts than `max_parts`, and so on, or a webhook body over the
+    /// fixed `max_webhook_bytes` or `max_webhook_events`. Nothing was read from it; raise the
+    /// limit to read it (the webhook limits are fixed).
     TooLarge {
         /// Which limit: the name of the [`Limits`](crate::Limits) field (`max_email_bytes`,
         /// `max_parts`, `max_depth`, `max_recipients`, `max_header_bytes`, `max_line_bytes`).
@@ -162,6 +163,12 @@ impl fmt::Display for Error {
             } else {
                 "not a webhook: the JSON is not the payload of a known email service (SES, SNS, SendGrid, Mailgun, Postmark, SparkPost, Mailjet, Brevo, Resend, Mandrill, Postal)"
             }),
+            // The webhook limits are fixed (a payload is never that large); the others are
+            // settings of `Limits`.
+            Error::TooLarge { limit, max } if limit.starts_with("max_webhook_") => write!(
+                f,
+                "input too large: it is over the {limit} limit of {max}; nothing was read (the limit is fixed: split the payload)"
+            ),
             Error::TooLarge { limit, max } => write!(
                 f,
                 "input too large: it is over the {limit} limit of {max}; nothing was read (raise the limit to read it)"

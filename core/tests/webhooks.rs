@@ -125,6 +125,10 @@ fn bodies_over_the_limit_are_refused_whole() {
             max: smtpcodes::webhook::MAX_WEBHOOK_BYTES
         })
     );
+    // The webhook limits are not settings, so the message does not ask for a higher one.
+    let message = parse_webhook(&body).expect_err("too large").to_string();
+    assert!(message.contains("the limit is fixed"), "{message}");
+    assert!(!message.contains("raise the limit"), "{message}");
     let one = json!({"email": "a@example.org", "event": "bounce", "sg_event_id": "x", "reason": "550 5.1.1 unknown"});
     let many = Value::Array(vec![one; smtpcodes::webhook::MAX_WEBHOOK_EVENTS + 1]);
     assert!(matches!(

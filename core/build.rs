@@ -390,6 +390,8 @@ fn read_rules(dir: &Path, read: &dyn Fn(&str) -> String) -> Rules {
     }
 }
 
+// Long (84 lines): the basic codes' table, then the enhanced codes' table by subject and
+// detail, each checked as it is written.
 fn write_reference(out: &mut String, codes: &ReplyCodes, enhanced: &EnhancedCodes) {
     let mut seen = HashSet::new();
     let mut sorted: Vec<&ReplyCode> = codes.code.iter().collect();
@@ -475,6 +477,9 @@ fn write_reference(out: &mut String, codes: &ReplyCodes, enhanced: &EnhancedCode
     out.push_str("];\n\n");
 }
 
+// Long because the rules, their patterns, the providers, the enhanced map and the examples are
+// written from one pass over the checked rule data, whose indexes they share; each table is a
+// block of its own below.
 #[allow(clippy::too_many_lines)]
 fn write_rules(
     out: &mut String,

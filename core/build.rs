@@ -390,7 +390,7 @@ fn read_rules(dir: &Path, read: &dyn Fn(&str) -> String) -> Rules {
     }
 }
 
-// Long (84 lines): the basic codes' table, then the enhanced codes' table by subject and
+// Long: the basic codes' table, then the enhanced codes' table by subject and
 // detail, each checked as it is written.
 fn write_reference(out: &mut String, codes: &ReplyCodes, enhanced: &EnhancedCodes) {
     let mut seen = HashSet::new();

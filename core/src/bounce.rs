@@ -500,7 +500,7 @@ fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// Amazon SES bounce, complaint and delivery notifications (JSON, often inside an SNS
 /// envelope) as they arrive by email.
-// Long (100 lines) because it reads the SNS envelope and then one arm per notification type
+// Long because it reads the SNS envelope and then one arm per notification type
 // (bounce, complaint, delivery), each building its report in place.
 fn ses_notification(body: &str, limits: &Limits) -> Option<Result<BounceReport, Error>> {
     use serde_json::Value;

@@ -439,7 +439,7 @@ impl Decision {
 /// Provider rules, then strong words, then literal text rules, then words that name a
 /// failure, then specific codes, then vague words, then what the command implies, then generic
 /// codes, then the class digit.
-// Long (89 lines) on purpose: the tiers of evidence are tried here one after another, in
+// Long on purpose: the tiers of evidence are tried here one after another, in
 // the order the contract states, so that the order is read in one place.
 fn decide(ev: &Evidence<'_>) -> Decision {
     if matches!(ev.severity, Severity::Success | Severity::Intermediate) {

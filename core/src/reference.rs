@@ -367,7 +367,7 @@ pub struct Difference {
 /// assert!(c.differences.iter().any(|d| d.aspect == "retry"));
 /// # Ok::<(), smtpcodes::Error>(())
 /// ```
-// Long (85 lines) because it is one block per aspect compared (class, retry, who, seen, fix),
+// Long because it is one block per aspect compared (class, retry, who, seen, fix),
 // in the order the comparison lists them; a helper per block would only move the list away.
 pub fn compare(a: &str, b: &str) -> Result<Comparison, Error> {
     let a = explain(a)?;

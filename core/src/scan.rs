@@ -59,7 +59,7 @@ struct Dfa {
 }
 
 impl Dfa {
-    // Long (100 lines): the four steps of building the automaton (byte classes, trie, failure
+    // Long: the four steps of building the automaton (byte classes, trie, failure
     // transitions, state numbering) share their tables, and read in order here.
     fn build(patterns: &[&[u8]]) -> Dfa {
         const NONE: u32 = u32::MAX;

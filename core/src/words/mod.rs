@@ -322,7 +322,7 @@ pub(crate) fn read(text: &str) -> Words {
     })
 }
 
-// Long (81 lines) because it is the hot loop: tokens are read, looked up and their clause and
+// Long because it is the hot loop: tokens are read, looked up and their clause and
 // position kept in one pass over the reused buffers, which a split would have to hand around.
 fn read_with(text: &str, buffers: &mut Buffers) -> Words {
     let Buffers {

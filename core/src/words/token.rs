@@ -553,7 +553,7 @@ fn word<S: Sink>(raw: &str, boundary: bool, scratch: &mut String, sink: &mut At<
 
 /// [`word`], given what the word's bytes hold (see [`kinds_of`]).
 ///
-/// Long (88 lines) because it is one case after another of a word's forms (plain, digits,
+/// Long because it is one case after another of a word's forms (plain, digits,
 /// non-ASCII, contractions, elisions), tried from the most frequent down.
 fn word_of_kinds<S: Sink>(
     raw: &str,

@@ -258,6 +258,10 @@ export interface LogRecord {
   timestamp: string | null
   /** The queue id (Postfix, Sendmail) or message id (Exim), to join the lines of one message. */
   queueId: string
+  /** The envelope sender (empty for the null sender `<>`) when the line names it: only Postfix's message-level `status=expired` line does. */
+  sender: string | null
+  /** The Message-ID (without angle brackets) when the line names it; delivery lines do not. */
+  messageId: string | null
   /** The (first) recipient address; null only for Postfix's message-level `status=expired` line. */
   recipient: string | null
   /** Every recipient the line names: one, except on Sendmail lines that cover several. */

@@ -5,6 +5,7 @@ pub mod bounce;
 mod classify;
 mod error;
 pub mod logs;
+pub mod messages;
 mod parse;
 mod reference;
 mod retry;

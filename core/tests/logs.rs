@@ -736,6 +736,8 @@ fn the_json_shape() {
         "format",
         "timestamp",
         "queue_id",
+        "sender",
+        "message_id",
         "recipient",
         "recipients",
         "original_recipient",

@@ -25,6 +25,8 @@ const RECORD_KEYS = {
   format: 'format',
   timestamp: 'timestamp',
   queue_id: 'queueId',
+  sender: 'sender',
+  message_id: 'messageId',
   recipient: 'recipient',
   recipients: 'recipients',
   original_recipient: 'originalRecipient',

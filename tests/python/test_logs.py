@@ -24,8 +24,8 @@ SAMPLE = REPO / "examples" / "mail.log"
 
 # The keys of a record, in the order of the core's struct (the JSON of the golden files).
 RECORD_FIELDS = [
-    "format", "timestamp", "queue_id", "recipient", "recipients", "original_recipient",
-    "relay", "status", "dsn", "text",
+    "format", "timestamp", "queue_id", "sender", "message_id", "recipient", "recipients",
+    "original_recipient", "relay", "status", "dsn", "text",
 ]  # fmt: skip
 
 BOUNCED = LINES[0]["line"]

@@ -136,6 +136,8 @@ class LogRecord(TypedDict):
     format: LogFormat
     timestamp: str | None
     queue_id: str
+    sender: str | None
+    message_id: str | None
     recipient: str | None
     recipients: list[str]
     original_recipient: str | None

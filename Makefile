@@ -21,7 +21,7 @@ example: ## The main job on the bundled sample: scan examples/ (bounce emails, a
 	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- scan examples/
 
 .PHONY: test
-test: chromium test-rust test-python test-node test-dist ## Build all three languages, run every test, and install the release artifacts as users would (test-dist)
+test: test-rust test-python test-node test-dist ## Build all three languages, run every test, and install the release artifacts as users would (test-dist)
 
 .PHONY: test-rust
 test-rust: ## Rust: unit, vector, property and doc tests, and the CLI (CORPUS=path adds the labelled corpus's)
@@ -85,4 +85,4 @@ agreement: ## Agreement with the labelled corpora: tests/corpus per source (open
 		$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- measure $(CORPUS) --emails $(dir $(CORPUS))emails; fi
 
 # The Python and Node packages keep their targets beside each other here.
-include mk/python.mk mk/node.mk mk/dist.mk mk/browser.mk
+include mk/python.mk mk/node.mk mk/dist.mk

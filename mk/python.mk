@@ -26,7 +26,7 @@ PY_WHEELS := $(PY_OUT)/wheels
 
 .PHONY: test-python
 test-python: $(PY_OUT)/develop.stamp python-cli ## Python: build into .venv, stubtest, mypy, pytest (vectors, identity with Rust, docs, Django)
-	$(VPY) -m mypy.stubtest smtpcodes --allowlist bindings-python/stubtest-allowlist.txt
+	$(VPY) -m mypy.stubtest smtpcodes --allowlist bindings-python/stubtest-allowlist.txt --mypy-config-file pyproject.toml
 	$(VPY) -m mypy bindings-python/python bindings-python/check_install.py tests/python
 	SMTPCODES_CLI=$(abspath $(PY_CLI)) $(VPY) -m pytest -W error
 

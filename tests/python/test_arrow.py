@@ -152,3 +152,45 @@ def test_polars_map_batches_example() -> None:
     assert out["c.reason"].to_list() == [expected(c, t)["reason"] for c, t in rows]
     assert out["c.retry_after"].to_list() == [expected(c, t)["retry_after"] for c, t in rows]
     assert out["code"].to_list() == [550, 421, None]
+
+
+# -- read_log_arrow ------------------------------------------------------------------------------
+
+LOG = (
+    b"Nov 23 04:26:01 mail postfix/smtpd[98]: connect from app.example.com[192.0.2.50]\n"
+    b"Nov 23 04:26:02 mail postfix/smtp[100]: 4BXyZ12abcz: to=<carol@example.org>, "
+    b"relay=mx.example.org[192.0.2.1]:25, delay=1, dsn=2.0.0, status=sent (250 2.0.0 Ok)\n"
+    b"2026-11-23 04:26:03 1rXyZb-000ABC-DE ** hana@nonexistent.example.net: Unrouteable address\n"
+    + b"y"
+    * 300
+    + b"\n"
+    b"Nov 23 04:26:04 mail postfix/smtp[100]: 4BXyZ12abcz: to=<bob@example.org>, "
+    b"relay=mx.example.org[192.0.2.1]:25, delay=1, dsn=5.1.1, status=bounced (host "
+    b"mx.example.org[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command))\n"
+)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 1000])
+def test_read_log_arrow_rows_are_read_log_records_in_batches(batch_size: int) -> None:
+    batches = list(smtpcodes.read_log_arrow(LOG, batch_size=batch_size, max_line_bytes=300))
+    assert all(isinstance(b, pa.RecordBatch) for b in batches)
+    assert [b.num_rows for b in batches][:-1] == [batch_size] * (len(batches) - 1)
+    rows = [row for b in batches for row in b.to_pylist()]
+    want = []
+    for event in smtpcodes.read_log(LOG, max_line_bytes=300):
+        if event["event"] == "record":
+            record: dict[str, Any] = dict(event["record"])
+            record["classification"] = record["classification"].to_dict()
+            want.append({"line": event["line"], **record})
+    assert [r["line"] for r in rows] == [2, 3, 5]
+    assert rows == want
+
+
+def test_read_log_arrow_of_a_log_without_records_yields_nothing() -> None:
+    assert list(smtpcodes.read_log_arrow(b"no delivery here\n")) == []
+
+
+@pytest.mark.parametrize(("size", "error"), [(0, ValueError), (True, TypeError), ("2", TypeError)])
+def test_read_log_arrow_refuses_a_bad_batch_size(size: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match="batch_size"):
+        next(smtpcodes.read_log_arrow(LOG, batch_size=size))

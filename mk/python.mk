@@ -18,7 +18,7 @@ PY_RUST_INPUTS := $(shell find core/src core/data core/build.rs core/build core/
 	bindings-python/src bindings-python/Cargo.toml -type f 2>/dev/null) Cargo.toml Cargo.lock pyproject.toml
 PY_PACKAGE_INPUTS := $(shell find bindings-python/python -type f \
 	-not -name '*.so' -not -path '*/__pycache__/*' -not -path '*.dist-info/*' -not -name '*.pth' 2>/dev/null)
-PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python tests/spark bench/python_bench.py \
+PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python tests/spark bench/python_bench.py bench/spark_bench.py \
 	scripts/check_dist.py scripts/readme_python.py scripts/test_wheel.py
 # The benchmark's own venv, with the release wheel installed (not editable), and that wheel.
 PY_BENCH_VENV := $(PY_OUT)/bench-venv

@@ -18,7 +18,7 @@ PY_RUST_INPUTS := $(shell find core/src core/data core/build.rs core/build core/
 	bindings-python/src bindings-python/Cargo.toml -type f 2>/dev/null) Cargo.toml Cargo.lock pyproject.toml
 PY_PACKAGE_INPUTS := $(shell find bindings-python/python -type f \
 	-not -name '*.so' -not -path '*/__pycache__/*' -not -path '*.dist-info/*' -not -name '*.pth' 2>/dev/null)
-PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python bench/python_bench.py \
+PY_LINTED := bindings-python/python bindings-python/check_install.py tests/python tests/spark bench/python_bench.py bench/spark_bench.py \
 	scripts/check_dist.py scripts/readme_python.py scripts/test_wheel.py
 # The benchmark's own venv, with the release wheel installed (not editable), and that wheel.
 PY_BENCH_VENV := $(PY_OUT)/bench-venv
@@ -26,7 +26,7 @@ PY_WHEELS := $(PY_OUT)/wheels
 
 .PHONY: test-python
 test-python: $(PY_OUT)/develop.stamp python-cli ## Python: build into .venv, stubtest, mypy, pytest (vectors, identity with Rust, docs, Django)
-	$(VPY) -m mypy.stubtest smtpcodes --allowlist bindings-python/stubtest-allowlist.txt
+	$(VPY) -m mypy.stubtest smtpcodes --allowlist bindings-python/stubtest-allowlist.txt --mypy-config-file pyproject.toml
 	$(VPY) -m mypy bindings-python/python bindings-python/check_install.py tests/python
 	SMTPCODES_CLI=$(abspath $(PY_CLI)) $(VPY) -m pytest -W error
 
@@ -93,3 +93,26 @@ $(PY_OUT)/bench.stamp: $(VENV)/.deps.stamp $(PY_RUST_INPUTS) $(PY_PACKAGE_INPUTS
 	$(PY_BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-index \
 		--force-reinstall $(PY_WHEELS)/*.whl
 	touch $@
+
+# -- Spark (smtpcodes.spark) ----------------------------------------------------------------------
+# Its own venv, so that .venv stays small; smtpcodes is the package `maturin develop` built into
+# bindings-python/python, put on PYTHONPATH. Spark needs a JRE: `make java` installs Debian's
+# headless one when `java` is missing (with sudo unless root).
+PY_SPARK_VENV := $(PY_OUT)/spark-venv
+
+.PHONY: java
+java: ## Spark: a headless JRE from Debian when `java` is missing
+	@command -v java >/dev/null || { \
+		sudo=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$sudo apt-get update -q && \
+		{ $$sudo apt-get install -y --no-install-recommends openjdk-17-jre-headless || \
+		  $$sudo apt-get install -y --no-install-recommends default-jre-headless; }; }
+
+$(PY_SPARK_VENV)/.deps.stamp: bindings-python/requirements-spark.txt
+	test -x $(PY_SPARK_VENV)/bin/python || python3 -m venv $(PY_SPARK_VENV)
+	$(PY_SPARK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+.PHONY: test-spark
+test-spark: $(PY_OUT)/develop.stamp $(PY_SPARK_VENV)/.deps.stamp java ## Spark: classify_column and the job on a local Spark session, 1M generated rows
+	PYTHONPATH=$(abspath bindings-python/python) $(PY_SPARK_VENV)/bin/python -m pytest tests/spark

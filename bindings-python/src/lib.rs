@@ -6,6 +6,7 @@
 //! `smtpcodes::contain`), so that even a bug is a typed Python exception (`InternalError`), never
 //! pyo3's `PanicException`, which derives from `BaseException` and escapes `except Exception`.
 
+mod arrow;
 mod logs;
 mod webhook;
 
@@ -2087,6 +2088,7 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<logs::PyLogReader>()?;
     m.add_function(wrap_pyfunction!(classify, m)?)?;
     m.add_function(wrap_pyfunction!(classify_many, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::classify_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(parse_bounce, m)?)?;

@@ -18,6 +18,7 @@ The work is done by the Rust crate `smtpcodes`; this package is a thin layer ove
 gives the same answer as the Rust and Node packages. See docs/python.md for the whole API.
 """
 
+from smtpcodes._arrow import classify_arrow, read_log_arrow
 from smtpcodes._smtpcodes import (
     BouncedRecipient,
     BounceReport,
@@ -145,6 +146,7 @@ __all__ = [
     "bounce_formats",
     "bounces",
     "classify",
+    "classify_arrow",
     "classify_many",
     "commands",
     "compare",
@@ -163,6 +165,7 @@ __all__ = [
     "parse_webhook",
     "providers",
     "read_log",
+    "read_log_arrow",
     "reasons",
     "retry_whys",
     "severities",

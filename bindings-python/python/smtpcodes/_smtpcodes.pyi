@@ -48,6 +48,7 @@ __all__ = [
     "RetryPolicy",
     "TooLargeError",
     "__version__",
+    "_classify_arrow",
     "actions",
     "bounce_formats",
     "bounces",
@@ -318,6 +319,10 @@ _Item: TypeAlias = (
 
 def classify_many(items: Iterable[_Item]) -> list[Classification]: ...
 def explain(code: int | str) -> Explanation: ...
+
+# Private, not API: `smtpcodes.classify_arrow` wraps it. Arrow arrays (`__arrow_c_array__`) in,
+# the (schema, array) PyCapsules of a struct array out.
+def _classify_arrow(codes: object, texts: object) -> tuple[object, object]: ...
 def parse_bounce(
     message: bytes | bytearray | memoryview | str,
     *,

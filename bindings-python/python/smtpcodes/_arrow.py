@@ -55,6 +55,8 @@ def _log_schema() -> Any:
             pa.field("format", text, nullable=False),
             pa.field("timestamp", text),
             pa.field("queue_id", text, nullable=False),
+            pa.field("sender", text),
+            pa.field("message_id", text),
             pa.field("recipient", text),
             pa.field("recipients", pa.list_(text), nullable=False),
             pa.field("original_recipient", text),

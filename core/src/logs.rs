@@ -1073,30 +1073,9 @@ struct EximFields<'a> {
 /// Reads ` <parent> R=.. T=.. defer (-44) H=host [ip]:port X=.. DN="..": message`. Quoted
 /// values (`DN="..."`, `C="250 OK: queued"`) may hold spaces and colons.
 fn exim_fields(s: &str) -> EximFields<'_> {
-    let b = s.as_bytes();
     let mut out = EximFields::default();
-    let mut i = 0;
     let mut first = true;
-    loop {
-        while b.get(i) == Some(&b' ') {
-            i += 1;
-        }
-        if i >= b.len() {
-            return out;
-        }
-        let start = i;
-        let mut quoted = false;
-        while i < b.len() {
-            match b[i] {
-                b'\\' if quoted => i += 1,
-                b'"' => quoted = !quoted,
-                b' ' if !quoted => break,
-                _ => {}
-            }
-            i += 1;
-        }
-        // `i` stops on a space or at the end; a backslash at the very end may overshoot.
-        let end = i.min(b.len());
+    for (start, end) in exim_spans(s) {
         let token = s.get(start..end).unwrap_or("");
         let (token, last) = match token.strip_suffix(':') {
             Some(t) => (t, true),
@@ -1115,6 +1094,7 @@ fn exim_fields(s: &str) -> EximFields<'_> {
             return out;
         }
     }
+    out
 }
 
 /// `H=` after a deferral's error text: `defer (104): Connection reset by peer H=mx [ip]: ...`
@@ -1352,6 +1332,11 @@ fn exim_message<'a>(timestamp: Option<&'a str>, body: &'a str) -> Option<Message
 
 /// The space-separated tokens of Exim's fields; a quoted value (`T="a subject"`) is one token.
 fn exim_tokens(s: &str) -> impl Iterator<Item = &str> {
+    exim_spans(s).filter_map(move |(start, end)| s.get(start..end))
+}
+
+/// Where each of [`exim_tokens`] starts and ends in `s`.
+fn exim_spans(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let b = s.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -1372,8 +1357,8 @@ fn exim_tokens(s: &str) -> impl Iterator<Item = &str> {
             }
             i += 1;
         }
-        let end = i.min(b.len());
-        s.get(start..end)
+        // `i` stops on a space or at the end; a backslash at the very end may overshoot.
+        Some((start, i.min(b.len())))
     })
 }
 

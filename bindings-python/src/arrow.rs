@@ -3,18 +3,19 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, StringBuilder, UInt16Builder, UInt32Builder};
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{from_ffi, to_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::types::{
     Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, ArrayRef, StructArray};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, StringArray, StructArray, UInt16Array, UInt32Array,
+};
 use arrow_schema::{DataType, Field};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyCapsuleMethods, PyTuple};
-use smtpcodes::{Error, Reply};
+use smtpcodes::{Classification, Error, Reply};
 
 use crate::{guard, py_err, py_err_with, type_name};
 
@@ -93,7 +94,7 @@ fn texts_of(texts: &dyn Array) -> PyResult<Vec<Option<&str>>> {
 }
 
 /// One row's classification: a null code is no code, a null text the empty text.
-fn classify_row(code: Option<i64>, text: Option<&str>) -> Result<smtpcodes::Classification, Error> {
+fn classify_row(code: Option<i64>, text: Option<&str>) -> Result<Classification, Error> {
     let code = code.map(smtpcodes::check_code).transpose()?;
     Ok(Reply::new(text.unwrap_or("")).maybe_code(code)?.classify())
 }
@@ -101,63 +102,60 @@ fn classify_row(code: Option<i64>, text: Option<&str>) -> Result<smtpcodes::Clas
 /// The columns that can be null: the fields that are `None` in Python when absent.
 const NULLABLE: [&str; 4] = ["code", "enhanced", "retry_after", "provider"];
 
-/// The struct array of the results, one column per field of `Classification`.
-fn build(results: &[smtpcodes::Classification]) -> StructArray {
-    let n = results.len();
-    let mut code = UInt16Builder::with_capacity(n);
-    let mut retry_after = UInt32Builder::with_capacity(n);
-    let mut suppress = BooleanBuilder::with_capacity(n);
-    let mut strings: Vec<StringBuilder> = (0..12).map(|_| StringBuilder::new()).collect();
-    for c in results {
-        code.append_option(c.code);
-        retry_after.append_option(c.retry_after);
-        suppress.append_value(c.suppress);
-        let enhanced = c.enhanced.map(|e| e.to_string());
-        let values: [Option<&str>; 12] = [
-            enhanced.as_deref(),
-            Some(c.severity.as_str()),
-            Some(c.reason.as_str()),
-            Some(c.bounce.as_str()),
-            Some(c.action.as_str()),
-            Some(c.fault.as_str()),
-            c.provider,
-            Some(c.title),
-            Some(&c.description),
-            Some(c.advice),
-            Some(&c.text),
-            Some(&c.matched),
-        ];
-        for (b, v) in strings.iter_mut().zip(values) {
-            b.append_option(v);
-        }
-    }
-    let mut s = strings
-        .into_iter()
-        .map(|mut b| Arc::new(b.finish()) as ArrayRef);
-    let mut next = || {
-        s.next()
-            .unwrap_or_else(|| Arc::new(StringBuilder::new().finish()))
-    };
-    let enhanced = next();
-    let (severity, reason, bounce, action, fault, provider) =
-        (next(), next(), next(), next(), next(), next());
-    let (title, description, advice, text, matched) = (next(), next(), next(), next(), next());
+/// A string column of the results.
+fn strings<'a>(
+    results: &'a [Classification],
+    field: impl Fn(&'a Classification) -> Option<&'a str>,
+) -> ArrayRef {
+    Arc::new(results.iter().map(field).collect::<StringArray>())
+}
+
+/// The struct array of the results, one column per field of `Classification`, in the order of
+/// Python's `to_dict()`.
+fn build(results: &[Classification]) -> StructArray {
     let columns: Vec<(&str, ArrayRef)> = vec![
-        ("code", Arc::new(code.finish())),
-        ("enhanced", enhanced),
-        ("severity", severity),
-        ("reason", reason),
-        ("bounce", bounce),
-        ("action", action),
-        ("retry_after", Arc::new(retry_after.finish())),
-        ("suppress", Arc::new(suppress.finish())),
-        ("fault", fault),
-        ("provider", provider),
-        ("title", title),
-        ("description", description),
-        ("advice", advice),
-        ("text", text),
-        ("matched", matched),
+        (
+            "code",
+            Arc::new(results.iter().map(|c| c.code).collect::<UInt16Array>()),
+        ),
+        (
+            "enhanced",
+            Arc::new(
+                results
+                    .iter()
+                    .map(|c| c.enhanced.map(|e| e.to_string()))
+                    .collect::<StringArray>(),
+            ),
+        ),
+        ("severity", strings(results, |c| Some(c.severity.as_str()))),
+        ("reason", strings(results, |c| Some(c.reason.as_str()))),
+        ("bounce", strings(results, |c| Some(c.bounce.as_str()))),
+        ("action", strings(results, |c| Some(c.action.as_str()))),
+        (
+            "retry_after",
+            Arc::new(
+                results
+                    .iter()
+                    .map(|c| c.retry_after)
+                    .collect::<UInt32Array>(),
+            ),
+        ),
+        (
+            "suppress",
+            Arc::new(
+                results
+                    .iter()
+                    .map(|c| Some(c.suppress))
+                    .collect::<BooleanArray>(),
+            ),
+        ),
+        ("fault", strings(results, |c| Some(c.fault.as_str()))),
+        ("provider", strings(results, |c| c.provider)),
+        ("title", strings(results, |c| Some(c.title))),
+        ("description", strings(results, |c| Some(&c.description))),
+        ("advice", strings(results, |c| Some(c.advice))),
+        ("text", strings(results, |c| Some(&c.text))),
+        ("matched", strings(results, |c| Some(&c.matched))),
     ];
     let (fields, arrays): (Vec<_>, Vec<_>) = columns
         .into_iter()

@@ -109,7 +109,7 @@ java: ## Spark: a headless JRE from Debian when `java` is missing
 		  $$sudo apt-get install -y --no-install-recommends default-jre-headless; }; }
 
 $(PY_SPARK_VENV)/.deps.stamp: bindings-python/requirements-spark.txt
-	test -x $(PY_SPARK_VENV)/bin/python || python3 -m venv $(PY_SPARK_VENV)
+	test -x $(PY_SPARK_VENV)/bin/python || $(PYTHON) -m venv $(PY_SPARK_VENV)
 	$(PY_SPARK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
 	touch $@
 

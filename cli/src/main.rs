@@ -82,6 +82,12 @@ enum Cmd {
         /// How many rows each table of the summary shows.
         #[arg(long, default_value_t = 10)]
         top: usize,
+        /// What one result is about: `message` (a log's lines joined by queue id into
+        /// attempts, outcome and the deciding reply; one per bounce email), `recipient` (each
+        /// recipient of a message) or `line` (each delivery line as it stands). Default:
+        /// message for logs, recipient for emails.
+        #[arg(long, value_enum, value_name = "UNIT")]
+        by: Option<scan::By>,
         #[command(flatten)]
         limits: scan::LimitArgs,
     },
@@ -444,11 +450,13 @@ fn main() -> ExitCode {
             domain,
             format,
             top,
+            by,
             limits,
         } => {
             let options = scan::Options {
                 format,
                 top,
+                by,
                 limits: limits.limits(),
                 filter: filter::Filter {
                     since,

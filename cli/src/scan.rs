@@ -18,10 +18,14 @@ use std::sync::Arc;
 use flate2::read::MultiGzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use smtpcodes::logs::read_line_capped;
-use smtpcodes::{Action, Classification, Limits};
+use smtpcodes::logs::{parse_message_line, read_line_capped, MessageLine};
+use smtpcodes::messages::{Joiner, Message, Outcome as Fate, RecipientState};
+use smtpcodes::{Action, Classification, DsnAction, Limits, RetryDecision, RetryPolicy};
 
 use crate::filter::{hour_of, Filter};
+
+mod html;
+mod report;
 
 /// How `scan` writes its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,6 +36,34 @@ pub enum Format {
     Json,
     /// One CSV row per recipient result, with a header row.
     Csv,
+    /// The summary as one self-contained HTML page (inline CSS and SVG charts, no network).
+    Html,
+}
+
+/// What one result of `scan` is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    /// One result per message: a log's lines joined by queue id (Exim: message id) into
+    /// attempts, first and last seen, the final outcome and the reply that decided it; one per
+    /// bounce email. The default for logs.
+    Message,
+    /// One result per recipient of a message: a log's lines joined as for `message`, each
+    /// recipient with its own attempts and last reply; one per recipient of a bounce email.
+    /// The default for emails.
+    Recipient,
+    /// One result per recipient of each delivery line of a log, as the line says it (an email
+    /// has no lines: per recipient).
+    Line,
+}
+
+impl By {
+    fn as_str(self) -> &'static str {
+        match self {
+            By::Message => "message",
+            By::Recipient => "recipient",
+            By::Line => "line",
+        }
+    }
 }
 
 /// What `--help` says about the exit status of `scan`.
@@ -142,6 +174,8 @@ pub struct Options {
     pub output: Option<PathBuf>,
     /// Threads that classify (1: all on this one). The output is the same for any number.
     pub jobs: usize,
+    /// The unit of a result; `None`: per message for logs, per recipient for emails.
+    pub by: Option<By>,
 }
 
 /// How a scan ended, for the exit status.
@@ -161,9 +195,18 @@ const ROW_FIELDS: &[&str] = &[
     "source",
     "position",
     "kind",
+    "unit",
+    "queue_id",
+    "message_id",
+    "sender",
     "recipient",
+    "recipients",
     "status",
+    "outcome",
+    "attempts",
+    "first_seen",
     "timestamp",
+    "elapsed",
     "code",
     "enhanced",
     "severity",
@@ -174,20 +217,45 @@ const ROW_FIELDS: &[&str] = &[
     "suppress",
     "fault",
     "provider",
+    "matched",
+    "decision",
+    "decision_after",
     "text",
 ];
 
-/// One recipient result, from an email or a log line: what JSON and CSV output carry.
+/// One result, about a message, a recipient or a log line's recipient (`unit`): what JSON and
+/// CSV output carry. The classification is the one of the reply that decided the result.
 #[derive(Debug, Serialize)]
 struct Row<'a> {
     source: Cow<'a, str>,
-    /// Line number in a log, message number in an mbox, none for a single email.
+    /// The line number in a log (of the result's last line; a message's first line), the
+    /// message number in an mbox, none for a single email.
     position: Option<u64>,
     kind: &'static str,
+    /// `message`, `recipient` or `line`.
+    unit: &'static str,
+    /// The queue id (Postfix, Sendmail) or message id (Exim) of a log's message.
+    queue_id: Option<Cow<'a, str>>,
+    /// The Message-ID header, without angle brackets, when a line of the log names it.
+    message_id: Option<Cow<'a, str>>,
+    /// The envelope sender (empty for the null sender), when a line of the log names it.
+    sender: Option<Cow<'a, str>>,
+    /// The recipient (of a message: the one whose reply decided its outcome).
     recipient: Cow<'a, str>,
+    /// The recipients the result covers: a message's, else 1.
+    recipients: usize,
     /// The DSN action of an email (`failed`, `delayed`) or the status of a log line (`bounced`).
     status: Cow<'a, str>,
+    /// `delivered`, `bounced`, `expired` or `deferred` (still in the queue at the last line).
+    outcome: &'static str,
+    /// Delivery attempts: lines read for the recipient (a message: the most of any recipient).
+    attempts: u32,
+    /// The time of the message's first line, as written.
+    first_seen: Option<Cow<'a, str>>,
+    /// The time of the result's last line, as written (an email: its last attempt).
     timestamp: Option<Cow<'a, str>>,
+    /// Seconds from `first_seen` to `timestamp`, when both can be read.
+    elapsed: Option<u64>,
     code: Option<u16>,
     enhanced: Option<String>,
     severity: &'static str,
@@ -198,19 +266,41 @@ struct Row<'a> {
     suppress: bool,
     fault: &'static str,
     provider: Option<&'static str>,
+    /// Which rule decided the reason.
+    matched: Cow<'a, str>,
+    /// What the default `RetryPolicy` decides now, given the attempts and the elapsed time
+    /// (`retry`, `bounce` or `none`); log messages and recipients only.
+    decision: Option<&'static str>,
+    /// Seconds until the next attempt when `decision` is `retry`.
+    decision_after: Option<u32>,
     text: Cow<'a, str>,
+    /// How the result counts in the delivered / deferred / bounced tables.
+    #[serde(skip)]
+    counts_as: Action,
 }
 
 impl Row<'_> {
     /// The row with every cell that a spreadsheet would run as a formula made inert.
     fn defused(&self) -> Row<'_> {
+        fn opt<'b>(v: Option<&'b Cow<'_, str>>) -> Option<Cow<'b, str>> {
+            v.map(|v| defuse(v))
+        }
         Row {
             source: defuse(&self.source),
             position: self.position,
             kind: self.kind,
+            unit: self.unit,
+            queue_id: opt(self.queue_id.as_ref()),
+            message_id: opt(self.message_id.as_ref()),
+            sender: opt(self.sender.as_ref()),
             recipient: defuse(&self.recipient),
+            recipients: self.recipients,
             status: defuse(&self.status),
-            timestamp: self.timestamp.as_deref().map(defuse),
+            outcome: self.outcome,
+            attempts: self.attempts,
+            first_seen: opt(self.first_seen.as_ref()),
+            timestamp: opt(self.timestamp.as_ref()),
+            elapsed: self.elapsed,
             code: self.code,
             enhanced: self.enhanced.clone(),
             severity: self.severity,
@@ -221,7 +311,11 @@ impl Row<'_> {
             suppress: self.suppress,
             fault: self.fault,
             provider: self.provider,
+            matched: defuse(&self.matched),
+            decision: self.decision,
+            decision_after: self.decision_after,
             text: defuse(&self.text),
+            counts_as: self.counts_as,
         }
     }
 }
@@ -294,8 +388,93 @@ struct Tally {
     /// tables of providers and of failing domains are read from them too).
     outcomes_by_provider: BTreeMap<&'static str, Outcomes>,
     outcomes_by_domain: HashMap<String, Outcomes>,
-    /// Deferred results, and all results, per hour (`11-23 04:00`) of the lines' own clock.
+    /// Deferred attempts, and all attempts, per hour (`11-23 04:00`) of the lines' own clock.
     by_hour: BTreeMap<String, (u64, u64)>,
+    /// Results per unit (`message`, `recipient`, `line`).
+    by_unit: BTreeMap<&'static str, u64>,
+    /// Results not delivered per provider and reason.
+    failed_by_provider: BTreeMap<(&'static str, &'static str), u64>,
+    /// The replies of results not delivered, by reason and deciding rule.
+    replies: Replies,
+    /// Messages of a log handed out before their last line, to keep within the joiner's
+    /// bounds.
+    flushed_early: u64,
+    /// Messages of a log with no delivery result in it (received, never attempted).
+    without_delivery: u64,
+}
+
+/// The most groups of (reason, deciding rule) that the summary keeps apart; replies of
+/// further groups are counted under their reason as `(other rules)`.
+const MAX_REPLY_GROUPS: usize = 4096;
+
+/// The longest example text kept per group, in characters (a longer one is shown shortened,
+/// ending in `...`).
+const EXAMPLE_CHARS: usize = 160;
+
+/// Replies grouped by reason and by the rule that decided them.
+#[derive(Default)]
+struct Replies {
+    groups: BTreeMap<&'static str, BTreeMap<String, Example>>,
+    count: usize,
+}
+
+/// How many replies a group holds, and its first one's code and text.
+#[derive(Clone)]
+struct Example {
+    replies: u64,
+    code: String,
+    text: String,
+}
+
+impl Replies {
+    fn add(&mut self, reason: &'static str, matched: &str, c: &Classification, text: &str) {
+        let full = self.count >= MAX_REPLY_GROUPS;
+        let group = self.groups.entry(reason).or_default();
+        if let Some(e) = group.get_mut(matched) {
+            e.replies += 1;
+            return;
+        }
+        let key = if full { "(other rules)" } else { matched };
+        if let Some(e) = group.get_mut(key) {
+            e.replies += 1;
+            return;
+        }
+        let text = match text.char_indices().nth(EXAMPLE_CHARS) {
+            Some((at, _)) => format!("{}...", &text[..at]),
+            None => text.to_owned(),
+        };
+        group.insert(
+            key.to_owned(),
+            Example {
+                replies: 1,
+                code: code_of(c),
+                text,
+            },
+        );
+        self.count += 1;
+    }
+
+    fn merge(&mut self, other: Replies) {
+        for (reason, groups) in other.groups {
+            for (matched, e) in groups {
+                let full = self.count >= MAX_REPLY_GROUPS;
+                let mine = self.groups.entry(reason).or_default();
+                if let Some(m) = mine.get_mut(&matched) {
+                    m.replies += e.replies;
+                } else if full {
+                    mine.entry("(other rules)".to_owned())
+                        .or_insert_with(|| Example {
+                            replies: 0,
+                            ..e.clone()
+                        })
+                        .replies += e.replies;
+                } else {
+                    mine.insert(matched, e);
+                    self.count += 1;
+                }
+            }
+        }
+    }
 }
 
 /// Delivered, deferred and bounced results of one provider or domain.
@@ -745,6 +924,18 @@ enum Note {
     File,
     /// An email counted without being read (over a limit).
     Email,
+    /// The last line of this log was read: the messages still open in it end here.
+    LogEnd(Arc<str>),
+}
+
+/// A line about a message, read and classified by a worker, for the merging thread to join
+/// in the order of the log.
+struct Event {
+    line: u64,
+    text: String,
+    /// The classification of a delivery result; `None` for a line that names the sender or
+    /// the Message-ID, or ends the message.
+    c: Option<Classification>,
 }
 
 struct SkipNote {
@@ -760,6 +951,12 @@ struct Part {
     out: Vec<u8>,
     tally: Tally,
     skips: Vec<SkipNote>,
+    /// The log the events and the end are of.
+    source: Option<Arc<str>>,
+    /// Lines about messages, to be joined (when results are per message or per recipient).
+    events: Vec<Event>,
+    /// The log ended.
+    log_end: bool,
 }
 
 /// What every worker needs to turn a unit into a part.
@@ -767,6 +964,7 @@ struct Work {
     format: Format,
     limits: Limits,
     filter: Filter,
+    by: Option<By>,
 }
 
 /// Lines of a log per unit: big enough that handing one over costs nothing beside its work.
@@ -802,6 +1000,15 @@ impl Tally {
             e.0 += deferred;
             e.1 += all;
         }
+        for (k, v) in other.by_unit {
+            *self.by_unit.entry(k).or_default() += v;
+        }
+        for (k, v) in other.failed_by_provider {
+            *self.failed_by_provider.entry(k).or_default() += v;
+        }
+        self.replies.merge(other.replies);
+        self.flushed_early += other.flushed_early;
+        self.without_delivery += other.without_delivery;
     }
 }
 
@@ -824,6 +1031,10 @@ impl Work {
             Unit::Note(Note::Skip(skip)) => part.skips.push(skip),
             Unit::Note(Note::File) => part.tally.files += 1,
             Unit::Note(Note::Email) => part.tally.emails += 1,
+            Unit::Note(Note::LogEnd(source)) => {
+                part.source = Some(source);
+                part.log_end = true;
+            }
         }
         part.out = rows.finish();
         part
@@ -833,11 +1044,15 @@ impl Work {
         &self,
         part: &mut Part,
         rows: &mut Rows,
-        source: &str,
+        source: &Arc<str>,
         first: u64,
         data: &[u8],
         pieces: &[Piece],
     ) {
+        let joined = self.by != Some(By::Line);
+        if joined {
+            part.source = Some(Arc::clone(source));
+        }
         let mut start = 0;
         let mut text = String::new();
         for (number, piece) in (first..).zip(pieces) {
@@ -867,22 +1082,53 @@ impl Work {
                     text.push(char::REPLACEMENT_CHARACTER);
                 }
             }
+            if joined {
+                // Classified here, on any thread; joined into messages by the merging thread.
+                match parse_message_line(&text) {
+                    Some(MessageLine::Delivery(record)) => {
+                        let c = record.classify();
+                        for recipient in &record.recipients {
+                            if self.filter.keeps(recipient, record.timestamp, &c) {
+                                count_hour(&mut part.tally, record.timestamp, c.action);
+                            }
+                        }
+                        part.events.push(Event {
+                            line: number,
+                            text: text.clone(),
+                            c: Some(c),
+                        });
+                    }
+                    Some(MessageLine::Info(_)) => part.events.push(Event {
+                        line: number,
+                        text: text.clone(),
+                        c: None,
+                    }),
+                    None => {}
+                }
+                continue;
+            }
             let Some(record) = smtpcodes::logs::parse_line(&text) else {
                 continue;
             };
             let c = record.classify();
             let status = record.status.as_str();
+            let outcome = Fate::of(record.status).as_str();
             for recipient in &record.recipients {
-                let row = row(
+                let mut row = row(
                     source,
                     Some(number),
                     "log",
+                    By::Line,
                     recipient,
                     status,
+                    outcome,
                     record.timestamp,
                     &c,
                     record.text,
                 );
+                row.queue_id = Some(Cow::Borrowed(record.queue_id));
+                row.sender = record.sender.map(Cow::Borrowed);
+                row.message_id = record.message_id.map(Cow::Borrowed);
                 rows.emit(&mut part.tally, &self.filter, &row, &c);
             }
         }
@@ -910,18 +1156,30 @@ impl Work {
         };
         match smtpcodes::contain(|| smtpcodes::parse_bounce_with(bytes, &limits)) {
             Ok(report) => {
-                for r in &report.recipients {
-                    let row = row(
-                        source,
-                        position,
-                        "email",
-                        &r.recipient,
-                        r.action.as_str(),
-                        r.last_attempt_date.as_deref(),
-                        &r.classification,
-                        &r.diagnostic,
-                    );
-                    rows.emit(&mut part.tally, &self.filter, &row, &r.classification);
+                if self.by == Some(By::Message) {
+                    // One result for the email: the recipient that failed (else the one
+                    // delayed, else the first); every recipient that failed for good is
+                    // still listed to suppress.
+                    let worst = |a: DsnAction| report.recipients.iter().find(|r| r.action == a);
+                    let deciding = worst(DsnAction::Failed)
+                        .or_else(|| worst(DsnAction::Delayed))
+                        .or(report.recipients.first());
+                    if let Some(r) = deciding {
+                        let mut row = email_row(source, position, r, By::Message);
+                        row.recipients = report.recipients.len();
+                        rows.emit(&mut part.tally, &self.filter, &row, &r.classification);
+                    }
+                    for r in &report.recipients {
+                        let ts = r.last_attempt_date.as_deref();
+                        if self.filter.keeps(&r.recipient, ts, &r.classification) {
+                            suppress(&mut part.tally, &r.recipient, &r.classification);
+                        }
+                    }
+                } else {
+                    for r in &report.recipients {
+                        let row = email_row(source, position, r, By::Recipient);
+                        rows.emit(&mut part.tally, &self.filter, &row, &r.classification);
+                    }
                 }
             }
             Err(smtpcodes::Error::NotABounce { what }) => {
@@ -961,11 +1219,15 @@ impl Rows {
             return;
         }
         t.results += 1;
+        *t.by_unit.entry(row.unit).or_default() += 1;
         *t.by_reason.entry(row.reason).or_default() += 1;
         *t.by_action.entry(row.action).or_default() += 1;
         *t.by_fault.entry(row.fault).or_default() += 1;
         if let Some(p) = row.provider {
-            t.outcomes_by_provider.entry(p).or_default().add(c.action);
+            t.outcomes_by_provider
+                .entry(p)
+                .or_default()
+                .add(row.counts_as);
         }
         let domain = row
             .recipient
@@ -975,22 +1237,17 @@ impl Rows {
         t.outcomes_by_domain
             .entry(domain)
             .or_default()
-            .add(c.action);
-        if let Some(hour) = row.timestamp.as_deref().and_then(hour_of) {
-            let e = t.by_hour.entry(hour).or_default();
-            e.0 += u64::from(c.action == Action::Retry);
-            e.1 += 1;
+            .add(row.counts_as);
+        if row.unit == "line" || row.kind == "email" {
+            // Joined results were counted per attempt, line by line, by the worker.
+            count_hour(t, row.timestamp.as_deref(), c.action);
         }
-        if c.suppress {
-            let code = match (c.code, &c.enhanced) {
-                (Some(code), Some(e)) => format!("{code} {e}"),
-                (Some(code), None) => code.to_string(),
-                (None, Some(e)) => e.to_string(),
-                (None, None) => String::new(),
-            };
-            t.suppress
-                .entry(row.recipient.to_ascii_lowercase())
-                .or_insert((row.reason, code));
+        suppress(t, &row.recipient, c);
+        if row.counts_as != Action::None {
+            t.replies.add(row.reason, &row.matched, c, &row.text);
+            if let Some(p) = row.provider {
+                *t.failed_by_provider.entry((p, row.reason)).or_default() += 1;
+            }
         }
         // Writing into memory cannot fail.
         match self.format {
@@ -1003,7 +1260,7 @@ impl Rows {
                     let _ = w.serialize(row.defused());
                 }
             }
-            Format::Text => {}
+            Format::Text | Format::Html => {}
         }
     }
 
@@ -1012,6 +1269,35 @@ impl Rows {
             Some(w) => w.into_inner().unwrap_or_default(),
             None => self.json,
         }
+    }
+}
+
+/// Counts a delivery attempt in its hour of the lines' own clock.
+fn count_hour(t: &mut Tally, timestamp: Option<&str>, action: Action) {
+    if let Some(hour) = timestamp.and_then(hour_of) {
+        let e = t.by_hour.entry(hour).or_default();
+        e.0 += u64::from(action == Action::Retry);
+        e.1 += 1;
+    }
+}
+
+/// Lists the address to suppress when its classification condemns it (the first reason
+/// given for an address stays).
+fn suppress(t: &mut Tally, recipient: &str, c: &Classification) {
+    if c.suppress {
+        t.suppress
+            .entry(recipient.to_ascii_lowercase())
+            .or_insert_with(|| (c.reason.as_str(), code_of(c)));
+    }
+}
+
+/// `550 5.1.1`, `550`, `5.1.1` or nothing.
+fn code_of(c: &Classification) -> String {
+    match (c.code, &c.enhanced) {
+        (Some(code), Some(e)) => format!("{code} {e}"),
+        (Some(code), None) => code.to_string(),
+        (None, Some(e)) => e.to_string(),
+        (None, None) => String::new(),
     }
 }
 
@@ -1098,7 +1384,8 @@ impl Reader<'_> {
         Ok(match kind {
             Kind::Log => self
                 .note(Note::File)
-                .and_then(|()| self.log(&source, reader)),
+                .and_then(|()| self.log(&source, reader))
+                .and_then(|()| self.note(Note::LogEnd(Arc::clone(&source)))),
             Kind::Mbox => self
                 .note(Note::File)
                 .and_then(|()| self.mbox(&source, reader)),
@@ -1257,6 +1544,10 @@ impl Reader<'_> {
 struct Scanner {
     format: Format,
     filter: Filter,
+    /// The unit of a log's results, when they are joined (per message or per recipient).
+    joined: Option<By>,
+    /// The messages of the log being read.
+    joiner: Joiner,
     out: io::BufWriter<Box<dyn Write>>,
     tally: Tally,
     skips: Skips,
@@ -1269,7 +1560,44 @@ impl Scanner {
         for s in part.skips {
             self.skips.add(&s.name, s.cause, s.error, &s.detail);
         }
-        Ok(())
+        let (Some(by), Some(source)) = (self.joined, part.source) else {
+            return Ok(());
+        };
+        for e in &part.events {
+            match (parse_message_line(&e.text), &e.c) {
+                (Some(MessageLine::Delivery(record)), Some(c)) => {
+                    self.joiner.delivery(e.line, &record, c);
+                }
+                (Some(MessageLine::Info(info)), _) => self.joiner.info(e.line, &info),
+                _ => {}
+            }
+        }
+        if part.log_end {
+            self.joiner.finish();
+        }
+        let mut rows = Rows::new(self.format);
+        while let Some(m) = self.joiner.pop() {
+            for (row, c) in message_rows(&source, by, &m) {
+                rows.emit(&mut self.tally, &self.filter, &row, c);
+            }
+            if by == By::Message {
+                // Every recipient that bounced for good is one to suppress, beside the one
+                // whose reply decided the message.
+                for r in &m.recipients {
+                    let ts = r.last_seen.as_deref();
+                    if self.filter.keeps(&r.recipient, ts, &r.classification) {
+                        suppress(&mut self.tally, &r.recipient, &r.classification);
+                    }
+                }
+            }
+        }
+        if part.log_end {
+            let stats = self.joiner.stats();
+            self.tally.flushed_early += stats.flushed_early;
+            self.tally.without_delivery += stats.without_delivery;
+            self.joiner = Joiner::new();
+        }
+        self.out.write_all(&rows.finish())
     }
 }
 
@@ -1308,6 +1636,12 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
     let mut scanner = Scanner {
         format,
         filter: options.filter.clone(),
+        joined: match options.by {
+            None => Some(By::Message),
+            Some(By::Line) => None,
+            Some(by) => Some(by),
+        },
+        joiner: Joiner::new(),
         out: io::BufWriter::new(out),
         tally: Tally::default(),
         skips,
@@ -1324,6 +1658,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
         format,
         limits: options.limits,
         filter: options.filter.clone(),
+        by: options.by,
     };
     let written = if options.jobs <= 1 {
         let mut failed = None;
@@ -1504,7 +1839,7 @@ impl Scanner {
         }
     }
 
-    /// Ends the run: the text report, or the summary on stderr after JSON or CSV.
+    /// Ends the run: the text or HTML report, or the summary on stderr after JSON or CSV.
     fn finish(&mut self, top: usize) -> io::Result<()> {
         let t = &self.tally;
         let filtered = if self.filter.is_set() {
@@ -1512,15 +1847,31 @@ impl Scanner {
         } else {
             String::new()
         };
+        let messages = t.by_unit.get("message").copied().unwrap_or(0);
+        let results = t.results - messages;
+        let counts = match (messages, results) {
+            (0, n) => counted(n, "recipient result"),
+            (m, 0) => counted(m, "message"),
+            (m, n) => format!(
+                "{}, {}",
+                counted(m, "message"),
+                counted(n, "recipient result")
+            ),
+        };
         let totals = format!(
-            "Scanned {}: {}, {}; {}{filtered}.",
+            "Scanned {}: {}, {}; {counts}{filtered}.",
             counted(t.files, "file"),
             counted(t.emails, "email"),
             counted(t.log_lines, "log line"),
-            counted(t.results, "recipient result")
         );
-        if self.format == Format::Text {
-            self.report(&totals, top)?;
+        if matches!(self.format, Format::Text | Format::Html) {
+            let summary =
+                report::Summary::new(t, totals, self.skips.summary(), self.skips.listing(), top);
+            if self.format == Format::Text {
+                summary.text(&mut self.out)?;
+            } else {
+                html::write(&summary, &mut self.out)?;
+            }
             return self.out.flush();
         }
         self.out.flush()?;
@@ -1529,173 +1880,6 @@ impl Scanner {
         let _ = writeln!(err, "smtpcodes: {}", self.skips.summary());
         Ok(())
     }
-
-    fn report(&mut self, totals: &str, top: usize) -> io::Result<()> {
-        let t = &self.tally;
-        let out = &mut self.out;
-        writeln!(out, "{totals}")?;
-        writeln!(out, "{}", self.skips.summary())?;
-        let line = |out: &mut dyn Write,
-                    title: &str,
-                    map: &mut dyn Iterator<Item = (String, u64)>|
-         -> io::Result<()> {
-            let mut items: Vec<(String, u64)> = map.collect();
-            items.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            writeln!(out, "\n{title}")?;
-            if items.is_empty() {
-                writeln!(out, "  (none)")?;
-            }
-            let all: u64 = items.iter().map(|(_, n)| n).sum();
-            #[allow(clippy::cast_precision_loss)] // a share to one decimal
-            let share = |n: u64| 100.0 * n as f64 / all.max(1) as f64;
-            let rest: Vec<(String, u64)> = items.split_off(items.len().min(top));
-            for (name, n) in items {
-                writeln!(out, "  {name:<28} {n:>9} {:>5.1}%", share(n))?;
-            }
-            if !rest.is_empty() {
-                let n: u64 = rest.iter().map(|(_, n)| n).sum();
-                let more = format!("... {} more", rest.len());
-                writeln!(out, "  {more:<28} {n:>9} {:>5.1}%", share(n))?;
-            }
-            Ok(())
-        };
-        line(
-            out,
-            "By reason",
-            &mut t.by_reason.iter().map(|(k, v)| ((*k).to_owned(), *v)),
-        )?;
-        line(
-            out,
-            "By action",
-            &mut t.by_action.iter().map(|(k, v)| ((*k).to_owned(), *v)),
-        )?;
-        line(
-            out,
-            "By fault",
-            &mut t.by_fault.iter().map(|(k, v)| ((*k).to_owned(), *v)),
-        )?;
-        line(
-            out,
-            "Top recipient domains (failed or deferred)",
-            &mut t
-                .outcomes_by_domain
-                .iter()
-                .filter(|(_, o)| o.deferred + o.bounced > 0)
-                .map(|(k, o)| (escape(k.as_bytes()), o.deferred + o.bounced)),
-        )?;
-        line(
-            out,
-            "Top providers",
-            &mut t
-                .outcomes_by_provider
-                .iter()
-                .map(|(k, o)| ((*k).to_owned(), o.total())),
-        )?;
-        shares(
-            out,
-            "Delivered, deferred, bounced by provider",
-            t.outcomes_by_provider
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), *v)),
-            top,
-        )?;
-        shares(
-            out,
-            "Delivered, deferred, bounced by recipient domain",
-            t.outcomes_by_domain
-                .iter()
-                .map(|(k, v)| (escape(k.as_bytes()), *v)),
-            top,
-        )?;
-        deferrals(out, &t.by_hour)?;
-        writeln!(out, "\nAddresses to suppress ({})", t.suppress.len())?;
-        for (address, (reason, code)) in t.suppress.iter().take(top.max(50)) {
-            let address = escape(address.as_bytes());
-            writeln!(out, "  {address:<40} {reason:<18} {code}")?;
-        }
-        if t.suppress.len() > top.max(50) {
-            writeln!(
-                out,
-                "  ... and {} more (all of them: --format csv)",
-                t.suppress.len() - top.max(50)
-            )?;
-        }
-        // What was skipped comes last, where the run ends.
-        let skipped = self.skips.listing();
-        if !skipped.is_empty() {
-            writeln!(out, "\nSkipped")?;
-            for line in skipped {
-                writeln!(out, "{line}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Deferred results per hour of the lines' own clock, or per day over two days of hours.
-fn deferrals(out: &mut dyn Write, by_hour: &BTreeMap<String, (u64, u64)>) -> io::Result<()> {
-    if by_hour.is_empty() {
-        return Ok(());
-    }
-    // Over two days of hours, a row a day reads better.
-    let (unit, rows): (&str, BTreeMap<String, (u64, u64)>) = if by_hour.len() > 48 {
-        let mut days: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-        for (hour, (deferred, all)) in by_hour {
-            let e = days.entry(hour[..5].to_owned()).or_default();
-            e.0 += deferred;
-            e.1 += all;
-        }
-        ("day", days)
-    } else {
-        ("hour", by_hour.clone())
-    };
-    writeln!(out, "\nDeferrals per {unit} (the lines' own clock)")?;
-    for (hour, (deferred, all)) in &rows {
-        #[allow(clippy::cast_precision_loss)] // a share to one decimal
-        let share = 100.0 * *deferred as f64 / (*all).max(1) as f64;
-        writeln!(out, "  {hour:<14} {deferred:>9} of {all:>9} {share:>5.1}%")?;
-    }
-    Ok(())
-}
-
-/// A table of delivered / deferred / bounced shares, the largest totals first, `top` rows and
-/// a "... N more" line.
-fn shares(
-    out: &mut dyn Write,
-    title: &str,
-    items: impl Iterator<Item = (String, Outcomes)>,
-    top: usize,
-) -> io::Result<()> {
-    let mut items: Vec<(String, Outcomes)> = items.collect();
-    items.sort_by(|a, b| b.1.total().cmp(&a.1.total()).then_with(|| a.0.cmp(&b.0)));
-    writeln!(out, "\n{title}")?;
-    if items.is_empty() {
-        writeln!(out, "  (none)")?;
-        return Ok(());
-    }
-    writeln!(
-        out,
-        "  {:<28} {:>9} {:>10} {:>10} {:>10}",
-        "", "results", "delivered", "deferred", "bounced"
-    )?;
-    let rest = items.split_off(items.len().min(top));
-    #[allow(clippy::cast_precision_loss)] // shares to one decimal
-    let pct = |n: u64, all: u64| format!("{:.1}%", 100.0 * n as f64 / all.max(1) as f64);
-    for (name, o) in &items {
-        let all = o.total();
-        writeln!(
-            out,
-            "  {name:<28} {all:>9} {:>10} {:>10} {:>10}",
-            pct(o.delivered, all),
-            pct(o.deferred, all),
-            pct(o.bounced, all)
-        )?;
-    }
-    if !rest.is_empty() {
-        let n: u64 = rest.iter().map(|(_, o)| o.total()).sum();
-        writeln!(out, "  {:<28} {n:>9}", format!("... {} more", rest.len()))?;
-    }
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1703,19 +1887,30 @@ fn row<'a>(
     source: &'a str,
     position: Option<u64>,
     kind: &'static str,
+    unit: By,
     recipient: &'a str,
     status: &'a str,
+    outcome: &'static str,
     timestamp: Option<&'a str>,
-    c: &Classification,
+    c: &'a Classification,
     text: &'a str,
 ) -> Row<'a> {
     Row {
         source: Cow::Borrowed(source),
         position,
         kind,
+        unit: unit.as_str(),
+        queue_id: None,
+        message_id: None,
+        sender: None,
         recipient: Cow::Borrowed(recipient),
+        recipients: 1,
         status: Cow::Borrowed(status),
+        outcome,
+        attempts: 1,
+        first_seen: None,
         timestamp: timestamp.map(Cow::Borrowed),
+        elapsed: None,
         code: c.code,
         enhanced: c.enhanced.map(|e| e.to_string()),
         severity: c.severity.as_str(),
@@ -1726,7 +1921,109 @@ fn row<'a>(
         suppress: c.suppress,
         fault: c.fault.as_str(),
         provider: c.provider,
+        matched: Cow::Borrowed(c.matched.as_ref()),
+        decision: None,
+        decision_after: None,
         text: Cow::Borrowed(text),
+        counts_as: c.action,
+    }
+}
+
+/// The row of one recipient of a bounce email.
+fn email_row<'a>(
+    source: &'a str,
+    position: Option<u64>,
+    r: &'a smtpcodes::BouncedRecipient,
+    unit: By,
+) -> Row<'a> {
+    row(
+        source,
+        position,
+        "email",
+        unit,
+        &r.recipient,
+        r.action.as_str(),
+        email_outcome(r.action).as_str(),
+        r.last_attempt_date.as_deref(),
+        &r.classification,
+        &r.diagnostic,
+    )
+}
+
+/// What a bounce email's DSN action says happened to the recipient.
+fn email_outcome(action: DsnAction) -> Fate {
+    match action {
+        DsnAction::Failed => Fate::Bounced,
+        DsnAction::Delayed => Fate::Deferred,
+        DsnAction::Delivered | DsnAction::Relayed | DsnAction::Expanded => Fate::Delivered,
+    }
+}
+
+/// How an outcome counts in the delivered / deferred / bounced tables.
+fn counts_as(outcome: Fate) -> Action {
+    match outcome {
+        Fate::Delivered => Action::None,
+        Fate::Deferred => Action::Retry,
+        Fate::Bounced | Fate::Expired => Action::Bounce,
+    }
+}
+
+/// The rows of a message joined from a log: one for the message (its deciding recipient's
+/// reply) or one per recipient.
+fn message_rows<'a>(source: &'a str, by: By, m: &'a Message) -> Vec<(Row<'a>, &'a Classification)> {
+    let policy = RetryPolicy::DEFAULT;
+    let base = |r: &'a RecipientState, outcome: Fate, decision: RetryDecision| {
+        let mut row = row(
+            source,
+            Some(r.last_line),
+            "log",
+            by,
+            &r.recipient,
+            r.status.as_str(),
+            outcome.as_str(),
+            r.last_seen.as_deref(),
+            &r.classification,
+            &r.text,
+        );
+        row.queue_id = Some(Cow::Borrowed(&m.queue_id));
+        row.message_id = m.message_id.as_deref().map(Cow::Borrowed);
+        row.sender = m.sender.as_deref().map(Cow::Borrowed);
+        row.first_seen = m.first_seen.as_deref().map(Cow::Borrowed);
+        row.attempts = r.attempts;
+        row.elapsed = m
+            .first_seen
+            .as_deref()
+            .zip(r.last_seen.as_deref())
+            .and_then(|(a, b)| smtpcodes::messages::elapsed(a, b));
+        row.decision = Some(decision.action.as_str());
+        row.decision_after = decision.retry_after;
+        row.counts_as = counts_as(outcome);
+        row
+    };
+    match by {
+        By::Message => {
+            let Some(r) = m.deciding() else {
+                return Vec::new();
+            };
+            let decision = m
+                .decision(&policy)
+                .unwrap_or_else(|| m.recipient_decision(r, &policy));
+            let mut row = base(r, m.outcome(), decision);
+            row.position = Some(m.first_line);
+            row.recipients = m.recipients.len();
+            row.attempts = m.attempts();
+            row.timestamp = m.last_seen.as_deref().map(Cow::Borrowed);
+            row.elapsed = m.elapsed();
+            vec![(row, &r.classification)]
+        }
+        By::Recipient | By::Line => m
+            .recipients
+            .iter()
+            .map(|r| {
+                let row = base(r, r.outcome, m.recipient_decision(r, &policy));
+                (row, &r.classification)
+            })
+            .collect(),
     }
 }
 
@@ -1737,7 +2034,18 @@ mod tests {
     #[test]
     fn the_csv_header_is_the_rows_fields() {
         let c = smtpcodes::classify(Some(550), "5.1.1 User unknown").expect("a reply");
-        let r = row("f", None, "log", "a@example.org", "bounced", None, &c, "t");
+        let r = row(
+            "f",
+            None,
+            "log",
+            By::Line,
+            "a@example.org",
+            "bounced",
+            "bounced",
+            None,
+            &c,
+            "t",
+        );
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
         w.serialize(&r).expect("written");
         let bytes = w.into_inner().expect("flushed");
@@ -1753,20 +2061,13 @@ mod tests {
                 by_hour.insert(format!("11-{day:02} {hour:02}:00"), (1, 4));
             }
         }
-        let mut out = Vec::new();
-        deferrals(&mut out, &by_hour).expect("written");
-        let text = String::from_utf8(out).expect("UTF-8");
-        assert!(text.contains("Deferrals per day"), "{text}");
-        assert!(
-            text.contains("11-02") && text.contains("24 of        96  25.0%"),
-            "{text}"
-        );
+        let d = report::deferrals(&by_hour).expect("rows");
+        assert_eq!(d.unit, "day");
+        assert_eq!(d.rows[1], ("11-02".to_owned(), 24, 96));
         by_hour.retain(|k, _| k.starts_with("11-01"));
-        let mut out = Vec::new();
-        deferrals(&mut out, &by_hour).expect("written");
-        assert!(String::from_utf8(out)
-            .expect("UTF-8")
-            .contains("Deferrals per hour"));
+        let d = report::deferrals(&by_hour).expect("rows");
+        assert_eq!((d.unit, d.rows.len()), ("hour", 24));
+        assert!(report::deferrals(&BTreeMap::new()).is_none());
     }
 
     #[test]

@@ -290,7 +290,13 @@ fn scan_writes_one_record_per_recipient() {
         rows.len() + 1,
         "a header row and one row per record"
     );
-    assert!(csv.starts_with("\"source\",\"position\",\"kind\",\"recipient\",\"status\","));
+    assert!(csv.starts_with(
+        "\"source\",\"position\",\"kind\",\"unit\",\"queue_id\",\"message_id\",\"sender\",\"recipient\","
+    ));
+    assert!(
+        rows.iter().all(|r| r["unit"] == "recipient"),
+        "an email's results are per recipient by default"
+    );
 }
 
 #[test]
@@ -316,7 +322,14 @@ fn scan_reads_gzip_logs_and_maildirs_by_content() {
     gz.finish().expect("finish");
 
     let (ok, out, _) = smtpcodes(
-        &["scan", "--format", "json", dir.to_str().expect("UTF-8")],
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--by",
+            "line",
+            dir.to_str().expect("UTF-8"),
+        ],
         None,
     );
     std::fs::remove_dir_all(&dir).ok();
@@ -434,7 +447,7 @@ fn scan_on_many_threads_gives_what_one_thread_gives() {
     let file = dir.join("big.log");
     std::fs::write(&file, &log).expect("written");
     let path = file.to_str().expect("UTF-8");
-    let run = |jobs: &str| {
+    let run = |jobs: &str, by: &str| {
         smtpcodes(
             &[
                 "scan",
@@ -442,6 +455,8 @@ fn scan_on_many_threads_gives_what_one_thread_gives() {
                 "json",
                 "--max-line-bytes",
                 "4K",
+                "--by",
+                by,
                 "--jobs",
                 jobs,
                 path,
@@ -449,17 +464,26 @@ fn scan_on_many_threads_gives_what_one_thread_gives() {
             None,
         )
     };
-    let (ok1, out1, err1) = run("1");
-    let (ok2, out2, err2) = run("2");
+    let (ok1, out1, err1) = run("1", "line");
+    let (ok2, out2, err2) = run("2", "line");
     let (_, single, _) = smtpcodes(
         &[
             "scan",
             "--format",
             "json",
+            "--by",
+            "line",
             examples().join("mail.log").to_str().expect("UTF-8"),
         ],
         None,
     );
+    // Messages are joined on one thread in the order of the log, whatever the workers do.
+    for by in ["message", "recipient"] {
+        let (_, one, err_one) = run("1", by);
+        let (_, two, err_two) = run("2", by);
+        assert!(!one.is_empty());
+        assert_eq!((one, err_one), (two, err_two), "--by {by}");
+    }
     std::fs::remove_dir_all(&dir).ok();
     assert!(!ok1 && !ok2, "the long line makes the status 1");
     assert_eq!(out1, out2, "the same rows in the same order");

@@ -18,7 +18,9 @@ use std::sync::Arc;
 use flate2::read::MultiGzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use smtpcodes::logs::{parse_message_line, read_line_capped, MessageLine};
+use smtpcodes::logs::{
+    parse_message_line, read_line_capped, MessageLine, OwnedLogRecord, OwnedMessageInfo,
+};
 use smtpcodes::messages::{Joiner, Message, Outcome as Fate, RecipientState};
 use smtpcodes::{Action, Classification, DsnAction, Limits, RetryDecision, RetryPolicy};
 
@@ -32,9 +34,9 @@ mod report;
 pub enum Format {
     /// A summary for a person: counts, top domains and providers, addresses to suppress.
     Text,
-    /// One JSON object per recipient result (JSON Lines).
+    /// One JSON object per result (JSON Lines): per message, recipient or line (`--by`).
     Json,
-    /// One CSV row per recipient result, with a header row.
+    /// One CSV row per result, with a header row.
     Csv,
     /// The summary as one self-contained HTML page (inline CSS and SVG charts, no network).
     Html,
@@ -930,12 +932,11 @@ enum Note {
 
 /// A line about a message, read and classified by a worker, for the merging thread to join
 /// in the order of the log.
-struct Event {
-    line: u64,
-    text: String,
-    /// The classification of a delivery result; `None` for a line that names the sender or
-    /// the Message-ID, or ends the message.
-    c: Option<Classification>,
+enum Event {
+    /// A delivery result and its classification.
+    Delivery(u64, OwnedLogRecord, Classification),
+    /// A line that names the sender or the Message-ID, or ends the message.
+    Info(u64, OwnedMessageInfo),
 }
 
 struct SkipNote {
@@ -1092,17 +1093,12 @@ impl Work {
                                 count_hour(&mut part.tally, record.timestamp, c.action);
                             }
                         }
-                        part.events.push(Event {
-                            line: number,
-                            text: text.clone(),
-                            c: Some(c),
-                        });
+                        part.events
+                            .push(Event::Delivery(number, record.into_owned(), c));
                     }
-                    Some(MessageLine::Info(_)) => part.events.push(Event {
-                        line: number,
-                        text: text.clone(),
-                        c: None,
-                    }),
+                    Some(MessageLine::Info(info)) => {
+                        part.events.push(Event::Info(number, info.into_owned()));
+                    }
                     None => {}
                 }
                 continue;
@@ -1563,13 +1559,12 @@ impl Scanner {
         let (Some(by), Some(source)) = (self.joined, part.source) else {
             return Ok(());
         };
-        for e in &part.events {
-            match (parse_message_line(&e.text), &e.c) {
-                (Some(MessageLine::Delivery(record)), Some(c)) => {
-                    self.joiner.delivery(e.line, &record, c);
+        for e in part.events {
+            match e {
+                Event::Delivery(line, record, c) => {
+                    self.joiner.delivery(line, &record.as_record(), c);
                 }
-                (Some(MessageLine::Info(info)), _) => self.joiner.info(e.line, &info),
-                _ => {}
+                Event::Info(line, info) => self.joiner.info(line, &info.as_info()),
             }
         }
         if part.log_end {

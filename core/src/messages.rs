@@ -259,7 +259,8 @@ const RECIPIENT_COST: usize = 256;
 #[derive(Debug)]
 pub struct Joiner {
     open: BTreeMap<u64, Message>,
-    index: HashMap<(LogFormat, String), u64>,
+    /// Per server kind, the open message of each queue id (looked up without a copy of it).
+    index: HashMap<LogFormat, HashMap<String, u64>>,
     ready: std::collections::VecDeque<Message>,
     next_seq: u64,
     bytes: usize,
@@ -300,15 +301,16 @@ impl Joiner {
         match parse_message_line(text) {
             Some(MessageLine::Delivery(record)) => {
                 let c = record.classify();
-                self.delivery(line, &record, &c);
+                self.delivery(line, &record, c);
             }
             Some(MessageLine::Info(info)) => self.info(line, &info),
             None => {}
         }
     }
 
-    /// A delivery result, with its classification.
-    pub fn delivery(&mut self, line: u64, record: &LogRecord<'_>, c: &Classification) {
+    /// A delivery result, with its classification (kept, as the last reply of each of the
+    /// line's recipients).
+    pub fn delivery(&mut self, line: u64, record: &LogRecord<'_>, c: Classification) {
         let seq = self.open_seq(record.format, record.queue_id, record.timestamp, line);
         let Some(m) = self.open.get_mut(&seq) else {
             return;
@@ -333,8 +335,19 @@ impl Joiner {
                 }
             }
         }
-        for address in &record.recipients {
+        let mut c = Some(c);
+        let count = record.recipients.iter().count();
+        for (i, address) in record.recipients.iter().enumerate() {
             let position = m.recipients.iter().position(|r| r.recipient == address);
+            // The last recipient of the line takes the classification; the others a copy.
+            let classification = if i + 1 == count {
+                c.take()
+            } else {
+                c.clone()
+            };
+            let Some(classification) = classification else {
+                break;
+            };
             let state = RecipientState {
                 recipient: address.to_owned(),
                 attempts: 1,
@@ -343,7 +356,7 @@ impl Joiner {
                 dsn: record.dsn,
                 relay: record.relay.map(str::to_owned),
                 text: record.text.to_owned(),
-                classification: c.clone(),
+                classification,
                 last_seen: record.timestamp.map(str::to_owned),
                 last_line: line,
             };
@@ -376,7 +389,8 @@ impl Joiner {
         if info.done
             && !self
                 .index
-                .contains_key(&(info.format, info.queue_id.to_owned()))
+                .get(&info.format)
+                .is_some_and(|ids| ids.contains_key(info.queue_id))
         {
             // The end of a message that left no other line here: nothing to say about it.
             return;
@@ -439,8 +453,7 @@ impl Joiner {
         timestamp: Option<&str>,
         line: u64,
     ) -> u64 {
-        let key = (format, queue_id.to_owned());
-        if let Some(&seq) = self.index.get(&key) {
+        if let Some(&seq) = self.index.get(&format).and_then(|ids| ids.get(queue_id)) {
             return seq;
         }
         let seq = self.next_seq;
@@ -465,7 +478,10 @@ impl Joiner {
                 bytes,
             },
         );
-        self.index.insert(key, seq);
+        self.index
+            .entry(format)
+            .or_default()
+            .insert(queue_id.to_owned(), seq);
         seq
     }
 
@@ -474,7 +490,9 @@ impl Joiner {
         let Some(mut m) = self.open.remove(&seq) else {
             return;
         };
-        self.index.remove(&(m.format, m.queue_id.clone()));
+        if let Some(ids) = self.index.get_mut(&m.format) {
+            ids.remove(&m.queue_id);
+        }
         self.bytes = self.bytes.saturating_sub(m.bytes);
         if m.recipients.is_empty() {
             self.stats.without_delivery += 1;
@@ -514,8 +532,15 @@ fn touch(m: &mut Message, timestamp: Option<&str>, line: u64) {
     if m.first_seen.is_none() {
         m.first_seen = timestamp.map(str::to_owned);
     }
-    if timestamp.is_some() {
-        m.last_seen = timestamp.map(str::to_owned);
+    if let Some(t) = timestamp {
+        // The buffer of the last time is reused: a line's time is as long as the last one's.
+        match &mut m.last_seen {
+            Some(last) => {
+                last.clear();
+                last.push_str(t);
+            }
+            None => m.last_seen = Some(t.to_owned()),
+        }
     }
     m.last_line = line;
 }

@@ -21,7 +21,7 @@ example: ## The main job on the bundled sample: scan examples/ (bounce emails, a
 	$(CARGO) run --quiet --release --locked -p smtpcodes-cli -- scan examples/
 
 .PHONY: test
-test: test-rust test-python test-node test-dist test-spark ## Build all three languages, run every test (Spark's too), and install the release artifacts as users would (test-dist)
+test: test-rust test-python test-node test-report test-dist test-spark ## Build all three languages, run every test (the HTML report in Chromium and Spark too), and install the release artifacts as users would (test-dist)
 
 .PHONY: test-rust
 test-rust: ## Rust: unit, vector, property and doc tests, and the CLI (CORPUS=path adds the labelled corpus's)

@@ -38,3 +38,23 @@ bench-node: node-build ## Node: classify() against the crossing floor, the naive
 .PHONY: sync-version
 sync-version: ## Copy the workspace version (Cargo.toml) into package.json and package-lock.json
 	$(NODE) scripts/sync-version.js
+
+# The HTML report of `smtpcodes scan`, checked in a real browser.
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: chromium
+chromium: ## The HTML report's test: Debian's headless Chromium when it is missing
+	@test -x $(CHROMIUM) || { \
+		sudo=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$sudo apt-get update -q && \
+		$$sudo apt-get install -y --no-install-recommends chromium; }
+
+.PHONY: test-report
+test-report: $(NODE_STAMP) chromium ## The scan's HTML report in headless Chromium: the numbers shown equal the JSON output's
+	$(CARGO) build --quiet --release --locked -p smtpcodes-cli
+	SMTPCODES=$(abspath $(CARGO_TARGET))/release/smtpcodes CHROMIUM=$(CHROMIUM) $(NODE) --test tests/report/
+
+.PHONY: scan-report-png
+scan-report-png: $(NODE_STAMP) chromium ## Write docs/scan-report.png, the screenshot the README shows, from the test's page
+	$(CARGO) build --quiet --release --locked -p smtpcodes-cli
+	SCREENSHOT=$(abspath docs/scan-report.png) SMTPCODES=$(abspath $(CARGO_TARGET))/release/smtpcodes CHROMIUM=$(CHROMIUM) $(NODE) --test tests/report/

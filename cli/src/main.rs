@@ -43,7 +43,7 @@ enum Cmd {
         human: bool,
     },
     /// Scan bounce emails, mbox files, Maildirs and mail logs (Postfix, Exim, Sendmail; plain
-    /// or gzip), recognised by content, and report on every recipient result. Every input is
+    /// or gzip), recognised by content, and report on every message and recipient. Every input is
     /// read or named on stderr with the reason it was skipped; a summary of what was skipped
     /// ends every run (on stderr with --format json or csv).
     #[command(after_help = scan::EXIT_STATUS)]
@@ -76,7 +76,8 @@ enum Cmd {
         /// commas).
         #[arg(long, value_name = "DOMAIN", value_delimiter = ',', value_parser = filter::parse_domain)]
         domain: Vec<String>,
-        /// `text`: a summary for a person; `json` or `csv`: one record per recipient result.
+        /// `text`: a summary for a person; `html`: the same summary as one self-contained web
+        /// page; `json` or `csv`: one record per result (see --by).
         #[arg(long, value_enum, default_value = "text")]
         format: scan::Format,
         /// How many rows each table of the summary shows.

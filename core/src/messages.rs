@@ -301,16 +301,15 @@ impl Joiner {
         match parse_message_line(text) {
             Some(MessageLine::Delivery(record)) => {
                 let c = record.classify();
-                self.delivery(line, &record, c);
+                self.delivery(line, &record, &c);
             }
             Some(MessageLine::Info(info)) => self.info(line, &info),
             None => {}
         }
     }
 
-    /// A delivery result, with its classification (kept, as the last reply of each of the
-    /// line's recipients).
-    pub fn delivery(&mut self, line: u64, record: &LogRecord<'_>, c: Classification) {
+    /// A delivery result, with its classification.
+    pub fn delivery(&mut self, line: u64, record: &LogRecord<'_>, c: &Classification) {
         let seq = self.open_seq(record.format, record.queue_id, record.timestamp, line);
         let Some(m) = self.open.get_mut(&seq) else {
             return;
@@ -335,19 +334,8 @@ impl Joiner {
                 }
             }
         }
-        let mut c = Some(c);
-        let count = record.recipients.iter().count();
-        for (i, address) in record.recipients.iter().enumerate() {
+        for address in &record.recipients {
             let position = m.recipients.iter().position(|r| r.recipient == address);
-            // The last recipient of the line takes the classification; the others a copy.
-            let classification = if i + 1 == count {
-                c.take()
-            } else {
-                c.clone()
-            };
-            let Some(classification) = classification else {
-                break;
-            };
             let state = RecipientState {
                 recipient: address.to_owned(),
                 attempts: 1,
@@ -356,7 +344,7 @@ impl Joiner {
                 dsn: record.dsn,
                 relay: record.relay.map(str::to_owned),
                 text: record.text.to_owned(),
-                classification,
+                classification: c.clone(),
                 last_seen: record.timestamp.map(str::to_owned),
                 last_line: line,
             };

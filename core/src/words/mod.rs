@@ -571,8 +571,12 @@ impl Words {
             }
             let group = &last[..rule.groups.len()];
             if group.iter().all(Option::is_some) {
-                let first = group.iter().flatten().map(|x| x.pos).min().unwrap_or(0);
-                if h.end.saturating_sub(first) < 3 * u32::from(rule.window) {
+                // The window is the distance between the phrases, from the last word of the
+                // one that ends first to the first word of the one that starts last: a phrase
+                // of several words ("email from that domain") costs no more of it than one.
+                let earliest_end = group.iter().flatten().map(|x| x.end).min().unwrap_or(0);
+                let latest_start = group.iter().flatten().map(|x| x.pos).max().unwrap_or(0);
+                if latest_start.saturating_sub(earliest_end) < 3 * u32::from(rule.window) {
                     let from = group.iter().flatten().map(|x| x.from).min().unwrap_or(0);
                     let to = group.iter().flatten().map(|x| x.to).max().unwrap_or(0);
                     return Some((from as usize, to as usize));

@@ -39,7 +39,7 @@ docs-codes: ## Write the code reference in docs/codes/ from core/data (one page 
 	$(CARGO) run --quiet --locked -p smtpcodes --example reference_docs -- docs/codes
 
 .PHONY: bench
-bench: bench-rust bench-bounces bench-scan bench-python bench-node ## Every benchmark, each against its baselines in the same run
+bench: bench-rust bench-bounces bench-scan bench-python bench-node bench-spark ## Every benchmark, each against its baselines in the same run
 
 .PHONY: bench-rust
 bench-rust: ## Rust core: replies/s and ns by text length (criterion), instructions and allocations per reply, each beside a baseline

@@ -116,3 +116,17 @@ $(PY_SPARK_VENV)/.deps.stamp: bindings-python/requirements-spark.txt
 .PHONY: test-spark
 test-spark: $(PY_OUT)/develop.stamp $(PY_SPARK_VENV)/.deps.stamp java ## Spark: classify_column and the job on a local Spark session, 1M generated rows
 	PYTHONPATH=$(abspath bindings-python/python) $(PY_SPARK_VENV)/bin/python -m pytest tests/spark
+
+# The Spark benchmark runs the release wheel (as bench-python does), in a venv of its own with
+# Spark's requirements, so that the test venv keeps the package `maturin develop` built.
+PY_SPARK_BENCH_VENV := $(PY_OUT)/spark-bench-venv
+SPARK_BENCH_ROWS ?= 1000000
+
+.PHONY: bench-spark
+bench-spark: $(PY_OUT)/bench.stamp java ## Spark: classify_column on a local 2-core session against classify_many, same 1M rows, release wheel
+	test -x $(PY_SPARK_BENCH_VENV)/bin/python || $(PYTHON) -m venv $(PY_SPARK_BENCH_VENV)
+	$(PY_SPARK_BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r bindings-python/requirements-spark.txt
+	$(PY_SPARK_BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		--no-index --force-reinstall --no-deps $(PY_WHEELS)/*.whl
+	$(PY_SPARK_BENCH_VENV)/bin/python bench/spark_bench.py $(SPARK_BENCH_ROWS)

@@ -191,14 +191,7 @@ pub fn write(out: &mut String, lexicon: &Lexicon, rules: &WordRules) {
         "];\npub(crate) const NEGATABLE: u64 = {};",
         hex(negatable_mask(lexicon))
     );
-    for fixed in [
-        "negation",
-        "permanent",
-        "temporary",
-        "deny",
-        "failed",
-        "permission",
-    ] {
+    for fixed in ["negation", "permanent", "temporary", "deny", "permission"] {
         let i = names
             .get(fixed)
             .unwrap_or_else(|| panic!("lexicon.toml: concept {fixed} is needed by the engine"));

@@ -379,7 +379,8 @@ impl Evidence<'_> {
 /// With no code anywhere, what the words say of the message decides whether it is retried: a
 /// statement of delay ("will keep trying", "try again later") retries; one of permanence
 /// ("permanent failure", "will not retry"), a refusal ("message rejected") or a refused
-/// permission ("you are not allowed to post") gives up. A delay notice often says both ("could
+/// permission ("you are not allowed to post") gives up. That something failed ("connection
+/// failed") says neither: the reason's own default decides. A delay notice often says both ("could
 /// not be delivered yet, will retry"), and then the delay wins, except over a refused
 /// permission. `severity` stays `unknown`: it
 /// names the code's class, and there is none.
@@ -390,7 +391,7 @@ fn stated_action(words: &Words) -> Option<Action> {
         Some(Action::Bounce)
     } else if words.has(words::TEMPORARY) {
         Some(Action::Retry)
-    } else if words.has(words::PERMANENT) || words.has(words::DENY) || words.has(words::FAILED) {
+    } else if words.has(words::PERMANENT) || words.has(words::DENY) {
         Some(Action::Bounce)
     } else {
         None

@@ -54,7 +54,7 @@ bench-bounces: ## Bounce emails against Perl Sisimai (CORPUS=path: the labelled 
 	python3 bench/run_bounces.py $(if $(CORPUS),--emails $(dir $(CORPUS))emails)
 
 .PHONY: bench-scan
-bench-scan: ## smtpcodes scan on 1 and 2 threads (MB/s of a 100 MB log, plain and gzip) beside zcat | wc -l
+bench-scan: ## smtpcodes scan on 1 and 2 threads, per line and per message (MB/s of a 100 MB log, plain and gzip, beside zcat | wc -l; peak memory)
 	$(CARGO) build --quiet --release --locked -p smtpcodes-cli
 	python3 bench/scan_bench.py
 

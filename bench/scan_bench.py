@@ -3,7 +3,8 @@
 `zcat | wc -l` on the same gzipped file as the floor (reading and decompressing alone), in
 alternating rounds of the same run, with the machine's load stated. Both units are measured:
 `--by line` (each delivery line classified and written) and the default `--by message` (the
-lines also joined into messages, on the merging thread).
+lines also joined into messages, on the merging thread). Last, the peak memory of each unit
+with 1 and 2 threads, on the log and on one a tenth its size (flat memory: the same on both).
 
     python3 bench/scan_bench.py [--log-mb SIZE] [--rounds N]
 
@@ -23,7 +24,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_bounces import CLI, build_log  # noqa: E402
+from run_bounces import CLI, build_log, peak_rss_mb  # noqa: E402
 
 
 UNITS = ("line", "message")
@@ -70,6 +71,14 @@ def main():
                 ratios = [a / b for a, b in zip(one, two)]
                 print(f"  --by {by}, 2 threads vs 1 ({kind}): {statistics.median(ratios):.2f}x "
                       f"(rounds {min(ratios):.2f}-{max(ratios):.2f}; target >= 1.8x)")
+        small = os.path.join(tmp, "small.log")
+        small_mb = build_log(small, max(1, a.log_mb // 10)) / 1024 / 1024
+        print(f"peak memory (RSS), scan --format json, {small_mb:.0f} MB and {mb:.0f} MB logs:")
+        for by in UNITS:
+            for jobs in ("1", "2"):
+                rss = [peak_rss_mb([CLI, "scan", "--format", "json", "--by", by, "--jobs", jobs, f])
+                       for f in (small, plain)]
+                print(f"  --by {by} --jobs {jobs}: {rss[0]:.1f} MB and {rss[1]:.1f} MB")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

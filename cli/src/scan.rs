@@ -1558,8 +1558,8 @@ impl Scanner {
             }
         }
         if let Some(trash) = &self.trash {
-            // Freed by the thread that allocated nothing else meanwhile (measured with `make
-            // bench-scan`: freeing a worker's strings here held the other threads up).
+            // Freed on the reader thread, not here: this is the thread every other one waits
+            // for, and freeing the workers' strings on it slowed the scan (`make bench-scan`).
             let _ = trash.send(part.events);
         }
         if part.log_end {
@@ -1997,12 +1997,11 @@ fn message_rows<'a>(source: &'a str, by: By, m: &'a Message) -> Vec<(Row<'a>, &'
     };
     match by {
         By::Message => {
-            let Some(r) = m.deciding() else {
+            // Both are there exactly when the message has a delivery result, which every
+            // message the joiner hands out has.
+            let (Some(r), Some(decision)) = (m.deciding(), m.decision(&policy)) else {
                 return Vec::new();
             };
-            let decision = m
-                .decision(&policy)
-                .unwrap_or_else(|| m.recipient_decision(r, &policy));
             let mut row = base(r, m.outcome(), decision);
             row.position = Some(m.first_line);
             row.recipients = m.recipients.len();

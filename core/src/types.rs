@@ -418,7 +418,7 @@ impl Command {
     /// Reads a command hint as callers and logs spell it: `"RCPT TO"`, `"rcpt"`,
     /// `"MAIL FROM:<a@b>"`, `"end of DATA"`, `"EHLO"`, `"initial connection"`.
     ///
-    /// Unlike [`FromStr`], which accepts only the exact wire names, this is lenient about
+    /// Unlike [`FromStr`](std::str::FromStr), which accepts only the exact wire names, this is lenient about
     /// case, arguments and surrounding words, and returns `None` when it recognises nothing.
     pub fn recognize(input: &str) -> Option<Command> {
         let s = input.trim().as_bytes();

@@ -1,15 +1,11 @@
 //! Exim's main log: `2026-11-23 04:26:01 1rXyZa-000ABC-DE ** bob@example.org R=.. T=.. H=..: message`.
 
+use memchr::memmem;
+
 use super::message_lines::exim_spans;
 use super::postfix::relay_host;
-use super::syslog::clock;
-use super::syslog::is_date;
-use super::syslog::word;
-use super::DeliveryStatus;
-use super::LogFormat;
-use super::LogRecord;
-use super::Recipients;
-use memchr::memmem;
+use super::syslog::{clock, is_date, word};
+use super::{DeliveryStatus, LogFormat, LogRecord, Recipients};
 
 /// Exim's timestamp at the start of a line: `2026-11-23 04:26:01`, with the optional
 /// fraction (`log_selector = +millisec`) and zone (`log_timezone`). Returns it and the rest.

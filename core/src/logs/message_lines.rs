@@ -1,20 +1,12 @@
 //! Message lines: what the other lines of a message say (sender, Message-ID, the end), for
 //! joining a message's lines.
 
-use super::exim::exim;
-use super::exim::exim_timestamp;
-use super::exim::is_exim_id;
-use super::exim::skip_exim_pid;
-use super::postfix::keyed;
-use super::postfix::next_key;
-use super::postfix::strip_angles;
-use super::postfix::MAX_QUEUE_ID;
-use super::program_format;
-use super::syslog::syslog;
-use super::syslog::word;
-use super::LogFormat;
-use super::LogRecord;
 use serde::Serialize;
+
+use super::exim::{exim, exim_timestamp, is_exim_id, skip_exim_pid};
+use super::postfix::{keyed, next_key, strip_angles, MAX_QUEUE_ID};
+use super::syslog::{syslog, word};
+use super::{program_format, LogFormat, LogRecord};
 
 /// What a log line says about a message, for joining the lines of one message
 /// ([`crate::messages`]): a delivery result, or one of the lines around it.

@@ -44,11 +44,6 @@
 //! | Exim | `ID == addr [<orig>] R=.. T=.. defer (N) H=..: MESSAGE` | deferred | the message |
 //! | Sendmail | `QID: to=<..>[,<..>], .., relay=host. [ip], dsn=X.Y.Z, stat=TEXT` | `Sent (..)`, `Deferred: ..`, else from the `dsn` class (bounced without one) | what follows `stat=` |
 
-use serde::Serialize;
-
-use crate::types::string_enum;
-use crate::{Classification, Enhanced, Reply};
-
 mod exim;
 mod message_lines;
 mod postfix;
@@ -56,10 +51,12 @@ mod reader;
 mod sendmail;
 mod syslog;
 
-use exim::exim;
-use exim::exim_timestamp;
-use exim::is_exim_id;
-use exim::skip_exim_pid;
+use serde::Serialize;
+
+use crate::types::string_enum;
+use crate::{Classification, Enhanced, Reply};
+
+use exim::{exim, exim_timestamp, is_exim_id, skip_exim_pid};
 use postfix::keyed;
 use sendmail::is_sendmail_canned;
 use syslog::syslog;

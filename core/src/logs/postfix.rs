@@ -1,13 +1,12 @@
 //! Postfix's delivery lines, `QUEUEID: key=value, ..., status=...`, and the key=value reading
 //! that Sendmail's lines share.
 
-use super::sendmail::sendmail_stat;
-use super::DeliveryStatus;
-use super::LogFormat;
-use super::LogRecord;
-use super::Recipients;
-use crate::Enhanced;
 use memchr::memmem;
+
+use crate::Enhanced;
+
+use super::sendmail::sendmail_stat;
+use super::{DeliveryStatus, LogFormat, LogRecord, Recipients};
 
 /// The longest queue id believed (Postfix long ids are 15-17 characters, Sendmail's 14).
 pub(super) const MAX_QUEUE_ID: usize = 40;

@@ -1,11 +1,11 @@
 //! Streaming a log: one reused line buffer, long lines cut or skipped, never stored.
 
-use super::parse_line;
-use super::LogRecord;
-use super::OwnedLogRecord;
-use memchr::memchr;
 use std::io;
 use std::io::BufRead;
+
+use memchr::memchr;
+
+use super::{parse_line, LogRecord, OwnedLogRecord};
 
 /// Reads the delivery records of a log, one line at a time, with one reused line buffer:
 /// memory stays flat whatever the size of the log (wrap a `.gz` in a decoder first).

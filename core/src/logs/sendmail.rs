@@ -1,8 +1,9 @@
 //! Sendmail's `stat=` field and the fixed texts it writes for mailer exit codes.
 
+use crate::Enhanced;
+
 use super::postfix::parenthesised;
 use super::DeliveryStatus;
-use crate::Enhanced;
 
 /// Sendmail `stat=`: `Sent (...)`, `Deferred: ...`, `queued` (not an attempt), or the error
 /// text of a failure, whose `dsn` class says whether it was final.

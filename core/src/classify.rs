@@ -6,7 +6,8 @@ use std::cell::OnceCell;
 
 use serde::Serialize;
 
-use crate::parse::{self, Enhanced};
+use crate::codes::{check_code, Enhanced};
+use crate::reply;
 use crate::retry::RetryPolicy;
 use crate::scan::{self, Hits};
 use crate::tables::{
@@ -164,65 +165,6 @@ pub fn classify(code: Option<u16>, text: &str) -> Result<Classification, Error> 
     Ok(Reply::new(text).maybe_code(code)?.classify())
 }
 
-/// Reads a reply code given as a string (`"550"`, `" 550 "`). An empty or blank string is no
-/// code (`None`), as webhooks send for replies that had none.
-pub fn parse_code(input: &str) -> Result<Option<u16>, Error> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::InvalidCode {
-            input: input.to_owned(),
-        });
-    }
-    match s.parse::<i64>() {
-        Ok(n) => check_code(n).map(Some).map_err(|_| Error::CodeOutOfRange {
-            input: input.to_owned(),
-        }),
-        // More digits than an i64 holds: a whole number, but far out of range.
-        Err(_) => Err(Error::CodeOutOfRange {
-            input: input.to_owned(),
-        }),
-    }
-}
-
-/// Checks a code that arrived as a floating-point number (JSON, JavaScript): a whole number
-/// must be within 200..=599 (`code_out_of_range`), anything else (`550.5`, NaN, infinity) is
-/// `invalid_code`.
-pub fn check_code_number(code: f64) -> Result<u16, Error> {
-    // Echoed as JSON and JavaScript write numbers: `NaN`, `Infinity`, `550.5`.
-    let input = || {
-        if code.is_nan() {
-            "NaN".to_owned()
-        } else if code.is_infinite() {
-            if code > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-        } else {
-            code.to_string()
-        }
-    };
-    if !code.is_finite() || code.fract() != 0.0 {
-        return Err(Error::InvalidCode { input: input() });
-    }
-    if (200.0..=599.0).contains(&code) {
-        // Whole and within range, so the cast is exact.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        return Ok(code as u16);
-    }
-    Err(Error::CodeOutOfRange { input: input() })
-}
-
-/// Checks that a whole number is a reply code (200..=599).
-pub fn check_code(code: i64) -> Result<u16, Error> {
-    match u16::try_from(code) {
-        Ok(c) if (200..=599).contains(&c) => Ok(c),
-        _ => Err(Error::CodeOutOfRange {
-            input: code.to_string(),
-        }),
-    }
-}
-
 /// Everything read from a reply before its fields are filled in.
 struct Analysis {
     text: String,
@@ -238,11 +180,11 @@ struct Analysis {
 }
 
 fn analyse(reply: &Reply<'_>) -> Analysis {
-    let parsed = parse::parse(reply.text);
+    let parsed = reply::parse(reply.text);
     let code = reply
         .code
         .or(parsed.code)
-        .or_else(|| parse::embedded_code(&parsed.text));
+        .or_else(|| reply::embedded_code(&parsed.text));
     let enhanced = parsed.enhanced.or(reply.status);
     // The words are read only when a decision needs them: most replies are decided by a
     // phrase or a provider rule first.

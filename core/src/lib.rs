@@ -3,11 +3,12 @@
 
 pub mod bounce;
 mod classify;
+mod codes;
 mod error;
 pub mod logs;
 pub mod messages;
-mod parse;
 mod reference;
+mod reply;
 mod retry;
 mod scan;
 mod tables;
@@ -18,11 +19,9 @@ mod words;
 pub use bounce::{
     parse_bounce, parse_bounce_with, BounceReport, BouncedRecipient, Complaint, Limits,
 };
-pub use classify::{
-    check_code, check_code_number, classify, deciding_rule, parse_code, Classification, Reply,
-};
+pub use classify::{classify, deciding_rule, Classification, Reply};
+pub use codes::{check_code, check_code_number, parse_code, Enhanced};
 pub use error::{contain, Error};
-pub use parse::Enhanced;
 pub use reference::{
     basic_codes, compare, explain, explain_basic, Cause, Check, Comparison, Difference,
     Explanation, Retry,

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::classify::parse_code;
-use crate::parse::Enhanced;
+use crate::codes::parse_code;
+use crate::codes::Enhanced;
 use crate::tables;
 use crate::types::Severity;
 use crate::Error;

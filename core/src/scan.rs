@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
-use crate::parse;
+use crate::reply;
 use crate::tables::{MARKER_PROVIDER, PATTERNS, PATTERN_COUNT, PROVIDERS, STRONG_TRIGGERS};
 
 const WORDS: usize = PATTERN_COUNT.div_ceil(64);
@@ -309,7 +309,7 @@ fn leftmost_wait(found: &mut [(u32, u32)], text: &str) -> Option<u32> {
         if start < from {
             continue;
         }
-        if let Some(wait) = parse::wait_after(text, end as usize) {
+        if let Some(wait) = reply::wait_after(text, end as usize) {
             return Some(wait);
         }
         from = end;
@@ -508,7 +508,7 @@ mod tests {
         let wait = |text: &str| {
             reference
                 .find_iter(text)
-                .find_map(|m| parse::wait_after(text, m.end()))
+                .find_map(|m| reply::wait_after(text, m.end()))
         };
         let many = "wait, ".repeat(20) + "retry in 5 minutes";
         let texts = [

@@ -6,7 +6,7 @@ use std::sync::{LazyLock, PoisonError, RwLock};
 
 use rustc_hash::FxHashMap;
 
-use crate::parse::Enhanced;
+use crate::codes::Enhanced;
 use crate::types::{Command, Reason};
 
 /// A basic reply code of `data/reply_codes.toml`.

@@ -3,7 +3,7 @@
 
 use mail_parser::Message;
 
-use crate::parse::Enhanced;
+use crate::codes::Enhanced;
 use crate::types::DsnAction;
 use crate::Error;
 

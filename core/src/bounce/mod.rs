@@ -18,7 +18,7 @@ use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 
 use crate::classify::{Classification, Reply};
-use crate::parse::Enhanced;
+use crate::codes::Enhanced;
 use crate::types::{Action, DsnAction, Reason, Severity};
 use crate::Error;
 
@@ -456,12 +456,5 @@ impl TextBlocks {
         self.by_address
             .get(&recipient.to_ascii_lowercase())
             .map(|&i| self.blocks[i].text.as_str())
-    }
-}
-
-impl Enhanced {
-    /// The first enhanced code in a text (`... (#5.1.1) ...`).
-    pub(crate) fn parse_in(text: &str) -> Option<Enhanced> {
-        text.split_whitespace().take(400).find_map(Enhanced::parse)
     }
 }

@@ -1,6 +1,6 @@
 //! Amazon SES notifications (JSON, often inside an SNS envelope) that arrive as email.
 
-use crate::parse::Enhanced;
+use crate::codes::Enhanced;
 use crate::types::DsnAction;
 use crate::Error;
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use mail_parser::Message;
 
 use crate::classify::Reply;
-use crate::parse::Enhanced;
+use crate::codes::Enhanced;
 use crate::types::Reason;
 use crate::Error;
 
@@ -150,7 +150,7 @@ pub(super) fn text_blocks(human: &str, max_recipients: usize) -> Result<TextBloc
         if trimmed.is_empty() {
             // A paragraph ends a recipient's block once it has quoted the server (a reply or
             // status code); until then the explanation may follow in the next paragraphs.
-            if current.is_some_and(|i| crate::parse::has_reply_code(&blocks[i].text)) {
+            if current.is_some_and(|i| crate::reply::has_reply_code(&blocks[i].text)) {
                 current = None;
                 after_block = true;
             }

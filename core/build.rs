@@ -322,7 +322,7 @@ fn main() {
     );
     words::write(&mut out, &lexicon, &word_rules);
     fs::write(out_dir.join("words.rs"), out).expect("writing words.rs");
-    println!("cargo:rerun-if-changed=src/words/token.rs");
+    println!("cargo:rerun-if-changed=src/rules/words/token.rs");
     println!("cargo:rerun-if-changed=build/words.rs");
 }
 

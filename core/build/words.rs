@@ -1,14 +1,14 @@
 //! The lexicon (`data/lexicon.toml`) and the word rules (`data/words.toml`) as static tables.
 //!
 //! Every lexicon entry is tokenised by the same code that tokenises a reply at run time
-//! (`src/words/token.rs`), so an entry matches exactly the texts it reads as.
+//! (`src/rules/words/token.rs`), so an entry matches exactly the texts it reads as.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use serde::Deserialize;
 
-#[path = "../src/words/token.rs"]
+#[path = "../src/rules/words/token.rs"]
 #[allow(dead_code)]
 mod token;
 

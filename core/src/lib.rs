@@ -10,11 +10,10 @@ pub mod messages;
 mod reference;
 mod reply;
 mod retry;
-mod scan;
+mod rules;
 mod tables;
 mod types;
 pub mod webhook;
-mod words;
 
 pub use bounce::{
     parse_bounce, parse_bounce_with, BounceReport, BouncedRecipient, Complaint, Limits,
@@ -36,8 +35,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Builds the rule automaton now, so that the first [`classify`] call is as fast as the rest
 /// (servers that care about the first request's latency call this at start-up).
 pub fn warm_up() {
-    scan::warm_up();
-    words::warm_up();
+    rules::scan::warm_up();
+    rules::words::warm_up();
 }
 
 /// The ids of every provider this crate recognises, in detection order.
@@ -73,11 +72,11 @@ pub fn rule_examples() -> &'static [RuleExample] {
 /// rule that decides it: for the tests that prove every rule, concept and language works.
 #[doc(hidden)]
 pub mod lexicon {
-    pub use crate::words::{concepts_of, lexicon_languages, word_rule_of, WORD_EXAMPLES};
+    pub use crate::rules::words::{concepts_of, lexicon_languages, word_rule_of, WORD_EXAMPLES};
 
     /// Every concept name of the lexicon.
     pub fn concepts() -> &'static [&'static str] {
-        crate::words::CONCEPT_NAMES
+        crate::rules::words::CONCEPT_NAMES
     }
 }
 

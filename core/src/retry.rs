@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::classify::Classification;
-use crate::types::{Action, Bounce, Reason};
+use crate::types::{first_waits, Action, Bounce, Reason};
 use crate::Error;
 
 /// The knobs of the retry schedule. Every number is in seconds unless its name says otherwise.
@@ -114,14 +114,14 @@ pub struct RetryDecision {
 impl RetryPolicy {
     /// The documented defaults.
     pub const DEFAULT: RetryPolicy = RetryPolicy {
-        first_delay: 900,
+        first_delay: first_waits::ANY,
         backoff: 2.0,
         max_delay: 14_400,
         max_age: 432_000,
-        greylist_delay: 300,
-        rate_limit_delay: 1_800,
+        greylist_delay: first_waits::GREYLISTED,
+        rate_limit_delay: first_waits::RATE_LIMITED,
         rate_limit_backoff: 1.5,
-        mailbox_full_delay: 3_600,
+        mailbox_full_delay: first_waits::MAILBOX_FULL,
         max_attempts: None,
         soft_bounce_limit: 7,
         jitter: 0.0,
@@ -271,4 +271,21 @@ fn unit_noise(seed: u64, attempt: u32) -> f64 {
     #[allow(clippy::cast_precision_loss)]
     let unit = (z >> 11) as f64 / (1u64 << 53) as f64;
     unit * 2.0 - 1.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `classify`'s `retry_after` and the default policy's first wait are one schedule.
+    #[test]
+    fn the_default_policy_starts_from_the_classification_waits() {
+        for &reason in Reason::ALL {
+            assert_eq!(
+                RetryPolicy::DEFAULT.first_delay(reason),
+                reason.first_wait(),
+                "{reason:?}"
+            );
+        }
+    }
 }

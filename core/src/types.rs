@@ -227,6 +227,33 @@ string_enum! {
     }
 }
 
+/// The first waits, in seconds, of the documented default retry schedule: what `classify` gives
+/// as `retry_after` when the reply states no wait, and what `RetryPolicy::DEFAULT` starts
+/// from. They live here, beside the reasons, so that the decision never depends on the retry
+/// policy (the policy depends on the decision).
+pub(crate) mod first_waits {
+    /// Any retried reason without a wait of its own.
+    pub const ANY: u32 = 900;
+    /// `greylisted`: greylisting lets a retry through after a few minutes.
+    pub const GREYLISTED: u32 = 300;
+    /// `rate_limited`: a sending rate recovers over tens of minutes.
+    pub const RATE_LIMITED: u32 = 1_800;
+    /// `mailbox_full`: a full mailbox empties over hours.
+    pub const MAILBOX_FULL: u32 = 3_600;
+}
+
+impl Reason {
+    /// The default schedule's first wait for a reply with this reason ([`first_waits`]).
+    pub(crate) const fn first_wait(self) -> u32 {
+        match self {
+            Reason::Greylisted => first_waits::GREYLISTED,
+            Reason::RateLimited => first_waits::RATE_LIMITED,
+            Reason::MailboxFull => first_waits::MAILBOX_FULL,
+            _ => first_waits::ANY,
+        }
+    }
+}
+
 /// What a reason implies when nothing more is known, as the contract's reason table states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ReasonDefaults {

@@ -43,7 +43,7 @@ struct EnhancedCodes {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(clippy::struct_field_names)] // the TOML keys
+#[allow(clippy::struct_field_names, reason = "the TOML keys")]
 struct Class {
     class: u8,
     title: String,
@@ -53,7 +53,7 @@ struct Class {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(clippy::struct_field_names)] // the TOML keys
+#[allow(clippy::struct_field_names, reason = "the TOML keys")]
 struct Subject {
     subject: u16,
     title: String,
@@ -390,8 +390,10 @@ fn read_rules(dir: &Path, read: &dyn Fn(&str) -> String) -> Rules {
     }
 }
 
-// Long: the basic codes' table, then the enhanced codes' table by subject and
-// detail, each checked as it is written.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the basic codes' table, then the enhanced codes' table by subject and detail, each checked as it is written."
+)]
 fn write_reference(out: &mut String, codes: &ReplyCodes, enhanced: &EnhancedCodes) {
     let mut seen = HashSet::new();
     let mut sorted: Vec<&ReplyCode> = codes.code.iter().collect();
@@ -477,10 +479,10 @@ fn write_reference(out: &mut String, codes: &ReplyCodes, enhanced: &EnhancedCode
     out.push_str("];\n\n");
 }
 
-// Long because the rules, their patterns, the providers, the enhanced map and the examples are
-// written from one pass over the checked rule data, whose indexes they share; each table is a
-// block of its own below.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "Long because the rules, their patterns, the providers, the enhanced map and the examples are written from one pass over the checked rule data, whose indexes they share; each table is a block of its own below."
+)]
 fn write_rules(
     out: &mut String,
     rules: &Rules,
@@ -502,6 +504,12 @@ fn write_rules(
         assert!(
             !p.markers.is_empty() || !p.hosts.is_empty(),
             "data/providers: provider {} has no markers and no hosts",
+            p.id
+        );
+        // The name is for the people who read the data; the engine reports the id.
+        assert!(
+            !p.name.trim().is_empty(),
+            "data/providers: provider {} has no name",
             p.id
         );
         let ids: Vec<usize> = p
@@ -726,9 +734,8 @@ fn write_rules(
             .collect();
         writeln!(
             out,
-            "    ProviderEntry {{ id: {}, name: {}, hosts: &[{}] }},",
+            "    ProviderEntry {{ id: {}, hosts: &[{}] }},",
             lit(&p.id),
-            lit(&p.name),
             hosts.join(", ")
         )
         .ok();

@@ -28,8 +28,10 @@
 //! ([`Float64ArraySlice::copy_from`]) and collected like any other, and no class wraps a Rust
 //! value: a retry policy crosses as its packed settings ([`policy`]).
 
-// napi-rs hands every argument over by value.
-#![allow(clippy::needless_pass_by_value)]
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "napi-rs hands every argument over by value."
+)]
 
 pub mod logs;
 pub mod webhook;
@@ -196,7 +198,10 @@ fn tables_of() -> Tables {
             first_delay: f64::from(d.first_delay),
             backoff: d.backoff,
             max_delay: f64::from(d.max_delay),
-            #[allow(clippy::cast_precision_loss)] // 5 days in seconds: far below 2^53
+            #[allow(
+                clippy::cast_precision_loss,
+                reason = "5 days in seconds: far below 2^53"
+            )]
             max_age: d.max_age as f64,
             greylist_delay: f64::from(d.greylist_delay),
             rate_limit_delay: f64::from(d.rate_limit_delay),
@@ -217,7 +222,10 @@ fn tables_of() -> Tables {
     }
 }
 
-#[allow(clippy::cast_precision_loss)] // the core's limits: far below 2^53
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "the core's limits: far below 2^53"
+)]
 fn size_f64(n: usize) -> f64 {
     n as f64
 }
@@ -348,7 +356,10 @@ fn run(
         .classify())
 }
 
-#[allow(clippy::cast_precision_loss)] // indexes and lengths: far below 2^53
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "indexes and lengths: far below 2^53"
+)]
 fn index_f64(i: usize) -> f64 {
     i as f64
 }
@@ -465,7 +476,10 @@ impl Interner {
 
     /// A table's string by its address; a string written from table entries by its text,
     /// when `by_text`; any other crosses in the returned string.
-    #[allow(clippy::ptr_arg)] // the `Cow` says whether the string is a table's
+    #[allow(
+        clippy::ptr_arg,
+        reason = "the `Cow` says whether the string is a table's"
+    )]
     fn of_cow(&mut self, s: &Cow<'static, str>, by_text: bool) -> Option<u32> {
         match s {
             Cow::Borrowed(s) => self.of_static(s),
@@ -624,7 +638,11 @@ const META_SLOTS: usize = 6;
 /// Splits `s` after exactly `units` UTF-16 units; `None` when `s` is shorter or the split
 /// would cut a character in two.
 fn split_utf16(s: &str, units: f64) -> Option<(&str, &str)> {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked by `whole`
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "checked by `whole`"
+    )]
     let mut left = whole(units, MAX_SAFE)? as usize;
     let mut end = 0;
     for c in s.chars() {
@@ -663,7 +681,10 @@ fn take_part<'a>(rest: &mut &'a str, len: f64) -> Result<Option<&'a str>> {
 
 /// One reply of a `classifyMany` input: its [`META_SLOTS`] numbers `m`, its strings read from
 /// `rest`.
-#[allow(clippy::type_complexity)]
+#[allow(
+    clippy::type_complexity,
+    reason = "the four parts of one reply, named by the doc comment"
+)]
 fn read_reply<'a>(
     rest: &mut &'a str,
     m: &[f64],
@@ -934,7 +955,11 @@ fn whole(v: f64, max: f64) -> Option<f64> {
 }
 
 /// A policy setting that must be a `u32`; anything else is an `invalid_policy` error.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked by `whole`
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "checked by `whole`"
+)]
 fn setting_u32(field: &'static str, v: f64) -> std::result::Result<u32, CoreError> {
     whole(v, f64::from(u32::MAX))
         .map(|v| v as u32)
@@ -945,7 +970,11 @@ fn setting_u32(field: &'static str, v: f64) -> std::result::Result<u32, CoreErro
 }
 
 /// A policy setting that must be a `u64` (within what a JS number holds exactly).
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked by `whole`
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "checked by `whole`"
+)]
 fn setting_u64(field: &'static str, v: f64) -> std::result::Result<u64, CoreError> {
     whole(v, MAX_SAFE)
         .map(|v| v as u64)
@@ -957,7 +986,11 @@ fn setting_u64(field: &'static str, v: f64) -> std::result::Result<u64, CoreErro
 
 /// An argument that must be a whole number; the JS layer checks first, so this only guards
 /// direct calls into the addon.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked by `whole`
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "checked by `whole`"
+)]
 fn arg_whole(name: &str, v: f64, max: f64) -> Result<u64> {
     whole(v, max).map(|v| v as u64).ok_or_else(|| {
         NapiError::new(
@@ -1012,7 +1045,10 @@ fn policy_with(s: &PolicySettings, seed: u64) -> std::result::Result<RetryPolicy
 const POLICY_SLOTS: usize = 13;
 
 fn pack(p: &RetryPolicy) -> [f64; POLICY_SLOTS] {
-    #[allow(clippy::cast_precision_loss)] // checked at most 2^53 by `setting_u64`
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "checked at most 2^53 by `setting_u64`"
+    )]
     let max_age = p.max_age as f64;
     [
         f64::from(p.first_delay),
@@ -1234,7 +1270,11 @@ fn limit_of(name: &str, v: Option<f64>, default: usize) -> Result<usize> {
         Some(v) => whole(v, MAX_SAFE)
             .filter(|&v| v >= 1.0)
             .and_then(|v| {
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "checked"
+                )]
                 usize::try_from(v as u64).ok()
             })
             .ok_or_else(|| {

@@ -448,7 +448,10 @@ fn static_str<'py>(py: Python<'py>, s: &'static str) -> Bound<'py, PyString> {
 
 /// A core string that may come from a table (`Cow::Borrowed`, kept by [`static_str`]) or be
 /// made for this reply (`Cow::Owned`).
-#[allow(clippy::ptr_arg)] // the `Cow` says whether the string is a table's
+#[allow(
+    clippy::ptr_arg,
+    reason = "the `Cow` says whether the string is a table's"
+)]
 fn cow_str<'py>(py: Python<'py>, s: &Cow<'static, str>) -> Bound<'py, PyString> {
     match s {
         Cow::Borrowed(s) => static_str(py, s),
@@ -1057,7 +1060,10 @@ impl PyRetryPolicy {
         jitter = None,
         seed = None,
     ))]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one keyword argument per policy setting, as Python callers pass them"
+    )]
     fn new(
         py: Python<'_>,
         first_delay: Option<&Bound<'_, PyAny>>,

@@ -362,7 +362,7 @@ fn classify_stream() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-#[allow(clippy::too_many_lines)] // one arm per subcommand
+#[allow(clippy::too_many_lines, reason = "one arm per subcommand")]
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

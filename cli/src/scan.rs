@@ -91,7 +91,10 @@ them as formulas; file names with control characters are written escaped (\\n, \
 /// The resource bounds of a scan, as command-line flags (the defaults are
 /// [`Limits::DEFAULT`]'s).
 #[derive(Debug, Clone, clap::Args)]
-#[allow(clippy::struct_field_names)] // named as the fields of `Limits` and the flags
+#[allow(
+    clippy::struct_field_names,
+    reason = "named as the fields of `Limits` and the flags"
+)]
 pub struct LimitArgs {
     /// The largest email read, in bytes (64 MiB; K, M and G suffixes count in 1024s). A larger
     /// one is skipped and reported as `too_large`.
@@ -619,7 +622,10 @@ type FileId = (u64, u64);
 type FileId = PathBuf;
 
 #[cfg(unix)]
-#[allow(clippy::unnecessary_wraps)] // `None` on other systems when the path cannot be resolved
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "`None` on other systems when the path cannot be resolved"
+)]
 fn file_id(_path: &Path, meta: &Metadata) -> Option<FileId> {
     use std::os::unix::fs::MetadataExt;
     Some((meta.dev(), meta.ino()))
@@ -899,8 +905,11 @@ enum Note {
 
 /// A line about a message, read and classified by a worker, for the merging thread to join
 /// in the order of the log: the record travels parsed, so that thread does not read it again.
-#[allow(clippy::large_enum_variant)] // nearly every event is a delivery: boxing it would cost
-                                     // an allocation per line for nothing
+#[allow(
+    clippy::large_enum_variant,
+    reason = "nearly every event is a delivery: boxing it would cost"
+)]
+// an allocation per line for nothing
 enum Event {
     /// A delivery result and its classification.
     Delivery(u64, OwnedLogRecord, Classification),
@@ -1591,6 +1600,49 @@ impl Scanner {
     }
 }
 
+/// Reads, classifies and writes on this one thread, in the order of the inputs.
+fn sequential(
+    inputs: &[Input],
+    work: &Work,
+    options: &Options,
+    progress: &ProgressBar,
+    scanner: &mut Scanner,
+) -> io::Result<()> {
+    let mut failed = None;
+    let mut send = |unit: Unit| match scanner.absorb(work.part(unit)) {
+        Ok(()) => true,
+        Err(e) => {
+            failed = Some(e);
+            false
+        }
+    };
+    let mut reader = Reader {
+        limits: options.limits,
+        progress: progress.clone(),
+        send: &mut send,
+    };
+    for input in inputs {
+        if reader.file(input).is_err() {
+            break;
+        }
+    }
+    failed.map_or(Ok(()), Err)
+}
+
+/// A progress bar on stderr for `total` bytes of input, when stderr is a terminal and the
+/// input is large enough to wait for; hidden otherwise.
+fn progress_bar(total: u64) -> ProgressBar {
+    if !io::stderr().is_terminal() || total <= 8 * 1024 * 1024 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bar:30} {eta} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 /// Runs the scan. Errors are errors of writing the output; every input error is named on
 /// stderr, listed in the summary, and makes the outcome [`Outcome::Skipped`].
 pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
@@ -1604,19 +1656,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
         walker.given(p);
     }
     let inputs = std::mem::take(&mut walker.inputs);
-    let total: u64 = inputs.iter().map(|f| f.size).sum();
-    let progress = if io::stderr().is_terminal() && total > 8 * 1024 * 1024 {
-        let bar = ProgressBar::new(total);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {bytes}/{total_bytes} {bar:30} {eta} {wide_msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let progress = progress_bar(inputs.iter().map(|f| f.size).sum());
     skips.progress = Some(progress.clone());
     let format = options.format;
     let out: Box<dyn Write> = match &options.output {
@@ -1647,25 +1687,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
         by: options.by,
     };
     let written = if options.jobs <= 1 {
-        let mut failed = None;
-        let mut send = |unit: Unit| match scanner.absorb(work.part(unit)) {
-            Ok(()) => true,
-            Err(e) => {
-                failed = Some(e);
-                false
-            }
-        };
-        let mut reader = Reader {
-            limits: options.limits,
-            progress: progress.clone(),
-            send: &mut send,
-        };
-        for input in &inputs {
-            if reader.file(input).is_err() {
-                break;
-            }
-        }
-        failed.map_or(Ok(()), Err)
+        sequential(&inputs, &work, options, &progress, &mut scanner)
     } else {
         parallel(&inputs, &work, options, &progress, &mut scanner)
     };
@@ -1877,7 +1899,10 @@ impl Scanner {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of one output row, which every unit fills from its own source"
+)]
 fn row<'a>(
     source: &'a str,
     position: Option<u64>,

@@ -199,8 +199,10 @@ fn row(e: &Entry, codes: &ReplyCodes, enhanced: &EnhancedCodes, ctx: &str) -> St
 /// Reads data/reference.toml, checks it against the code tables and writes
 /// `out_dir/reference.rs`: `BASIC_REFERENCE` by code and `ENHANCED_REFERENCE` by subject and
 /// detail.
-// Long: reading, checking every entry against the code tables, and writing the two
-// tables happen in one place so that a check failure names the entry it is about.
+#[allow(
+    clippy::too_many_lines,
+    reason = "reading, checking every entry against the code tables, and writing the two tables happen in one place so that a check failure names the entry it is about."
+)]
 pub(crate) fn write(dir: &Path, codes: &ReplyCodes, enhanced: &EnhancedCodes, out_dir: &Path) {
     let path = dir.join("reference.toml");
     println!("cargo:rerun-if-changed={}", path.display());

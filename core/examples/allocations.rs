@@ -3,7 +3,10 @@
 //! text once (`String::from`), what returning an owned `text` costs at least.
 //!
 //!     cargo run --release -p smtpcodes --example allocations [ROUNDS]
-#![allow(clippy::cast_precision_loss)] // counts of a few thousand, printed as ratios
+#![allow(
+    clippy::cast_precision_loss,
+    reason = "counts of a few thousand, printed as ratios"
+)]
 
 use std::alloc::System;
 use std::hint::black_box;

@@ -241,7 +241,7 @@ fn classify_reply(reply: &Reply<'_>) -> Classification {
         Severity::Transient if defaults.bounce == Bounce::Hard => Bounce::Soft,
         _ => defaults.bounce,
     };
-    #[allow(clippy::match_same_arms)] // the contract's rules, one arm each
+    #[allow(clippy::match_same_arms, reason = "the contract's rules, one arm each")]
     let action = match severity {
         Severity::Success | Severity::Intermediate => Action::None,
         // Words that say the message was delivered, with no code to say otherwise.

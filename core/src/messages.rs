@@ -552,7 +552,10 @@ pub fn elapsed(first: &str, last: &str) -> Option<u64> {
 
 /// A log time as seconds, and whether it had no year: `Nov 23 04:26:01` (seconds into a
 /// non-leap year), `2026-11-23T04:26:01.5+01:00`, `2026-11-23 04:26:01 +0100` (since 1970).
-#[allow(clippy::many_single_char_names)] // y, m, d, h, s as a date is written
+#[allow(
+    clippy::many_single_char_names,
+    reason = "y, m, d, h, s as a date is written"
+)]
 fn seconds(written: &str) -> Option<(i64, bool)> {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

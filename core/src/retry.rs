@@ -227,8 +227,11 @@ impl RetryPolicy {
         if self.jitter > 0.0 && self.jitter.is_finite() {
             delay *= 1.0 + self.jitter.min(0.99) * unit_noise(self.seed, attempts);
         }
-        // Clamped to 1..=u32::MAX first, so the cast is exact.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "Clamped to 1..=u32::MAX first, so the cast is exact."
+        )]
         let mut delay = delay.round().clamp(1.0, f64::from(u32::MAX)) as u64;
         let left = self.max_age - elapsed;
         if delay > left {
@@ -267,8 +270,10 @@ fn unit_noise(seed: u64, attempt: u32) -> f64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
-    // 53 random bits to [0, 1), then to [-1, 1).
-    #[allow(clippy::cast_precision_loss)]
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "53 random bits to [0, 1), then to [-1, 1)."
+    )]
     let unit = (z >> 11) as f64 / (1u64 << 53) as f64;
     unit * 2.0 - 1.0
 }

@@ -66,8 +66,6 @@ pub(crate) struct PatternEntry {
 #[derive(Debug)]
 pub(crate) struct ProviderEntry {
     pub id: &'static str,
-    #[allow(dead_code)]
-    pub name: &'static str,
     pub hosts: &'static [&'static str],
 }
 

@@ -234,7 +234,10 @@ fn shares(h: &mut String, t: &Shares) {
 }
 
 /// Bars of the deferred share per hour (or day), with the counts in each bar's tooltip.
-#[allow(clippy::cast_precision_loss)] // positions in pixels, from at most a few hundred rows
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "positions in pixels, from at most a few hundred rows"
+)]
 fn deferral_chart(h: &mut String, rows: &[(String, u64, u64)]) {
     let (height, top, bottom, left) = (160.0_f64, 10.0, 34.0, 40.0);
     let bar = (900.0 / rows.len().max(1) as f64).clamp(4.0, 36.0);
@@ -288,7 +291,7 @@ fn deferral_chart(h: &mut String, rows: &[(String, u64, u64)]) {
 }
 
 /// One stacked bar per provider: its failed or deferred results by reason.
-#[allow(clippy::cast_precision_loss)] // positions in pixels
+#[allow(clippy::cast_precision_loss, reason = "positions in pixels")]
 fn provider_chart(h: &mut String, rows: &[(String, Vec<(&'static str, u64)>)]) {
     // The reasons in the legend: by their total over every provider shown.
     let mut totals: Vec<(&'static str, u64)> = Vec::new();

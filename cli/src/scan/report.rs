@@ -124,12 +124,16 @@ const GROUPS_PER_REASON: usize = 3;
 
 /// `n` of `all` in percent (0 when `all` is 0).
 pub(super) fn percent(n: u64, all: u64) -> f64 {
-    #[allow(clippy::cast_precision_loss)] // a share to one decimal
+    #[allow(clippy::cast_precision_loss, reason = "a share to one decimal")]
     let share = 100.0 * n as f64 / all.max(1) as f64;
     share
 }
 
 impl Summary {
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one section of the summary after another, each a few lines, in the order they are shown"
+    )]
     pub fn new(
         t: &Tally,
         totals: String,

@@ -191,7 +191,10 @@ pub fn parse_bounce(message: &[u8]) -> Result<BounceReport, Error> {
 ///     .unwrap_err();
 /// assert_eq!(err.kind(), "too_large");
 /// ```
-#[allow(clippy::too_many_lines)] // the two paths (report fields, then text) read best together
+#[allow(
+    clippy::too_many_lines,
+    reason = "the two paths (report fields, then text) read best together"
+)]
 pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport, Error> {
     let not = |what| Err(Error::NotABounce { what });
     if message.len() > limits.max_email_bytes {
@@ -342,7 +345,10 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the fields of one recipient's entry, each from a different part of the email"
+)]
 fn entry(
     recipient: String,
     original_recipient: Option<String>,

@@ -9,8 +9,10 @@ use super::{clip, entry, BounceReport, Complaint, Limits};
 
 /// Amazon SES bounce, complaint and delivery notifications (JSON, often inside an SNS
 /// envelope) as they arrive by email.
-// Long because it reads the SNS envelope and then one arm per notification type
-// (bounce, complaint, delivery), each building its report in place.
+#[allow(
+    clippy::too_many_lines,
+    reason = "it reads the SNS envelope and then one arm per notification type (bounce, complaint, delivery), each building its report in place."
+)]
 pub(super) fn ses_notification(body: &str, limits: &Limits) -> Option<Result<BounceReport, Error>> {
     use serde_json::Value;
     let body = body.trim();

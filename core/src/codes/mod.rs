@@ -175,8 +175,11 @@ pub fn check_code_number(code: f64) -> Result<u16, Error> {
         return Err(Error::InvalidCode { input: input() });
     }
     if (200.0..=599.0).contains(&code) {
-        // Whole and within range, so the cast is exact.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "Whole and within range, so the cast is exact."
+        )]
         return Ok(code as u16);
     }
     Err(Error::CodeOutOfRange { input: input() })

@@ -7,7 +7,7 @@ use crate::codes::{leading_code, Enhanced};
 /// enhanced code after it are taken out, and so are the continuation prefixes (`550-5.7.1`)
 /// that multi-line replies repeat at the start of each line, also when a DSN has folded the
 /// lines into one.
-#[allow(clippy::too_many_lines)] // one pass, clearer in one piece
+#[allow(clippy::too_many_lines, reason = "one pass, clearer in one piece")]
 pub(super) fn normalise(reply: &str) -> (Option<u16>, Option<Enhanced>, String) {
     let mut code = None;
     let mut enhanced = None;

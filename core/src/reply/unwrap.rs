@@ -203,7 +203,10 @@ fn head(s: &str, mut i: usize) -> &str {
 
 /// Strips the wrappers that MTAs, DSNs and logs put around a reply, keeping what they say
 /// about the command and the remote host.
-#[allow(clippy::too_many_lines)] // one wrapper after another, in the order they are tried
+#[allow(
+    clippy::too_many_lines,
+    reason = "one wrapper after another, in the order they are tried"
+)]
 pub(super) fn unwrap(input: &str) -> Unwrapped<'_> {
     let mut s = input.trim_start();
     let mut command = None;

@@ -59,8 +59,10 @@ struct Dfa {
 }
 
 impl Dfa {
-    // Long: the four steps of building the automaton (byte classes, trie, failure
-    // transitions, state numbering) share their tables, and read in order here.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "the four steps of building the automaton (byte classes, trie, failure transitions, state numbering) share their tables, and read in order here."
+    )]
     fn build(patterns: &[&[u8]]) -> Dfa {
         const NONE: u32 = u32::MAX;
         // Byte classes: one per distinct byte of the patterns (written in lower case).

@@ -58,7 +58,10 @@ pub(super) fn ses(value: &Value) -> Result<Vec<WebhookEvent>, Error> {
     ses_event(value)
 }
 
-#[allow(clippy::too_many_lines)] // one short arm per SES event type, read best together
+#[allow(
+    clippy::too_many_lines,
+    reason = "one short arm per SES event type, read best together"
+)]
 fn ses_event(value: &Value) -> Result<Vec<WebhookEvent>, Error> {
     let Some(kind) = event_type(value) else {
         return Err(Error::NotAWebhook {

@@ -319,7 +319,10 @@ fn unix(seconds: f64) -> Option<String> {
     } else {
         seconds
     };
-    #[allow(clippy::cast_possible_truncation)] // bounded above: under 1e10 seconds, 1e13 ms
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "bounded above: under 1e10 seconds, 1e13 ms"
+    )]
     let millis = (seconds * 1000.0).round() as i128;
     let t = OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000).ok()?;
     t.format(&Rfc3339).ok()

@@ -39,7 +39,10 @@ impl<S: Sink> At<'_, S> {
 
 /// Frequent misspellings and variant spellings, mapped before stemming; an expansion with a
 /// space becomes two tokens.
-#[allow(clippy::match_same_arms)] // one misspelling an arm, so the list reads as data
+#[allow(
+    clippy::match_same_arms,
+    reason = "one misspelling an arm, so the list reads as data"
+)]
 fn respell(word: &str) -> Option<&'static str> {
     // Every spelling below is 4 to 11 bytes long and starts with one of these letters.
     let first = word.as_bytes().first().copied().unwrap_or(0);
@@ -506,7 +509,10 @@ const ALNUM: u8 = UPPER | DIGIT | LOWER;
 const HARD: u8 = 128;
 
 /// What [`word`], [`placeholder`] and the ASCII splitting look for in a byte.
-#[allow(clippy::cast_possible_truncation)] // `b` counts bytes, below 256
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "`b` counts bytes, below 256"
+)]
 static BYTE_KINDS: [u8; 256] = {
     let mut kinds = [0u8; 256];
     let mut b = 0;

@@ -29,10 +29,11 @@ test-rust: ## Rust: unit, vector, property and doc tests, and the CLI (CORPUS=pa
 	@[ -n "$(CORPUS)" ] || echo "note: the two labelled-corpus tests of cli/tests/cli.rs were skipped (give CORPUS=path/to/sisimai-dev.jsonl to run them)"
 
 .PHONY: lint
-lint: ## Formatting and lints (cargo fmt, clippy -D warnings), and docs/codes fresh from the data
+lint: ## Formatting and lints (cargo fmt, clippy -D warnings), docs/codes fresh from the data, no import cycle in the core
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) run --quiet --locked -p smtpcodes --example reference_docs -- --check docs/codes
+	python3 scripts/structure.py
 
 .PHONY: docs-codes
 docs-codes: ## Write the code reference in docs/codes/ from core/data (one page per code and per confused pair)

@@ -79,6 +79,8 @@ pub struct Reply<'a> {
     command: Option<Command>,
     host: Option<&'a str>,
     status: Option<Enhanced>,
+    /// The sender's MTA has given up on this recipient (a DSN's `Action: failed`).
+    given_up: bool,
 }
 
 impl<'a> Reply<'a> {
@@ -90,6 +92,7 @@ impl<'a> Reply<'a> {
             command: None,
             host: None,
             status: None,
+            given_up: false,
         }
     }
 
@@ -138,6 +141,15 @@ impl<'a> Reply<'a> {
     #[must_use]
     pub fn status(mut self, status: Option<Enhanced>) -> Reply<'a> {
         self.status = status;
+        self
+    }
+
+    /// Says that the sender's MTA has given up on this recipient, as a DSN's `Action: failed`
+    /// does: a reply that would be retried is not retried again, and a bare connection failure
+    /// is the expiry of the message.
+    #[must_use]
+    pub(crate) fn given_up(mut self, given_up: bool) -> Reply<'a> {
+        self.given_up = given_up;
         self
     }
 
@@ -232,47 +244,34 @@ fn classify_reply(reply: &Reply<'_>) -> Classification {
         decision,
         spoken,
     } = analyse(reply);
-    let reason = decision.reason;
-    let defaults = reason.defaults();
-
-    let bounce = match severity {
-        Severity::Success | Severity::Intermediate => Bounce::None,
-        // A temporary failure does not condemn an address.
-        Severity::Transient if defaults.bounce == Bounce::Hard => Bounce::Soft,
-        _ => defaults.bounce,
-    };
-    #[allow(clippy::match_same_arms, reason = "the contract's rules, one arm each")]
-    let action = match severity {
-        Severity::Success | Severity::Intermediate => Action::None,
-        // Words that say the message was delivered, with no code to say otherwise.
-        Severity::Unknown if reason == Reason::Delivered => Action::None,
-        _ if reason == Reason::Expired => Action::Bounce,
-        Severity::Transient => Action::Retry,
-        // RFC 5321 4.5.3.1.10: some permanent codes are temporary in practice (552 at RCPT).
-        Severity::Permanent if defaults.temporary_in_practice => Action::Retry,
-        Severity::Permanent => Action::Bounce,
-        Severity::Unknown => match spoken {
-            Some(a) => a,
-            // Words that name no cause, with no code and no word of delay, are a report of a
-            // message that was not delivered (a DSN's free text, a sending service's reason):
-            // nothing says it will go through later, so it is given up on. An empty text says
-            // nothing at all, and stays a retry.
-            None if reason == Reason::Unknown && !text.trim().is_empty() => Action::Bounce,
-            None if bounce == Bounce::Soft => Action::Retry,
-            None => Action::Bounce,
-        },
-    };
+    let mut reason = decision.reason;
+    let mut matched = decision.matched;
+    let mut advice = decision.advice;
+    let mut action = action_of(severity, reason, spoken, &text);
+    // Read while the reply is still one to retry, so a reply the sender gave up on keeps the
+    // wait it stated.
     let stated = if action == Action::Retry {
         hits.stated_wait(&text)
     } else {
         None
     };
+    if reply.given_up && action == Action::Retry {
+        // The reporting MTA retried until it gave up: the message is not retried again. Where
+        // the reply says only that the connection did not work, the failure is the expiry.
+        if reason == Reason::NetworkError && severity != Severity::Permanent {
+            reason = Reason::Expired;
+            matched = Cow::Owned(format!("{matched} (the sender gave up)"));
+            advice = None;
+        }
+        action = Action::Bounce;
+    }
+    let bounce = bounce_of(severity, reason);
     let retry_after =
         (action == Action::Retry).then(|| stated.unwrap_or_else(|| reason.first_wait()));
     let fault = if reason == Reason::Delivered {
         Fault::None
     } else {
-        defaults.fault
+        reason.defaults().fault
     };
 
     let (title, description) = describe(code, enhanced, reason);
@@ -289,11 +288,48 @@ fn classify_reply(reply: &Reply<'_>) -> Classification {
         provider: provider.map(|p| PROVIDERS[p].id),
         title,
         description,
-        advice: decision.advice.unwrap_or_else(|| reason.advice()),
+        advice: advice.unwrap_or_else(|| reason.advice()),
         text,
-        matched: decision.matched,
+        matched,
         stated_wait: stated,
         command,
+    }
+}
+
+/// Whether a reply of this severity and reason condemns the address.
+fn bounce_of(severity: Severity, reason: Reason) -> Bounce {
+    let defaults = reason.defaults();
+    match severity {
+        Severity::Success | Severity::Intermediate => Bounce::None,
+        // A temporary failure does not condemn an address.
+        Severity::Transient if defaults.bounce == Bounce::Hard => Bounce::Soft,
+        _ => defaults.bounce,
+    }
+}
+
+/// What to do with the message: `spoken` is what the words say of retrying, for a reply
+/// without a code.
+fn action_of(severity: Severity, reason: Reason, spoken: Option<Action>, text: &str) -> Action {
+    #[allow(clippy::match_same_arms, reason = "the contract's rules, one arm each")]
+    match severity {
+        Severity::Success | Severity::Intermediate => Action::None,
+        // Words that say the message was delivered, with no code to say otherwise.
+        Severity::Unknown if reason == Reason::Delivered => Action::None,
+        _ if reason == Reason::Expired => Action::Bounce,
+        Severity::Transient => Action::Retry,
+        // RFC 5321 4.5.3.1.10: some permanent codes are temporary in practice (552 at RCPT).
+        Severity::Permanent if reason.defaults().temporary_in_practice => Action::Retry,
+        Severity::Permanent => Action::Bounce,
+        Severity::Unknown => match spoken {
+            Some(a) => a,
+            // Words that name no cause, with no code and no word of delay, are a report of a
+            // message that was not delivered (a DSN's free text, a sending service's reason):
+            // nothing says it will go through later, so it is given up on. An empty text says
+            // nothing at all, and stays a retry.
+            None if reason == Reason::Unknown && !text.trim().is_empty() => Action::Bounce,
+            None if bounce_of(severity, reason) == Bounce::Soft => Action::Retry,
+            None => Action::Bounce,
+        },
     }
 }
 

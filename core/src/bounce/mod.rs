@@ -12,14 +12,12 @@ mod mime;
 mod ses;
 mod text;
 
-use std::borrow::Cow;
-
 use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 
 use crate::classify::{Classification, Reply};
 use crate::codes::Enhanced;
-use crate::types::{Action, DsnAction, Reason, Severity};
+use crate::types::DsnAction;
 use crate::Error;
 
 use dsn::{feedback_report, is_address, read_dsn};
@@ -359,13 +357,11 @@ fn entry(
     arrival_date: Option<String>,
     last_attempt_date: Option<String>,
 ) -> BouncedRecipient {
-    let mut classification = Reply::new(&diagnostic)
+    let classification = Reply::new(&diagnostic)
         .status(status)
         .maybe_host(remote_mta.as_deref())
+        .given_up(action == DsnAction::Failed)
         .classify();
-    if action == DsnAction::Failed {
-        gave_up(&mut classification);
-    }
     let status = status.or(classification.enhanced);
     BouncedRecipient {
         recipient,
@@ -378,25 +374,6 @@ fn entry(
         last_attempt_date,
         classification,
     }
-}
-
-/// A failed recipient whose last reply was temporary: the reporting MTA retried until it gave
-/// up, so the message is not retried again. Where the reply says only that the connection did
-/// not work, the failure is the expiry itself.
-fn gave_up(c: &mut Classification) {
-    if c.action != Action::Retry {
-        return;
-    }
-    if c.reason == Reason::NetworkError && c.severity != Severity::Permanent {
-        c.reason = Reason::Expired;
-        c.bounce = crate::Bounce::Soft;
-        c.suppress = false;
-        c.fault = Reason::Expired.default_fault();
-        c.advice = Reason::Expired.advice();
-        c.matched = Cow::Owned(format!("{} (the sender gave up)", c.matched));
-    }
-    c.action = Action::Bounce;
-    c.retry_after = None;
 }
 
 fn clip(s: &str) -> String {

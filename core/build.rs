@@ -615,7 +615,7 @@ fn write_rules(
         for e in &r.examples {
             writeln!(
                 example_rows,
-                "    crate::RuleExample {{ id: {}, reason: {}, code: {:?}, text: {}, command: {}, host: {} }},",
+                "    crate::testing::RuleExample {{ id: {}, reason: {}, code: {:?}, text: {}, command: {}, host: {} }},",
                 lit(&r.id),
                 lit(&r.reason),
                 e.code,
@@ -752,7 +752,7 @@ fn write_rules(
     out.push_str(&enhanced_rows);
     out.push_str("];\n\npub(crate) static BASIC_MAP: &[BasicMapEntry] = &[\n");
     out.push_str(&basic_rows);
-    out.push_str("];\n\n/// Every example of a text or provider rule.\npub static RULE_EXAMPLES: &[crate::RuleExample] = &[\n");
+    out.push_str("];\n\n/// Every example of a text or provider rule.\npub static RULE_EXAMPLES: &[crate::testing::RuleExample] = &[\n");
     out.push_str(&example_rows);
     out.push_str("];\n");
 }

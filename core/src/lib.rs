@@ -18,7 +18,7 @@ pub mod webhook;
 pub use bounce::{
     parse_bounce, parse_bounce_with, BounceReport, BouncedRecipient, Complaint, Limits,
 };
-pub use classify::{classify, deciding_rule, Classification, Reply};
+pub use classify::{classify, Classification, Reply};
 pub use codes::{check_code, check_code_number, parse_code, Enhanced};
 pub use error::{contain, Error};
 pub use reference::{
@@ -44,39 +44,48 @@ pub fn providers() -> impl Iterator<Item = &'static str> {
     tables::PROVIDERS.iter().map(|p| p.id)
 }
 
-/// The ids of every text and provider rule, in evaluation order (for coverage tests).
+/// What the tests read of the rules, and nothing a caller needs: the rule that decides a reply,
+/// every rule's id and examples, and the lexicon's concepts and examples. Hidden from the docs
+/// and not part of the contract.
 #[doc(hidden)]
-pub fn rule_ids() -> impl Iterator<Item = &'static str> {
-    tables::RULES.iter().map(|r| r.id)
-}
+pub mod testing {
+    use crate::tables;
 
-/// A reply a text or provider rule must decide, as written beside the rule in `data/`.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
-pub struct RuleExample {
-    pub id: &'static str,
-    pub reason: &'static str,
-    pub code: Option<u16>,
-    pub text: &'static str,
-    pub command: Option<&'static str>,
-    pub host: Option<&'static str>,
-}
+    pub use crate::classify::deciding_rule;
 
-/// The examples of every text and provider rule (for the test that runs them).
-#[doc(hidden)]
-pub fn rule_examples() -> &'static [RuleExample] {
-    tables::RULE_EXAMPLES
-}
+    /// The ids of every text and provider rule, in evaluation order (for coverage tests).
+    pub fn rule_ids() -> impl Iterator<Item = &'static str> {
+        tables::RULES.iter().map(|r| r.id)
+    }
 
-/// The word rules' examples (rule id, language, text), the concepts a text reads as, and the
-/// rule that decides it: for the tests that prove every rule, concept and language works.
-#[doc(hidden)]
-pub mod lexicon {
-    pub use crate::rules::words::{concepts_of, lexicon_languages, word_rule_of, WORD_EXAMPLES};
+    /// A reply a text or provider rule must decide, as written beside the rule in `data/`.
+    #[derive(Debug, Clone, Copy)]
+    pub struct RuleExample {
+        pub id: &'static str,
+        pub reason: &'static str,
+        pub code: Option<u16>,
+        pub text: &'static str,
+        pub command: Option<&'static str>,
+        pub host: Option<&'static str>,
+    }
 
-    /// Every concept name of the lexicon.
-    pub fn concepts() -> &'static [&'static str] {
-        crate::rules::words::CONCEPT_NAMES
+    /// The examples of every text and provider rule (for the test that runs them).
+    pub fn rule_examples() -> &'static [RuleExample] {
+        tables::RULE_EXAMPLES
+    }
+
+    /// The word rules' examples (rule id, language, text), the concepts a text reads as, and
+    /// the rule that decides it: for the tests that prove every rule, concept and language
+    /// works.
+    pub mod lexicon {
+        pub use crate::rules::words::{
+            concepts_of, lexicon_languages, word_rule_of, WORD_EXAMPLES,
+        };
+
+        /// Every concept name of the lexicon.
+        pub fn concepts() -> &'static [&'static str] {
+            crate::rules::words::CONCEPT_NAMES
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use smtpcodes::{Command, Reply};
 #[test]
 fn every_rule_decides_its_examples() {
     let mut wrong = Vec::new();
-    for e in smtpcodes::rule_examples() {
+    for e in smtpcodes::testing::rule_examples() {
         let (id, reason, code, text, command, host) =
             (e.id, e.reason, e.code, e.text, e.command, e.host);
         let command =
@@ -16,7 +16,7 @@ fn every_rule_decides_its_examples() {
             .unwrap_or_else(|e| panic!("{id}: {e}"))
             .maybe_command(command)
             .maybe_host(host);
-        let decided = smtpcodes::deciding_rule(&reply);
+        let decided = smtpcodes::testing::deciding_rule(&reply);
         let c = reply.classify();
         if decided != Some(id) || c.reason.as_str() != reason {
             wrong.push(format!(

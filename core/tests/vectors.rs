@@ -162,11 +162,11 @@ fn every_rule_decides_some_vector() {
         let reply = reply
             .maybe_command(command)
             .maybe_host(input.get("host").and_then(Value::as_str));
-        if let Some(id) = smtpcodes::deciding_rule(&reply) {
+        if let Some(id) = smtpcodes::testing::deciding_rule(&reply) {
             used.insert(id);
         }
     }
-    let unused: Vec<&str> = smtpcodes::rule_ids()
+    let unused: Vec<&str> = smtpcodes::testing::rule_ids()
         .filter(|id| !used.contains(id))
         .collect();
     assert!(

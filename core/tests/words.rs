@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use smtpcodes::lexicon::{concepts, concepts_of, lexicon_languages, word_rule_of, WORD_EXAMPLES};
+use smtpcodes::testing::lexicon::{
+    concepts, concepts_of, lexicon_languages, word_rule_of, WORD_EXAMPLES,
+};
 use smtpcodes::{classify, Action, Reason, Severity};
 
 /// Splits `550 text` into the code and the text, as a caller that has both would.

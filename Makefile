@@ -29,11 +29,16 @@ test-rust: ## Rust: unit, vector, property and doc tests, and the CLI (CORPUS=pa
 	@[ -n "$(CORPUS)" ] || echo "note: the two labelled-corpus tests of cli/tests/cli.rs were skipped (give CORPUS=path/to/sisimai-dev.jsonl to run them)"
 
 .PHONY: lint
-lint: ## Formatting and lints (cargo fmt, clippy -D warnings), docs/codes fresh from the data, no import cycle in the core
+lint: ## Formatting and lints (cargo fmt, clippy -D warnings), docs/codes and the generated contract types fresh, no import cycle in the core
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) run --quiet --locked -p smtpcodes --example reference_docs -- --check docs/codes
+	$(CARGO) run --quiet --locked -p smtpcodes --example contract -- --check
 	python3 scripts/structure.py
+
+.PHONY: contract
+contract: ## Write the Python and TypeScript types of the contract's value sets from the core (_contract.py, contract.d.ts)
+	$(CARGO) run --quiet --locked -p smtpcodes --example contract
 
 .PHONY: docs-codes
 docs-codes: ## Write the code reference in docs/codes/ from core/data (one page per code and per confused pair)

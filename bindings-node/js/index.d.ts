@@ -1,56 +1,8 @@
-// Types of the npm package smtpcodes. The string unions below mirror the Rust core's lists;
-// tests/node/types.test.js fails, printing the line to paste, when they drift apart.
+// Types of the npm package smtpcodes. The string unions of the core's value sets are generated
+// into contract.d.ts (`make contract`) and re-exported here.
 
-/** How far the reply got: from its basic code, else from the enhanced code's class. */
-export type Severity = 'success' | 'intermediate' | 'transient' | 'permanent' | 'unknown'
-
-/** Why a reply failed (or that it did not), in the contract's taxonomy. */
-export type Reason = 'delivered' | 'user_unknown' | 'host_unknown' | 'has_moved' | 'not_accept' | 'mailbox_disabled' | 'suppressed' | 'mailbox_full' | 'greylisted' | 'rate_limited' | 'too_many_recipients' | 'service_unavailable' | 'system_error' | 'system_full' | 'network_error' | 'expired' | 'blocked' | 'bad_reputation' | 'auth_failure' | 'require_ptr' | 'sender_rejected' | 'relay_denied' | 'tls_required' | 'auth_required' | 'auth_invalid' | 'spam_detected' | 'virus_detected' | 'content_rejected' | 'message_too_large' | 'policy_violation' | 'security_error' | 'syntax_error' | 'unknown'
-
-/** `none`, `soft` (temporary), `hard` (the address is dead) or `block` (fix the sending side). */
-export type Bounce = 'none' | 'soft' | 'hard' | 'block'
-
-/** What to do with this message now. */
-export type Action = 'none' | 'retry' | 'bounce'
-
-/** Who has to act for mail to get through. */
-export type Fault = 'none' | 'recipient' | 'sender' | 'message' | 'remote' | 'network' | 'unknown'
-
-/** The SMTP commands a `command` hint can name (hints are read leniently: `'RCPT TO'`, `'end of DATA'`). */
-export type Command = 'connect' | 'helo' | 'starttls' | 'auth' | 'mail' | 'rcpt' | 'data' | 'other'
-
-/** The receiving providers recognised from markers in the text or the host hint. */
-export type Provider = 'google' | 'microsoft' | 'yahoo' | 'apple' | 'mimecast' | 'proofpoint' | 'barracuda' | 'cisco' | 'yandex' | 'mailru' | 'tencent' | 'orange' | 'comcast' | 'cox' | 'spectrum' | 'gmx' | 'zoho' | 'messagelabs'
-
-/** The `kind` of an error thrown for malformed input (`too_large`: over a limit of `parseBounce`), or `internal` for a bug. */
-export type ErrorKind = 'invalid_code' | 'code_out_of_range' | 'invalid_command' | 'invalid_name' | 'invalid_policy' | 'not_a_bounce' | 'not_a_webhook' | 'too_large' | 'internal'
-
-/** Why a retry decision is what it is. */
-export type RetryWhy = 'nothing_failed' | 'not_retryable' | 'max_attempts' | 'max_age' | 'stated_wait' | 'backoff' | 'final_attempt'
-
-/** What the reporting MTA did for a recipient of a bounce (RFC 3464 `Action:`). */
-export type DsnAction = 'failed' | 'delayed' | 'delivered' | 'relayed' | 'expanded'
-
-/** Where `parseBounce` read the recipients from: a `message/delivery-status` part, an Amazon SES notification, an abuse feedback report (its complaints), or the bounce's human-readable text. */
-export type BounceFormat = 'dsn' | 'ses' | 'arf' | 'text'
-
-/** What a message given to `parseBounce` is when it is not a bounce (the `what` of a `not_a_bounce` error). */
-export type NotABounceWhat = 'not_an_email' | 'auto_reply' | 'no_delivery_failure'
-
-/** What a body given to `parseWebhook` is when it is no service's payload (the `what` of a `not_a_webhook` error). */
-export type NotAWebhookWhat = 'not_json' | 'unknown_payload'
-
-/** The email services whose webhook payloads `parseWebhook` reads. */
-export type Esp = 'ses' | 'sendgrid' | 'mailgun' | 'postmark' | 'sparkpost' | 'mailjet' | 'brevo' | 'resend' | 'mandrill' | 'postal'
-
-/** What happened to a message for one recipient, as the service reports it. */
-export type WebhookEventKind = 'bounce' | 'delay' | 'complaint' | 'delivered' | 'rejected' | 'unsubscribe'
-
-/** The mail server that wrote a log line. */
-export type LogFormat = 'postfix' | 'exim' | 'sendmail'
-
-/** How a delivery attempt ended, as the log line says it. */
-export type DeliveryStatus = 'sent' | 'deferred' | 'bounced' | 'expired' | 'soft_bounce' | 'deliverable' | 'undeliverable'
+import type { Severity, Reason, Bounce, Action, Fault, Command, RetryWhy, ErrorKind, DsnAction, BounceFormat, NotABounceWhat, NotAWebhookWhat, Esp, WebhookEventKind, LogFormat, DeliveryStatus, Provider } from './contract'
+export * from './contract'
 
 /** A basic reply code: a number (`550`), a string holding one (`'550'`, `' 550 '`), or none. */
 export type Code = number | string | bigint | null | undefined

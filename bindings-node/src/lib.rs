@@ -152,10 +152,6 @@ pub struct PolicySettings {
     pub seed: String,
 }
 
-fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|&v| name(v)).collect()
-}
-
 /// The core's name tables, version and defaults. Called once at load.
 #[napi(catch_unwind)]
 pub fn tables(env: Env) -> Result<Tables> {
@@ -168,29 +164,23 @@ fn tables_of() -> Tables {
     Tables {
         version: smtpcodes::VERSION.to_owned(),
         slots: u32::try_from(SLOTS).unwrap_or(0),
-        severities: names(Severity::ALL, Severity::as_str),
-        reasons: names(Reason::ALL, Reason::as_str),
-        bounces: names(Bounce::ALL, Bounce::as_str),
-        actions: names(Action::ALL, Action::as_str),
-        faults: names(Fault::ALL, Fault::as_str),
-        commands: names(Command::ALL, Command::as_str),
+        severities: Severity::NAMES.to_vec(),
+        reasons: Reason::NAMES.to_vec(),
+        bounces: Bounce::NAMES.to_vec(),
+        actions: Action::NAMES.to_vec(),
+        faults: Fault::NAMES.to_vec(),
+        commands: Command::NAMES.to_vec(),
         providers: smtpcodes::providers().collect(),
-        error_kinds: CoreError::KINDS.to_vec(),
-        retry_whys: names(RetryWhy::ALL, RetryWhy::as_str),
-        dsn_actions: names(DsnAction::ALL, DsnAction::as_str),
-        bounce_formats: BounceReport::FORMATS.to_vec(),
-        not_a_bounce_whats: CoreError::NOT_A_BOUNCE.to_vec(),
-        log_formats: names(LogFormat::ALL, LogFormat::as_str),
-        not_a_webhook_whats: CoreError::NOT_A_WEBHOOK.to_vec(),
-        esps: names(
-            smtpcodes::webhook::Esp::ALL,
-            smtpcodes::webhook::Esp::as_str,
-        ),
-        webhook_events: names(
-            smtpcodes::webhook::WebhookEventKind::ALL,
-            smtpcodes::webhook::WebhookEventKind::as_str,
-        ),
-        delivery_statuses: names(DeliveryStatus::ALL, DeliveryStatus::as_str),
+        error_kinds: smtpcodes::ErrorKind::NAMES.to_vec(),
+        retry_whys: RetryWhy::NAMES.to_vec(),
+        dsn_actions: DsnAction::NAMES.to_vec(),
+        bounce_formats: smtpcodes::BounceFormat::NAMES.to_vec(),
+        not_a_bounce_whats: smtpcodes::NotABounceWhat::NAMES.to_vec(),
+        log_formats: LogFormat::NAMES.to_vec(),
+        not_a_webhook_whats: smtpcodes::NotAWebhookWhat::NAMES.to_vec(),
+        esps: smtpcodes::webhook::Esp::NAMES.to_vec(),
+        webhook_events: smtpcodes::webhook::WebhookEventKind::NAMES.to_vec(),
+        delivery_statuses: DeliveryStatus::NAMES.to_vec(),
         max_line_bytes: size_f64(l.max_line_bytes),
         max_webhook_bytes: size_f64(smtpcodes::webhook::MAX_WEBHOOK_BYTES),
         max_webhook_events: size_f64(smtpcodes::webhook::MAX_WEBHOOK_EVENTS),
@@ -279,9 +269,8 @@ fn error_object<'env>(env: &'env Env, e: &CoreError, index: Option<usize>) -> Re
         CoreError::InvalidPolicy { field, .. } => {
             error.set_named_property("field", camel_case(field))?;
         }
-        CoreError::NotABounce { what } | CoreError::NotAWebhook { what } => {
-            error.set_named_property("what", *what)?;
-        }
+        CoreError::NotABounce { what } => error.set_named_property("what", what.as_str())?,
+        CoreError::NotAWebhook { what } => error.set_named_property("what", what.as_str())?,
         CoreError::TooLarge { limit, max } => {
             error.set_named_property("limit", camel_case(limit))?;
             error.set_named_property("max", size_f64(*max))?;
@@ -931,7 +920,7 @@ fn explanation_of(e: smtpcodes::Explanation) -> Explanation {
     Explanation {
         reference,
         code: e.code,
-        kind: e.kind,
+        kind: e.kind.as_str(),
         severity: e.severity.as_str(),
         title: e.title,
         description: e.description,
@@ -1222,7 +1211,7 @@ fn bounce_parts(env: &Env, report: BounceReport) -> Result<BounceParts<'_>> {
         .map_err(|e| NapiError::new(Status::GenericFailure, e.to_string()))?;
     Ok(BounceParts {
         complaints,
-        format: report.format,
+        format: report.format.as_str(),
         reporting_mta: report.reporting_mta,
         original_message_id: report.original_message_id,
         recipients,

@@ -160,11 +160,11 @@ fn py_err_with(py: Python<'_>, e: &Error, prefix: &str) -> PyErr {
         // `kind` is a class attribute of these three: the same for every instance.
         Error::NotABounce { what } => (
             NotABounceError::new_err(message),
-            vec![("what", PyString::new(py, what).into_any())],
+            vec![("what", PyString::new(py, what.as_str()).into_any())],
         ),
         Error::NotAWebhook { what } => (
             NotAWebhookError::new_err(message),
-            vec![("what", PyString::new(py, what).into_any())],
+            vec![("what", PyString::new(py, what.as_str()).into_any())],
         ),
         Error::TooLarge { limit, max } => {
             let Ok(max) = max.into_pyobject(py);
@@ -710,7 +710,7 @@ impl PyExplanation {
         };
         Ok(vec![
             ("code", PyString::new(py, &e.code).into_any()),
-            ("kind", PyString::new(py, e.kind).into_any()),
+            ("kind", PyString::new(py, e.kind.as_str()).into_any()),
             ("severity", py_name(py, e.severity).into_any()),
             ("title", PyString::new(py, e.title).into_any()),
             ("description", PyString::new(py, e.description).into_any()),
@@ -762,7 +762,7 @@ impl PyExplanation {
     /// `basic` or `enhanced`.
     #[getter]
     fn kind(&self) -> &'static str {
-        self.0.kind
+        self.0.kind.as_str()
     }
 
     /// From the class digit (`unknown` for an `X.` code).
@@ -1464,7 +1464,7 @@ impl PyBounceReport {
             .map(|r| Py::new(py, PyBouncedRecipient::new(py, r)?))
             .collect::<PyResult<Vec<_>>>()?;
         Ok(PyBounceReport {
-            format,
+            format: format.as_str(),
             reporting_mta,
             original_message_id,
             recipients,
@@ -1891,112 +1891,59 @@ fn names<I: IntoIterator<Item = &'static str>>(
     PyTuple::new(py, names)
 }
 
-/// Every `severity` value, in the contract's order.
-#[pyfunction]
-fn severities(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || Severity::ALL.iter().map(|v| v.as_str()))
+/// The functions that list one of the contract's value sets (`reasons()`, ...), each returning
+/// the set's values as a tuple in the core's order, and the function that adds them to the
+/// module.
+macro_rules! value_lists {
+    ($( $(#[$doc:meta])* $name:ident => $set:ty; )+) => {
+        $(
+            $(#[$doc])*
+            #[pyfunction]
+            fn $name(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+                names(py, || <$set>::NAMES.iter().copied())
+            }
+        )+
+
+        fn add_value_lists(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            $( m.add_function(wrap_pyfunction!($name, m)?)?; )+
+            Ok(())
+        }
+    };
 }
 
-/// Every `reason` value, in the contract's order.
-#[pyfunction]
-fn reasons(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || Reason::ALL.iter().map(|v| v.as_str()))
-}
-
-/// Every `bounce` value.
-#[pyfunction]
-fn bounces(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || Bounce::ALL.iter().map(|v| v.as_str()))
-}
-
-/// Every `action` value.
-#[pyfunction]
-fn actions(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || Action::ALL.iter().map(|v| v.as_str()))
-}
-
-/// Every `fault` value.
-#[pyfunction]
-fn faults(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || Fault::ALL.iter().map(|v| v.as_str()))
-}
-
-/// Every SMTP command name a hint is read as.
-#[pyfunction]
-fn commands(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || Command::ALL.iter().map(|v| v.as_str()))
-}
-
-/// Every `RetryDecision.why` value.
-#[pyfunction]
-fn retry_whys(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || RetryWhy::ALL.iter().map(|v| v.as_str()))
-}
-
-/// Every DSN `action` value (`BouncedRecipient.action`), in RFC 3464's order.
-#[pyfunction]
-fn dsn_actions(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || DsnAction::ALL.iter().map(|v| v.as_str()))
-}
-
-/// Every `BounceReport.format` value.
-#[pyfunction]
-fn bounce_formats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || smtpcodes::BounceReport::FORMATS.iter().copied())
-}
-
-/// Every `NotABounceError.what` value.
-#[pyfunction]
-fn not_a_bounce_whats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || Error::NOT_A_BOUNCE.iter().copied())
-}
-
-/// Every `what` of `NotAWebhookError`.
-#[pyfunction]
-fn not_a_webhook_whats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || Error::NOT_A_WEBHOOK.iter().copied())
-}
-
-/// Every `esp` value of `parse_webhook()`: the services it reads.
-#[pyfunction]
-fn esps(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || {
-        smtpcodes::webhook::Esp::ALL.iter().map(|v| v.as_str())
-    })
-}
-
-/// Every `event` value of `parse_webhook()`'s events.
-#[pyfunction]
-fn webhook_events(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || {
-        smtpcodes::webhook::WebhookEventKind::ALL
-            .iter()
-            .map(|v| v.as_str())
-    })
-}
-
-/// Every error `kind` value: those of `InvalidReplyError`, and `NotABounceError`'s.
-#[pyfunction]
-fn error_kinds(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || Error::KINDS.iter().copied())
-}
-
-/// Every `format` of a log record (`parse_log_line`, `read_log`).
-#[pyfunction]
-fn log_formats(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || {
-        smtpcodes::logs::LogFormat::ALL.iter().map(|v| v.as_str())
-    })
-}
-
-/// Every `status` of a log record, as the line says how the delivery attempt ended.
-#[pyfunction]
-fn delivery_statuses(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
-    names(py, || {
-        smtpcodes::logs::DeliveryStatus::ALL
-            .iter()
-            .map(|v| v.as_str())
-    })
+value_lists! {
+    /// Every `severity` value, in the contract's order.
+    severities => Severity;
+    /// Every `reason` value, in the contract's order.
+    reasons => Reason;
+    /// Every `bounce` value.
+    bounces => Bounce;
+    /// Every `action` value.
+    actions => Action;
+    /// Every `fault` value.
+    faults => Fault;
+    /// Every SMTP command name a hint is read as.
+    commands => Command;
+    /// Every `RetryDecision.why` value.
+    retry_whys => RetryWhy;
+    /// Every DSN `action` value (`BouncedRecipient.action`), in RFC 3464's order.
+    dsn_actions => DsnAction;
+    /// Every `BounceReport.format` value.
+    bounce_formats => smtpcodes::BounceFormat;
+    /// Every `NotABounceError.what` value.
+    not_a_bounce_whats => smtpcodes::NotABounceWhat;
+    /// Every `what` of `NotAWebhookError`.
+    not_a_webhook_whats => smtpcodes::NotAWebhookWhat;
+    /// Every `esp` value of `parse_webhook()`: the services it reads.
+    esps => smtpcodes::webhook::Esp;
+    /// Every `event` value of `parse_webhook()`'s events.
+    webhook_events => smtpcodes::webhook::WebhookEventKind;
+    /// Every error `kind` value: those of `InvalidReplyError`, and `NotABounceError`'s.
+    error_kinds => smtpcodes::ErrorKind;
+    /// Every `format` of a log record (`parse_log_line`, `read_log`).
+    log_formats => smtpcodes::logs::LogFormat;
+    /// Every `status` of a log record, as the line says how the delivery attempt ended.
+    delivery_statuses => smtpcodes::logs::DeliveryStatus;
 }
 
 /// Every provider id, in detection order.
@@ -2068,22 +2015,16 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InvalidReplyError", m.py().get_type::<InvalidReplyError>())?;
     // `kind` is the same for every NotABounceError: a class attribute, the core's slug.
     let not_a_bounce = m.py().get_type::<NotABounceError>();
-    not_a_bounce.setattr("kind", Error::NotABounce { what: "" }.kind())?;
+    not_a_bounce.setattr("kind", smtpcodes::ErrorKind::NotABounce.as_str())?;
     m.add("NotABounceError", not_a_bounce)?;
     let not_a_webhook = m.py().get_type::<NotAWebhookError>();
-    not_a_webhook.setattr("kind", Error::NotAWebhook { what: "" }.kind())?;
+    not_a_webhook.setattr("kind", smtpcodes::ErrorKind::NotAWebhook.as_str())?;
     m.add("NotAWebhookError", not_a_webhook)?;
     let too_large = m.py().get_type::<TooLargeError>();
-    too_large.setattr("kind", Error::TooLarge { limit: "", max: 0 }.kind())?;
+    too_large.setattr("kind", smtpcodes::ErrorKind::TooLarge.as_str())?;
     m.add("TooLargeError", too_large)?;
     let internal = m.py().get_type::<InternalError>();
-    internal.setattr(
-        "kind",
-        Error::Internal {
-            message: String::new(),
-        }
-        .kind(),
-    )?;
+    internal.setattr("kind", smtpcodes::ErrorKind::Internal.as_str())?;
     m.add("InternalError", internal)?;
     m.add_class::<PyClassification>()?;
     m.add_class::<PyExplanation>()?;
@@ -2107,22 +2048,7 @@ fn _smtpcodes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.setattr("_core_loop", wrap_pyfunction!(core_loop, m)?)?;
     m.setattr("_panic_for_test", wrap_pyfunction!(panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(default_limits, m)?)?;
-    m.add_function(wrap_pyfunction!(severities, m)?)?;
-    m.add_function(wrap_pyfunction!(reasons, m)?)?;
-    m.add_function(wrap_pyfunction!(bounces, m)?)?;
-    m.add_function(wrap_pyfunction!(actions, m)?)?;
-    m.add_function(wrap_pyfunction!(faults, m)?)?;
-    m.add_function(wrap_pyfunction!(commands, m)?)?;
-    m.add_function(wrap_pyfunction!(retry_whys, m)?)?;
-    m.add_function(wrap_pyfunction!(dsn_actions, m)?)?;
-    m.add_function(wrap_pyfunction!(bounce_formats, m)?)?;
-    m.add_function(wrap_pyfunction!(not_a_bounce_whats, m)?)?;
-    m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
-    m.add_function(wrap_pyfunction!(not_a_webhook_whats, m)?)?;
-    m.add_function(wrap_pyfunction!(esps, m)?)?;
-    m.add_function(wrap_pyfunction!(webhook_events, m)?)?;
-    m.add_function(wrap_pyfunction!(log_formats, m)?)?;
-    m.add_function(wrap_pyfunction!(delivery_statuses, m)?)?;
+    add_value_lists(m)?;
     m.add_function(wrap_pyfunction!(providers, m)?)?;
     Ok(())
 }

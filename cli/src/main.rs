@@ -164,7 +164,7 @@ fn measure_emails(path: &std::path::Path, dir: &std::path::Path, misses: bool) -
                 .or_insert_with(|| match std::fs::read(dir.join(file)) {
                     Ok(bytes) => smtpcodes::parse_bounce(&bytes),
                     Err(_) => Err(smtpcodes::Error::NotABounce {
-                        what: "not_an_email",
+                        what: smtpcodes::NotABounceWhat::NotAnEmail,
                     }),
                 });
         total += 1;

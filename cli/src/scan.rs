@@ -1158,7 +1158,7 @@ impl Work {
             }
             Err(smtpcodes::Error::NotABounce { what }) => {
                 part.skips
-                    .push(skip(Cause::NotABounce(what), false, String::new()));
+                    .push(skip(Cause::NotABounce(what.as_str()), false, String::new()));
             }
             Err(smtpcodes::Error::TooLarge { limit, max }) => {
                 part.skips

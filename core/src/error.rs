@@ -2,6 +2,55 @@
 
 use std::fmt;
 
+use crate::types::string_enum;
+
+string_enum! {
+    /// The kind of an [`Error`], as the bindings expose it (`InvalidReplyError.kind` in Python,
+    /// `err.kind` in JavaScript).
+    pub enum ErrorKind as "error kind" {
+        /// [`Error::InvalidCode`].
+        InvalidCode = "invalid_code",
+        /// [`Error::CodeOutOfRange`].
+        CodeOutOfRange = "code_out_of_range",
+        /// [`Error::InvalidCommand`].
+        InvalidCommand = "invalid_command",
+        /// [`Error::InvalidName`].
+        InvalidName = "invalid_name",
+        /// [`Error::InvalidPolicy`].
+        InvalidPolicy = "invalid_policy",
+        /// [`Error::NotABounce`].
+        NotABounce = "not_a_bounce",
+        /// [`Error::NotAWebhook`].
+        NotAWebhook = "not_a_webhook",
+        /// [`Error::TooLarge`].
+        TooLarge = "too_large",
+        /// [`Error::Internal`].
+        Internal = "internal",
+    }
+}
+
+string_enum! {
+    /// What an email given to [`parse_bounce`](crate::parse_bounce) is, when it is not a bounce.
+    pub enum NotABounceWhat as "not a bounce what" {
+        /// Not an email message at all.
+        NotAnEmail = "not_an_email",
+        /// An automatic reply (RFC 3834: `Auto-Submitted`, vacation and out-of-office replies).
+        AutoReply = "auto_reply",
+        /// An email that reports no delivery failure.
+        NoDeliveryFailure = "no_delivery_failure",
+    }
+}
+
+string_enum! {
+    /// Why a body given to [`parse_webhook`](crate::parse_webhook) is not a webhook payload.
+    pub enum NotAWebhookWhat as "not a webhook what" {
+        /// Neither JSON nor Mandrill's form encoding.
+        NotJson = "not_json",
+        /// JSON of no known service's shape.
+        UnknownPayload = "unknown_payload",
+    }
+}
+
 /// Why an input was refused.
 ///
 /// Every variant has a stable [`kind`](Error::kind) slug that the Python and JavaScript
@@ -34,16 +83,14 @@ pub enum Error {
     /// The message given to [`parse_bounce`](crate::parse_bounce) is not a bounce: an ordinary
     /// email, an auto-reply, a complaint (feedback) report, or not an email at all.
     NotABounce {
-        /// What it is instead: `not_an_email`, `auto_reply` or
-        /// `no_delivery_failure`.
-        what: &'static str,
+        /// What it is instead.
+        what: NotABounceWhat,
     },
     /// The body given to [`parse_webhook`](crate::parse_webhook) is not an email service's
     /// event payload.
     NotAWebhook {
-        /// `not_json` (neither JSON nor Mandrill's form encoding) or `unknown_payload` (JSON of
-        /// no known service's shape).
-        what: &'static str,
+        /// Why not.
+        what: NotAWebhookWhat,
     },
     /// An input is over one of the documented [`Limits`](crate::Limits): an email larger than
     /// `max_email_bytes`, more MIME parts than `max_parts`, and so on, or a webhook body over the
@@ -73,42 +120,26 @@ pub enum Error {
 }
 
 impl Error {
-    /// A stable, `snake_case` slug naming the kind of error: `invalid_code`,
-    /// `code_out_of_range`, `invalid_command`, `invalid_name`, `invalid_policy` or
-    /// `not_a_bounce`, `too_large` or `internal`.
-    pub const fn kind(&self) -> &'static str {
+    /// The kind of error, a stable value callers can branch on without parsing messages.
+    pub const fn error_kind(&self) -> ErrorKind {
         match self {
-            Error::InvalidCode { .. } => "invalid_code",
-            Error::CodeOutOfRange { .. } => "code_out_of_range",
-            Error::InvalidCommand { .. } => "invalid_command",
-            Error::InvalidName { .. } => "invalid_name",
-            Error::InvalidPolicy { .. } => "invalid_policy",
-            Error::NotABounce { .. } => "not_a_bounce",
-            Error::NotAWebhook { .. } => "not_a_webhook",
-            Error::TooLarge { .. } => "too_large",
-            Error::Internal { .. } => "internal",
+            Error::InvalidCode { .. } => ErrorKind::InvalidCode,
+            Error::CodeOutOfRange { .. } => ErrorKind::CodeOutOfRange,
+            Error::InvalidCommand { .. } => ErrorKind::InvalidCommand,
+            Error::InvalidName { .. } => ErrorKind::InvalidName,
+            Error::InvalidPolicy { .. } => ErrorKind::InvalidPolicy,
+            Error::NotABounce { .. } => ErrorKind::NotABounce,
+            Error::NotAWebhook { .. } => ErrorKind::NotAWebhook,
+            Error::TooLarge { .. } => ErrorKind::TooLarge,
+            Error::Internal { .. } => ErrorKind::Internal,
         }
     }
 
-    /// Every `what` of [`Error::NotABounce`], for bindings that mirror them as typed lists.
-    pub const NOT_A_BOUNCE: &'static [&'static str] =
-        &["not_an_email", "auto_reply", "no_delivery_failure"];
-
-    /// Every `what` of [`Error::NotAWebhook`].
-    pub const NOT_A_WEBHOOK: &'static [&'static str] = &["not_json", "unknown_payload"];
-
-    /// Every kind slug, for bindings that mirror them as typed lists.
-    pub const KINDS: &'static [&'static str] = &[
-        "invalid_code",
-        "code_out_of_range",
-        "invalid_command",
-        "invalid_name",
-        "invalid_policy",
-        "not_a_bounce",
-        "not_a_webhook",
-        "too_large",
-        "internal",
-    ];
+    /// The kind's stable `snake_case` slug ([`ErrorKind::as_str`]): `invalid_code`,
+    /// `too_large`, ...
+    pub const fn kind(&self) -> &'static str {
+        self.error_kind().as_str()
+    }
 }
 
 /// Shortens an echoed input so a 10 MB argument does not become a 10 MB message.
@@ -151,14 +182,14 @@ impl fmt::Display for Error {
             }
             Error::InvalidPolicy { field, why } => write!(f, "invalid retry policy: {field} {why}"),
             Error::NotABounce { what } => {
-                let what = match *what {
-                    "not_an_email" => "it is not an email message",
-                    "auto_reply" => "it is an automatic reply (RFC 3834)",
-                    _ => "it reports no delivery failure",
+                let what = match what {
+                    NotABounceWhat::NotAnEmail => "it is not an email message",
+                    NotABounceWhat::AutoReply => "it is an automatic reply (RFC 3834)",
+                    NotABounceWhat::NoDeliveryFailure => "it reports no delivery failure",
                 };
                 write!(f, "not a bounce: {what}")
             }
-            Error::NotAWebhook { what } => f.write_str(if *what == "not_json" {
+            Error::NotAWebhook { what } => f.write_str(if *what == NotAWebhookWhat::NotJson {
                 "not a webhook: the body is not JSON (nor Mandrill's form encoding)"
             } else {
                 "not a webhook: the JSON is not the payload of a known email service (SES, SNS, SendGrid, Mailgun, Postmark, SparkPost, Mailjet, Brevo, Resend, Mandrill, Postal)"

@@ -16,18 +16,126 @@ mod types;
 pub mod webhook;
 
 pub use bounce::{
-    parse_bounce, parse_bounce_with, BounceReport, BouncedRecipient, Complaint, Limits,
+    parse_bounce, parse_bounce_with, BounceFormat, BounceReport, BouncedRecipient, Complaint,
+    Limits,
 };
 pub use classify::{classify, Classification, Reply};
 pub use codes::{check_code, check_code_number, parse_code, Enhanced};
-pub use error::{contain, Error};
+pub use error::{contain, Error, ErrorKind, NotABounceWhat, NotAWebhookWhat};
 pub use reference::{
     basic_codes, compare, explain, explain_basic, Cause, Check, Comparison, Difference,
-    Explanation, Retry,
+    Explanation, ExplanationKind, Retry,
 };
 pub use retry::{RetryDecision, RetryPolicy, RetryWhy};
 pub use types::{Action, Bounce, Command, DsnAction, Fault, Reason, Severity};
 pub use webhook::{parse_webhook, parse_webhook_value, Webhook, WebhookEvent};
+
+/// A set of named values of the contract: every string an enum-valued field, an error's `kind`
+/// or `what`, or a decision's `why` can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueSet {
+    /// The type's name, as the Python and TypeScript types call it (`Reason`).
+    pub name: &'static str,
+    /// What the values say, one sentence for the types' documentation.
+    pub doc: &'static str,
+    /// The values, in the contract's order.
+    pub values: &'static [&'static str],
+}
+
+/// Every [`ValueSet`] of the contract. The Python and TypeScript types of these sets are
+/// generated from this list (`make contract`), so they cannot drift from the core.
+pub const VALUE_SETS: &[ValueSet] = &[
+    ValueSet {
+        name: "Severity",
+        doc: "How far the reply got: from its basic code, else from the enhanced code's class.",
+        values: Severity::NAMES,
+    },
+    ValueSet {
+        name: "Reason",
+        doc: "Why a reply failed (or that it did not), in the contract's taxonomy.",
+        values: Reason::NAMES,
+    },
+    ValueSet {
+        name: "Bounce",
+        doc: "`none`, `soft` (temporary), `hard` (the address is dead) or `block` (fix the sending side).",
+        values: Bounce::NAMES,
+    },
+    ValueSet {
+        name: "Action",
+        doc: "What to do with this message now.",
+        values: Action::NAMES,
+    },
+    ValueSet {
+        name: "Fault",
+        doc: "Who has to act for mail to get through.",
+        values: Fault::NAMES,
+    },
+    ValueSet {
+        name: "Command",
+        doc: "The SMTP commands a command hint can name (hints are read leniently: `RCPT TO`, `end of DATA`).",
+        values: Command::NAMES,
+    },
+    ValueSet {
+        name: "RetryWhy",
+        doc: "Why a retry decision is what it is.",
+        values: RetryWhy::NAMES,
+    },
+    ValueSet {
+        name: "ErrorKind",
+        doc: "The kind of an error: malformed input, an input over a limit (`too_large`), or `internal` for a bug.",
+        values: ErrorKind::NAMES,
+    },
+    ValueSet {
+        name: "ExplanationKind",
+        doc: "Which kind of code an explanation is about.",
+        values: ExplanationKind::NAMES,
+    },
+    ValueSet {
+        name: "DsnAction",
+        doc: "What the reporting MTA did for a recipient of a bounce (RFC 3464 `Action:`).",
+        values: DsnAction::NAMES,
+    },
+    ValueSet {
+        name: "BounceFormat",
+        doc: "Where a bounce's recipients were read from: a `message/delivery-status` part, an Amazon SES notification, an abuse feedback report (its complaints), or the bounce's human-readable text.",
+        values: BounceFormat::NAMES,
+    },
+    ValueSet {
+        name: "NotABounceWhat",
+        doc: "What an email given to the bounce reader is when it is not a bounce (the `what` of a `not_a_bounce` error).",
+        values: NotABounceWhat::NAMES,
+    },
+    ValueSet {
+        name: "NotAWebhookWhat",
+        doc: "What a body given to the webhook reader is when it is no service's payload (the `what` of a `not_a_webhook` error).",
+        values: NotAWebhookWhat::NAMES,
+    },
+    ValueSet {
+        name: "Esp",
+        doc: "The email services whose webhook payloads are read.",
+        values: webhook::Esp::NAMES,
+    },
+    ValueSet {
+        name: "WebhookEventKind",
+        doc: "What happened to a message for one recipient, as the service reports it.",
+        values: webhook::WebhookEventKind::NAMES,
+    },
+    ValueSet {
+        name: "LogFormat",
+        doc: "The mail server that wrote a log line.",
+        values: logs::LogFormat::NAMES,
+    },
+    ValueSet {
+        name: "DeliveryStatus",
+        doc: "How a delivery attempt ended, as the log line says it.",
+        values: logs::DeliveryStatus::NAMES,
+    },
+    ValueSet {
+        name: "LongLines",
+        doc: "What a log reader does with a line over its length limit: cut it there, or skip it and report it.",
+        values: logs::LongLines::NAMES,
+    },
+];
 
 /// The version of this crate, shared by the Python and Node packages.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -6,8 +6,18 @@ use serde::Serialize;
 use crate::codes::parse_code;
 use crate::codes::Enhanced;
 use crate::tables;
-use crate::types::Severity;
+use crate::types::{string_enum, Severity};
 use crate::Error;
+
+string_enum! {
+    /// Which kind of code an [`Explanation`] is about.
+    pub enum ExplanationKind as "explanation kind" {
+        /// A basic reply code (`421`).
+        Basic = "basic",
+        /// An enhanced status code (`5.1.1`, `X.1.1`).
+        Enhanced = "enhanced",
+    }
+}
 
 /// The reference entry of a code, from the tables in `data/`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -15,7 +25,7 @@ pub struct Explanation {
     /// The code as asked for, normalised: `421`, `5.1.1` or `X.1.1`.
     pub code: String,
     /// `basic` or `enhanced`.
-    pub kind: &'static str,
+    pub kind: ExplanationKind,
     /// From the class digit (`unknown` for an `X.` code, which names no class).
     pub severity: Severity,
     /// Short name.
@@ -189,7 +199,7 @@ pub fn explain_basic(code: u16) -> Explanation {
     let severity = Severity::from_class(code / 100);
     let base = Explanation {
         code: code.to_string(),
-        kind: "basic",
+        kind: ExplanationKind::Basic,
         severity,
         title: "",
         description: "",
@@ -246,7 +256,7 @@ fn explain_enhanced(e: Enhanced) -> Explanation {
     let severity = Severity::from_class(u16::from(e.class));
     let base = Explanation {
         code: e.to_string(),
-        kind: "enhanced",
+        kind: ExplanationKind::Enhanced,
         severity,
         title: "",
         description: "",
@@ -458,7 +468,7 @@ pub fn compare(a: &str, b: &str) -> Result<Comparison, Error> {
 /// The registry's and the data's links between the two codes, as sentences.
 fn links(a: &Explanation, b: &Explanation, common: &mut Vec<String>) {
     for (x, y) in [(a, b), (b, a)] {
-        if x.kind == "enhanced" && y.kind == "basic" {
+        if x.kind == ExplanationKind::Enhanced && y.kind == ExplanationKind::Basic {
             if let Ok(n) = y.code.parse::<u16>() {
                 if x.basic.contains(&n) {
                     common.push(format!(
@@ -470,9 +480,9 @@ fn links(a: &Explanation, b: &Explanation, common: &mut Vec<String>) {
         }
     }
     let listed = |x: &Explanation, y: &Explanation| {
-        x.related
-            .iter()
-            .any(|r| *r == y.code || (y.kind == "enhanced" && same_detail(r, &y.code)))
+        x.related.iter().any(|r| {
+            *r == y.code || (y.kind == ExplanationKind::Enhanced && same_detail(r, &y.code))
+        })
     };
     let confused = match (listed(a, b), listed(b, a)) {
         (true, true) => {
@@ -489,7 +499,10 @@ fn links(a: &Explanation, b: &Explanation, common: &mut Vec<String>) {
         (false, false) => None,
     };
     common.extend(confused);
-    if a.kind == "enhanced" && b.kind == "enhanced" && a.subject_title == b.subject_title {
+    if a.kind == ExplanationKind::Enhanced
+        && b.kind == ExplanationKind::Enhanced
+        && a.subject_title == b.subject_title
+    {
         if let Some(subject) = a.subject_title {
             common.push(format!("Both are in the subject {subject}."));
         }
@@ -508,7 +521,7 @@ fn same_detail(x: &str, code: &str) -> bool {
 
 fn class_label(e: &Explanation) -> String {
     let digit = e.code.chars().next().unwrap_or('X');
-    let shape = if e.kind == "basic" {
+    let shape = if e.kind == ExplanationKind::Basic {
         format!("{digit}xx")
     } else {
         format!("{digit}.x.x")

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::classify::Classification;
-use crate::types::{first_waits, Action, Bounce, Reason};
+use crate::types::{first_waits, string_enum, Action, Bounce, Reason};
 use crate::Error;
 
 /// The knobs of the retry schedule. Every number is in seconds unless its name says otherwise.
@@ -54,49 +54,23 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Why a [`RetryDecision`] is what it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RetryWhy {
-    /// The reply was a success: nothing to retry.
-    NothingFailed,
-    /// The classification itself says to give up (a permanent failure, or expiry).
-    NotRetryable,
-    /// The message has been retried `max_attempts` times.
-    MaxAttempts,
-    /// The message is older than `max_age`.
-    MaxAge,
-    /// Retry after the server's stated wait.
-    StatedWait,
-    /// Retry on the backoff schedule.
-    Backoff,
-    /// The schedule would pass `max_age`: one last attempt at the deadline.
-    FinalAttempt,
-}
-
-impl RetryWhy {
-    /// Every value.
-    pub const ALL: &'static [RetryWhy] = &[
-        RetryWhy::NothingFailed,
-        RetryWhy::NotRetryable,
-        RetryWhy::MaxAttempts,
-        RetryWhy::MaxAge,
-        RetryWhy::StatedWait,
-        RetryWhy::Backoff,
-        RetryWhy::FinalAttempt,
-    ];
-
-    /// The value's name on the wire.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RetryWhy::NothingFailed => "nothing_failed",
-            RetryWhy::NotRetryable => "not_retryable",
-            RetryWhy::MaxAttempts => "max_attempts",
-            RetryWhy::MaxAge => "max_age",
-            RetryWhy::StatedWait => "stated_wait",
-            RetryWhy::Backoff => "backoff",
-            RetryWhy::FinalAttempt => "final_attempt",
-        }
+string_enum! {
+    /// Why a [`RetryDecision`] is what it is.
+    pub enum RetryWhy as "retry why" {
+        /// The reply was a success: nothing to retry.
+        NothingFailed = "nothing_failed",
+        /// The classification itself says to give up (a permanent failure, or expiry).
+        NotRetryable = "not_retryable",
+        /// The message has been retried `max_attempts` times.
+        MaxAttempts = "max_attempts",
+        /// The message is older than `max_age`.
+        MaxAge = "max_age",
+        /// Retry after the server's stated wait.
+        StatedWait = "stated_wait",
+        /// Retry on the backoff schedule.
+        Backoff = "backoff",
+        /// The schedule would pass `max_age`: one last attempt at the deadline.
+        FinalAttempt = "final_attempt",
     }
 }
 

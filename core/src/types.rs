@@ -22,6 +22,9 @@ macro_rules! string_enum {
             /// Every value, in declaration order (the contract's table order).
             pub const ALL: &'static [$name] = &[ $( $name::$variant, )+ ];
 
+            /// Every value's name on the wire, in the order of [`ALL`](Self::ALL).
+            pub const NAMES: &'static [&'static str] = &[ $( $text, )+ ];
+
             /// The value's name on the wire (JSON, Python, JavaScript).
             pub const fn as_str(self) -> &'static str {
                 match self { $( $name::$variant => $text, )+ }

@@ -38,7 +38,7 @@ fn summary(r: &BounceReport) -> Vec<(String, DsnAction, Reason, Action)> {
 #[test]
 fn rfc3464_dsn() {
     let r = report("dsn-postfix-user-unknown.eml");
-    assert_eq!(r.format, "dsn");
+    assert_eq!(r.format.as_str(), "dsn");
     assert_eq!(r.reporting_mta.as_deref(), Some("mx.example.net"));
     assert_eq!(
         r.original_message_id.as_deref(),
@@ -79,7 +79,7 @@ fn rfc3464_dsn() {
 fn text_formats_of_mtas() {
     let exim = report("exim-text.eml");
     assert_eq!(
-        (exim.format, summary(&exim)),
+        (exim.format.as_str(), summary(&exim)),
         (
             "text",
             vec![(
@@ -144,7 +144,7 @@ fn text_formats_of_mtas() {
 #[test]
 fn amazon_ses_notification() {
     let r = report("ses-notification.eml");
-    assert_eq!(r.format, "ses");
+    assert_eq!(r.format.as_str(), "ses");
     assert_eq!(r.original_message_id.as_deref(), Some("0100018c-abcd"));
     assert_eq!(
         summary(&r),
@@ -160,7 +160,7 @@ fn amazon_ses_notification() {
 #[test]
 fn complaint_reports_name_the_address_to_suppress() {
     let r = report("complaint-arf-rcpt.eml");
-    assert_eq!(r.format, "arf");
+    assert_eq!(r.format.as_str(), "arf");
     assert!(r.recipients.is_empty());
     assert_eq!(r.reporting_mta.as_deref(), Some("mail.example.net"));
     assert_eq!(
@@ -202,7 +202,7 @@ fn an_ses_complaint_by_email_names_the_address() {
          Subject: AWS Notification Message\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n{body}\r\n"
     );
     let r = parse_bounce(email.as_bytes()).expect("a report");
-    assert_eq!(r.format, "ses");
+    assert_eq!(r.format.as_str(), "ses");
     assert!(r.recipients.is_empty());
     assert_eq!(r.original_message_id.as_deref(), Some("0100018c-efgh"));
     let c = &r.complaints[0];
@@ -218,8 +218,8 @@ fn not_a_bounce_is_said_so() {
         Err(smtpcodes::Error::NotABounce { what }) => what,
         other => panic!("{name}: {other:?}"),
     };
-    assert_eq!(what("auto-reply.eml"), "auto_reply");
-    assert_eq!(what("ordinary.eml"), "no_delivery_failure");
+    assert_eq!(what("auto-reply.eml").as_str(), "auto_reply");
+    assert_eq!(what("ordinary.eml").as_str(), "no_delivery_failure");
     assert_eq!(
         parse_bounce(b"\x00\x01\x02 binary junk \xff\xfe").map_err(|e| e.kind()),
         Err("not_a_bounce")
@@ -278,30 +278,6 @@ fn broken_and_huge_input_is_bounded() {
     let latin = b"From: MAILER-DAEMON@example.net\nSubject: Undelivered Mail\nContent-Type: text/plain; charset=utf-8\n\n<lea@example.org>: 550 5.1.1 Utilisateur inconnu \xe9\xe8 user unknown\n";
     let r = parse_bounce(latin).expect("a bounce");
     assert_eq!(r.recipients[0].classification.reason, Reason::UserUnknown);
-}
-
-#[test]
-fn the_value_lists_cover_what_parse_bounce_gives() {
-    for name in [
-        "dsn-postfix-user-unknown.eml",
-        "exim-text.eml",
-        "ses-notification.eml",
-        "complaint-arf.eml",
-    ] {
-        assert!(
-            BounceReport::FORMATS.contains(&report(name).format),
-            "{name}"
-        );
-    }
-    for name in ["auto-reply.eml", "ordinary.eml"] {
-        match parse_bounce(&read(name)) {
-            Err(smtpcodes::Error::NotABounce { what }) => {
-                assert!(smtpcodes::Error::NOT_A_BOUNCE.contains(&what));
-            }
-            other => panic!("{name}: {other:?}"),
-        }
-    }
-    assert!(smtpcodes::Error::NOT_A_BOUNCE.contains(&"not_an_email"));
 }
 
 /// Inputs the fuzzer found to crash an earlier version; each must now parse or be refused.

@@ -70,7 +70,7 @@ fn every_golden_file_holds() {
             serde_json::from_str(&fs::read_to_string(file).expect("readable")).expect("valid JSON");
         let got = parse_webhook(&body_of(&doc));
         match (doc.get("error").and_then(Value::as_str), got) {
-            (Some(what), Err(Error::NotAWebhook { what: got })) if got == what => {}
+            (Some(what), Err(Error::NotAWebhook { what: got })) if got.as_str() == what => {}
             (Some(what), other) => failures.push(format!(
                 "{name}: expected not_a_webhook/{what}, got {other:?}"
             )),

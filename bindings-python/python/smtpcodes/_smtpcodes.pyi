@@ -4,34 +4,36 @@ from collections.abc import Iterable
 from os import PathLike
 from typing import Any, Literal, Protocol, TypeAlias, final
 
-from smtpcodes._types import (
+from smtpcodes._contract import (
     Action,
     Bounce,
     BounceFormat,
     Command,
-    Comparison,
-    Complaint,
     DeliveryStatus,
     DsnAction,
     ErrorKind,
     Esp,
     ExplanationKind,
     Fault,
-    LimitName,
-    LogEvent,
     LogFormat,
-    LogRecord,
     LongLines,
     NotABounceWhat,
     NotAWebhookWhat,
     Reason,
+    RetryWhy,
+    Severity,
+    WebhookEventKind,
+)
+from smtpcodes._types import (
+    Comparison,
+    Complaint,
+    LimitName,
+    LogEvent,
+    LogRecord,
     ReferenceCause,
     ReferenceCheck,
     ReferenceRetry,
-    RetryWhy,
-    Severity,
     Webhook,
-    WebhookEventKind,
 )
 
 __all__ = [

@@ -1,110 +1,22 @@
-"""The contract's enum values as `Literal` types, and the log records' `TypedDict`s.
+"""The contract's enum values as `Literal` types, and the `TypedDict`s of plain results.
 
-At run time every enum-valued field is a plain `str`; these aliases say which strings. The
-test `tests/python/test_types.py` fails when a list here drifts from the core's, and prints
-the line to paste. A log record is a plain `dict` (its keys are those of the record's JSON);
-`LogRecord` and the events of `read_log()` say what it holds.
+At run time every enum-valued field is a plain `str`; the aliases say which strings. Those of
+the core's value sets are generated into `_contract.py` (`make contract`) and re-exported
+here. A log record is a plain `dict` (its keys are those of the record's JSON); `LogRecord`
+and the events of `read_log()` say what it holds.
 """
 
 from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict
 
+from smtpcodes._contract import (
+    DeliveryStatus,
+    Esp,
+    LogFormat,
+    WebhookEventKind,
+)
+
 if TYPE_CHECKING:
     from smtpcodes._smtpcodes import Classification, Explanation
-
-Severity: TypeAlias = Literal["success", "intermediate", "transient", "permanent", "unknown"]
-
-Reason: TypeAlias = Literal[
-    "delivered",
-    "user_unknown",
-    "host_unknown",
-    "has_moved",
-    "not_accept",
-    "mailbox_disabled",
-    "suppressed",
-    "mailbox_full",
-    "greylisted",
-    "rate_limited",
-    "too_many_recipients",
-    "service_unavailable",
-    "system_error",
-    "system_full",
-    "network_error",
-    "expired",
-    "blocked",
-    "bad_reputation",
-    "auth_failure",
-    "require_ptr",
-    "sender_rejected",
-    "relay_denied",
-    "tls_required",
-    "auth_required",
-    "auth_invalid",
-    "spam_detected",
-    "virus_detected",
-    "content_rejected",
-    "message_too_large",
-    "policy_violation",
-    "security_error",
-    "syntax_error",
-    "unknown",
-]
-
-Bounce: TypeAlias = Literal["none", "soft", "hard", "block"]
-
-Action: TypeAlias = Literal["none", "retry", "bounce"]
-
-Fault: TypeAlias = Literal["none", "recipient", "sender", "message", "remote", "network", "unknown"]
-
-Command: TypeAlias = Literal["connect", "helo", "starttls", "auth", "mail", "rcpt", "data", "other"]
-
-RetryWhy: TypeAlias = Literal[
-    "nothing_failed",
-    "not_retryable",
-    "max_attempts",
-    "max_age",
-    "stated_wait",
-    "backoff",
-    "final_attempt",
-]
-
-ErrorKind: TypeAlias = Literal[
-    "invalid_code",
-    "code_out_of_range",
-    "invalid_command",
-    "invalid_name",
-    "invalid_policy",
-    "not_a_bounce",
-    "not_a_webhook",
-    "too_large",
-    "internal",
-]
-
-ExplanationKind: TypeAlias = Literal["basic", "enhanced"]
-
-DsnAction: TypeAlias = Literal["failed", "delayed", "delivered", "relayed", "expanded"]
-
-BounceFormat: TypeAlias = Literal["dsn", "ses", "arf", "text"]
-
-NotABounceWhat: TypeAlias = Literal["not_an_email", "auto_reply", "no_delivery_failure"]
-
-NotAWebhookWhat: TypeAlias = Literal["not_json", "unknown_payload"]
-
-Esp: TypeAlias = Literal[
-    "ses",
-    "sendgrid",
-    "mailgun",
-    "postmark",
-    "sparkpost",
-    "mailjet",
-    "brevo",
-    "resend",
-    "mandrill",
-    "postal",
-]
-
-WebhookEventKind: TypeAlias = Literal[
-    "bounce", "delay", "complaint", "delivered", "rejected", "unsubscribe"
-]
 
 LimitName: TypeAlias = Literal[
     "max_email_bytes",
@@ -114,20 +26,6 @@ LimitName: TypeAlias = Literal[
     "max_recipients",
     "max_line_bytes",
 ]
-
-LogFormat: TypeAlias = Literal["postfix", "exim", "sendmail"]
-
-DeliveryStatus: TypeAlias = Literal[
-    "sent",
-    "deferred",
-    "bounced",
-    "expired",
-    "soft_bounce",
-    "deliverable",
-    "undeliverable",
-]
-
-LongLines: TypeAlias = Literal["skip", "cut"]
 
 
 class LogRecord(TypedDict):

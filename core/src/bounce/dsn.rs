@@ -8,7 +8,7 @@ use crate::types::DsnAction;
 use crate::Error;
 
 use super::mime::{header_in, original_message_id, Parts};
-use super::{BounceReport, Complaint, Limits};
+use super::{BounceFormat, BounceReport, Complaint, Limits};
 
 /// An abuse feedback report (RFC 5965): one complaint per `Original-Rcpt-To`, else one for the
 /// returned original's `To:`, else one with no address (a feedback loop that removes it).
@@ -64,7 +64,7 @@ pub(super) fn feedback_report(
         original_mail_from: get("original-mail-from").map(|v| address_of(&v)),
     };
     Ok(BounceReport {
-        format: "arf",
+        format: BounceFormat::Arf,
         reporting_mta: get("reporting-mta").map(|m| match m.split_once(';') {
             Some((_, name)) => name.trim().to_owned(),
             None => m,

@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use crate::classify::{Classification, Reply};
 use crate::codes::Enhanced;
-use crate::types::DsnAction;
+use crate::error::NotABounceWhat;
+use crate::types::{string_enum, DsnAction};
 use crate::Error;
 
 use dsn::{feedback_report, is_address, read_dsn};
@@ -81,7 +82,7 @@ pub struct BounceReport {
     /// `dsn` when the email carries a `message/delivery-status` part, `ses` for an Amazon SES
     /// notification, `arf` for an abuse feedback report (its `complaints`), `text` when the
     /// recipients were read from its human-readable text.
-    pub format: &'static str,
+    pub format: BounceFormat,
     /// The MTA that wrote the report (`Reporting-MTA`), when known.
     pub reporting_mta: Option<String>,
     /// The `Message-ID` of the message that bounced, when the bounce includes its headers.
@@ -93,9 +94,18 @@ pub struct BounceReport {
     pub complaints: Vec<Complaint>,
 }
 
-impl BounceReport {
-    /// Every value `format` takes.
-    pub const FORMATS: &'static [&'static str] = &["dsn", "ses", "arf", "text"];
+string_enum! {
+    /// What a bounce report was read from ([`BounceReport::format`]).
+    pub enum BounceFormat as "bounce format" {
+        /// A `message/delivery-status` part (RFC 3464).
+        Dsn = "dsn",
+        /// An Amazon SES notification.
+        Ses = "ses",
+        /// An abuse feedback report (RFC 5965), whose `complaints` it lists.
+        Arf = "arf",
+        /// The email's human-readable text.
+        Text = "text",
+    }
 }
 
 /// How much work one input may ask for. Every bound has its own [`Error::TooLarge`] naming the
@@ -199,11 +209,11 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
         return Err(Limits::over("max_email_bytes", limits.max_email_bytes));
     }
     if !looks_like_email(message) {
-        return not("not_an_email");
+        return not(NotABounceWhat::NotAnEmail);
     }
     check_shape(message, limits)?;
     let Some(email) = MessageParser::default().parse(message) else {
-        return not("not_an_email");
+        return not(NotABounceWhat::NotAnEmail);
     };
     check_parts(&email, limits)?;
     let parts = Parts::of(&email);
@@ -243,9 +253,9 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
 
     let mut recipients: Vec<BouncedRecipient> = Vec::new();
     let format = if reporting.recipients.is_empty() {
-        "text"
+        BounceFormat::Text
     } else {
-        "dsn"
+        BounceFormat::Dsn
     };
     // What the text says, read once for all the recipients whose report fields say nothing.
     let mut blocks: Option<TextBlocks> = None;
@@ -283,9 +293,9 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
         // auto-replied`), so a message that reads as a bounce is one.
         if !looks_like_bounce(&email, &human) {
             return not(if is_auto_reply(&email) {
-                "auto_reply"
+                NotABounceWhat::AutoReply
             } else {
-                "no_delivery_failure"
+                NotABounceWhat::NoDeliveryFailure
             });
         }
         for block in text_blocks(&human, limits.max_recipients)?.blocks {
@@ -331,7 +341,7 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
             }
         }
         if recipients.is_empty() {
-            return not("no_delivery_failure");
+            return not(NotABounceWhat::NoDeliveryFailure);
         }
     }
     Ok(BounceReport {

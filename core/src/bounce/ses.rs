@@ -5,7 +5,7 @@ use crate::types::DsnAction;
 use crate::Error;
 
 use super::dsn::address_of;
-use super::{clip, entry, BounceReport, Complaint, Limits};
+use super::{clip, entry, BounceFormat, BounceReport, Complaint, Limits};
 
 /// Amazon SES bounce, complaint and delivery notifications (JSON, often inside an SNS
 /// envelope) as they arrive by email.
@@ -106,7 +106,7 @@ pub(super) fn ses_notification(body: &str, limits: &Limits) -> Option<Result<Bou
         return Some(Err(Limits::over("max_recipients", limits.max_recipients)));
     }
     Some(Ok(BounceReport {
-        format: "ses",
+        format: BounceFormat::Ses,
         reporting_mta,
         original_message_id,
         recipients,
@@ -149,7 +149,7 @@ fn ses_complaint(
         return None;
     }
     Some(Ok(BounceReport {
-        format: "ses",
+        format: BounceFormat::Ses,
         reporting_mta: None,
         original_message_id,
         recipients: Vec::new(),

@@ -5,6 +5,8 @@ use std::io::BufRead;
 
 use memchr::memchr;
 
+use crate::types::string_enum;
+
 use super::{parse_line, LogRecord, OwnedLogRecord};
 
 /// Reads the delivery records of a log, one line at a time, with one reused line buffer:
@@ -52,16 +54,18 @@ pub struct LogReader<R> {
     failed: bool,
 }
 
-/// What a [`LogReader`] does with a line longer than its [`max_line`](LogReader::max_line).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LongLines {
-    /// Keep the first `max_line` bytes and read the line as if it ended there (the default:
-    /// the reply text of a delivery line comes first, so a cut line still classifies).
-    #[default]
-    Cut,
-    /// Skip the whole line: it is not parsed, and [`LogReader::next_event`] reports it as a
-    /// [`LogEvent::LongLine`]. For readers that must not lose the end of a line unawares.
-    Skip,
+string_enum! {
+    /// What a [`LogReader`] does with a line longer than its [`max_line`](LogReader::max_line).
+    #[derive(Default)]
+    pub enum LongLines as "long_lines" {
+        /// Keep the first `max_line` bytes and read the line as if it ended there (the default:
+        /// the reply text of a delivery line comes first, so a cut line still classifies).
+        #[default]
+        Cut = "cut",
+        /// Skip the whole line: it is not parsed, and [`LogReader::next_event`] reports it as a
+        /// [`LogEvent::LongLine`]. For readers that must not lose the end of a line unawares.
+        Skip = "skip",
+    }
 }
 
 /// What [`LogReader::next_event`] found on the next line of interest.

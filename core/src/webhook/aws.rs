@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::WebhookEventKind as Kind;
 use super::{list, reply, str_at, text_of, timestamp, Draft, Esp, SnsConfirmation, WebhookEvent};
+use crate::error::NotAWebhookWhat;
 use crate::Error;
 
 /// An SNS subscription or unsubscription confirmation.
@@ -39,13 +40,14 @@ pub(super) fn ses(value: &Value) -> Result<Vec<WebhookEvent>, Error> {
         // SNS carries the SES event as a JSON string; a raw-delivery subscription as an object.
         return match value.get("Message") {
             Some(Value::String(inner)) => {
-                let inner: Value = serde_json::from_str(inner)
-                    .map_err(|_| Error::NotAWebhook { what: "not_json" })?;
+                let inner: Value = serde_json::from_str(inner).map_err(|_| Error::NotAWebhook {
+                    what: NotAWebhookWhat::NotJson,
+                })?;
                 ses_event(&inner)
             }
             Some(inner @ Value::Object(_)) => ses_event(inner),
             _ => Err(Error::NotAWebhook {
-                what: "unknown_payload",
+                what: NotAWebhookWhat::UnknownPayload,
             }),
         };
     }
@@ -65,7 +67,7 @@ pub(super) fn ses(value: &Value) -> Result<Vec<WebhookEvent>, Error> {
 fn ses_event(value: &Value) -> Result<Vec<WebhookEvent>, Error> {
     let Some(kind) = event_type(value) else {
         return Err(Error::NotAWebhook {
-            what: "unknown_payload",
+            what: NotAWebhookWhat::UnknownPayload,
         });
     };
     let message_id = str_at(value, &["mail", "messageId"]).map(str::to_owned);

@@ -21,6 +21,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::classify::{classify, Classification};
+use crate::error::NotAWebhookWhat;
 use crate::types::string_enum;
 use crate::Error;
 
@@ -172,7 +173,7 @@ pub fn parse_webhook_value(value: &Value) -> Result<Webhook, Error> {
         });
     }
     let esp = recognise(value).ok_or(Error::NotAWebhook {
-        what: "unknown_payload",
+        what: NotAWebhookWhat::UnknownPayload,
     })?;
     let events = match esp {
         Esp::Ses => aws::ses(value)?,
@@ -204,7 +205,9 @@ fn finish(esp: Esp, events: Vec<WebhookEvent>) -> Result<Webhook, Error> {
 }
 
 fn not_json() -> Error {
-    Error::NotAWebhook { what: "not_json" }
+    Error::NotAWebhook {
+        what: NotAWebhookWhat::NotJson,
+    }
 }
 
 /// Which service's shape a payload has. Arrays are recognised by their first element.

@@ -425,3 +425,67 @@ fn dsn_recipients_without_diagnostics_read_the_text() {
     assert_eq!(reasons[..2], [Reason::MailboxFull, Reason::UserUnknown]);
     assert!(r.recipients[2].diagnostic.contains("Mailbox full"));
 }
+
+/// What `parse_bounce` gives for an email, as the golden files hold it: the report's JSON (its
+/// fields in the order of the structs), or the refusal's kind, `what` and message.
+fn golden_of(bytes: &[u8]) -> String {
+    #[derive(serde::Serialize)]
+    struct Refusal {
+        kind: &'static str,
+        what: Option<&'static str>,
+        message: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Refused {
+        error: Refusal,
+    }
+    let text = match parse_bounce(bytes) {
+        Ok(report) => serde_json::to_string_pretty(&report),
+        Err(e) => serde_json::to_string_pretty(&Refused {
+            error: Refusal {
+                kind: e.kind(),
+                what: match &e {
+                    smtpcodes::Error::NotABounce { what } => Some(what.as_str()),
+                    _ => None,
+                },
+                message: e.to_string(),
+            },
+        }),
+    };
+    text.expect("JSON") + "\n"
+}
+
+/// Every email of tests/emails/ against its golden file `X.json` beside it, which the Python
+/// and Node suites read too. `SMTPCODES_BLESS=1 cargo test --test bounce` rewrites them; a
+/// rewritten file is a change of behaviour for review.
+#[test]
+fn every_email_gives_its_golden_file() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/emails");
+    let bless = std::env::var_os("SMTPCODES_BLESS").is_some_and(|v| v == "1");
+    let mut emails: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/emails")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    emails.sort();
+    assert!(emails.len() >= 10, "the emails are there");
+    let mut stale = Vec::new();
+    for eml in &emails {
+        let text = golden_of(&std::fs::read(eml).expect("readable"));
+        let golden = eml.with_extension("json");
+        if bless {
+            std::fs::write(&golden, &text).expect("writable");
+            continue;
+        }
+        match std::fs::read_to_string(&golden) {
+            Ok(want) if want == text => {}
+            Ok(_) => stale.push(format!("{} differs", golden.display())),
+            Err(_) => stale.push(format!("{} is missing", golden.display())),
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{}\n(SMTPCODES_BLESS=1 cargo test -p smtpcodes --test bounce rewrites them; review the diff)",
+        stale.join("\n")
+    );
+}

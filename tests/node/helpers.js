@@ -3,7 +3,7 @@
 
 const fs = require('node:fs')
 const path = require('node:path')
-const { execFileSync, spawnSync } = require('node:child_process')
+const { execFileSync } = require('node:child_process')
 
 const root = path.join(__dirname, '..', '..')
 
@@ -70,19 +70,6 @@ function rustCli () {
   return cliPath
 }
 
-/**
- * `smtpcodes bounce FILE` through the Rust CLI: `{ report }` with its JSON (snake_case keys)
- * when it reads a bounce, else `{ status, message }` with its exit status and the error
- * message it prints (without the `smtpcodes: FILE: ` prefix).
- */
-function rustBounce (file) {
-  const r = spawnSync(rustCli(), ['bounce', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
-  if (r.status === 0) return { report: JSON.parse(r.stdout) }
-  const prefix = `smtpcodes: ${file}: `
-  const line = r.stderr.trimEnd()
-  return { status: r.status, message: line.startsWith(prefix) ? line.slice(prefix.length) : line }
-}
-
 /** The ```js blocks of a Markdown file, with the line each starts on. */
 function jsBlocks (file) {
   const text = fs.readFileSync(path.join(root, file), 'utf8')
@@ -96,4 +83,4 @@ function jsBlocks (file) {
   return blocks
 }
 
-module.exports = { root, JSON_TO_JS, JS_KEYS, vectors, fromJson, rustCli, rustClassify, rustBounce, jsBlocks }
+module.exports = { root, JSON_TO_JS, JS_KEYS, vectors, fromJson, rustCli, rustClassify, jsBlocks }

@@ -98,22 +98,15 @@ def strip_messages(answers: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             yield a
 
 
-def rust_bounce(path: Path) -> tuple[dict[str, Any] | None, str]:
-    """`smtpcodes bounce FILE` of the Rust CLI: the report it prints (None when it refuses the
-    email) and what it writes to stderr."""
-    cli = cli_path()
-    if not cli.is_file():
-        pytest.fail(f"{cli} is missing: run `cargo build -p smtpcodes-cli` (make test-python does)")
-    proc = subprocess.run(
-        [str(cli), "bounce", str(path)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
-    assert proc.returncode in (0, 2), proc.stderr
-    report = json.loads(proc.stdout) if proc.returncode == 0 else None
-    return report, proc.stderr
+def golden_bounce(path: Path) -> dict[str, Any]:
+    """The golden file of a fixture email (`X.json` beside `X.eml`): the report `parse_bounce`
+    gives, or `{"error": {"kind", "what", "message"}}`. Rust's tests/bounce.rs holds the core
+    to the same files (and rewrites them with SMTPCODES_BLESS=1)."""
+    golden = path.with_suffix(".json")
+    if not golden.is_file():
+        pytest.fail(f"{golden} is missing: SMTPCODES_BLESS=1 cargo test -p smtpcodes --test bounce")
+    with golden.open(encoding="utf-8") as f:
+        return json.load(f)
 
 
 def steps_of_another_thread_during(call: Callable[[], object]) -> int:

@@ -277,7 +277,7 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
                 }
             }
         };
-        recipients.push(entry(
+        recipients.push(bounced_recipient(
             r.recipient,
             r.original,
             r.action,
@@ -300,7 +300,7 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
         }
         for block in text_blocks(&human, limits.max_recipients)?.blocks {
             let status = Enhanced::parse_in(&block.text);
-            recipients.push(entry(
+            recipients.push(bounced_recipient(
                 block.recipient,
                 None,
                 DsnAction::Failed,
@@ -328,7 +328,7 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
             let text = clip(&failure_text(&human));
             let status = Enhanced::parse_in(&text);
             for address in fallback.into_iter().filter(|a| is_address(a)) {
-                recipients.push(entry(
+                recipients.push(bounced_recipient(
                     address,
                     None,
                     DsnAction::Failed,
@@ -355,9 +355,9 @@ pub fn parse_bounce_with(message: &[u8], limits: &Limits) -> Result<BounceReport
 
 #[allow(
     clippy::too_many_arguments,
-    reason = "the fields of one recipient's entry, each from a different part of the email"
+    reason = "the fields of one recipient's bounced_recipient, each from a different part of the email"
 )]
-fn entry(
+fn bounced_recipient(
     recipient: String,
     original_recipient: Option<String>,
     action: DsnAction,

@@ -5,7 +5,7 @@ use crate::types::DsnAction;
 use crate::Error;
 
 use super::dsn::address_of;
-use super::{clip, entry, BounceFormat, BounceReport, Complaint, Limits};
+use super::{bounced_recipient, clip, BounceFormat, BounceReport, Complaint, Limits};
 
 /// Amazon SES bounce, complaint and delivery notifications (JSON, often inside an SNS
 /// envelope) as they arrive by email.
@@ -61,7 +61,7 @@ pub(super) fn ses_notification(body: &str, limits: &Limits) -> Option<Result<Bou
                     .unwrap_or(DsnAction::Failed);
                 let status = text(r, "status").as_deref().and_then(Enhanced::parse);
                 let diagnostic = text(r, "diagnosticCode").unwrap_or_default();
-                recipients.push(entry(
+                recipients.push(bounced_recipient(
                     address_of(&address),
                     None,
                     action,
@@ -84,7 +84,7 @@ pub(super) fn ses_notification(body: &str, limits: &Limits) -> Option<Result<Bou
                 .flatten()
             {
                 let Some(address) = r.as_str() else { continue };
-                recipients.push(entry(
+                recipients.push(bounced_recipient(
                     address_of(address),
                     None,
                     DsnAction::Delivered,

@@ -156,7 +156,7 @@ pub(super) fn text_blocks(human: &str, max_recipients: usize) -> Result<TextBloc
             }
             continue;
         }
-        if let Some((address, rest)) = head_address(trimmed) {
+        if let Some((address, rest)) = recipient_line(trimmed) {
             let key = address.to_ascii_lowercase();
             if let Some(&i) = by_address.get(&key) {
                 current = Some(i);
@@ -243,7 +243,7 @@ fn push_line(text: &mut String, line: &str) {
 /// start (`<bob@x>:`, `bob@x`, `<bob@x>: host ... said: ...`, `<bob@x>... User unknown`), after
 /// a reply code (Sendmail's `554 <bob@x>... Host unknown`), or after `to` in a sentence about
 /// the failure (`There was an error delivering your mail to <bob@x>.`).
-fn head_address(line: &str) -> Option<(String, &str)> {
+fn recipient_line(line: &str) -> Option<(String, &str)> {
     if line.starts_with(">>>") {
         // Sendmail's transcript echoing the command it sent.
         return None;

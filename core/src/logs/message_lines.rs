@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::exim::{exim, exim_timestamp, is_exim_id, skip_exim_pid};
-use super::postfix::{keyed, next_key, strip_angles, MAX_QUEUE_ID};
+use super::postfix::{next_key, queue_line, strip_angles, MAX_QUEUE_ID};
 use super::syslog::{syslog, word};
 use super::{program_format, LogFormat, LogRecord};
 
@@ -114,22 +114,22 @@ pub fn parse_message_line(line: &str) -> Option<MessageLine<'_>> {
     if let Some((timestamp, rest)) = exim_timestamp(line) {
         return exim_message(Some(timestamp), rest);
     }
-    let entry = syslog(line)?;
-    let format = program_format(entry.program);
+    let envelope = syslog(line)?;
+    let format = program_format(envelope.program);
     if format == Some(LogFormat::Exim) {
-        return match exim_timestamp(entry.message) {
+        return match exim_timestamp(envelope.message) {
             Some((timestamp, rest)) => exim_message(Some(timestamp), rest),
-            None => exim_message(entry.timestamp, entry.message),
+            None => exim_message(envelope.timestamp, envelope.message),
         };
     }
-    if let Some(record) = keyed(entry.timestamp, entry.message) {
+    if let Some(record) = queue_line(envelope.timestamp, envelope.message) {
         return Some(MessageLine::Delivery(record));
     }
-    keyed_info(format?, entry.timestamp, entry.message).map(MessageLine::Info)
+    queue_info_line(format?, envelope.timestamp, envelope.message).map(MessageLine::Info)
 }
 
 /// Postfix's `cleanup`, `qmgr` and `removed` lines, Sendmail's `from=` line.
-fn keyed_info<'a>(
+fn queue_info_line<'a>(
     format: LogFormat,
     timestamp: Option<&'a str>,
     message: &'a str,

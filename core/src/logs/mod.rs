@@ -57,7 +57,7 @@ use crate::types::string_enum;
 use crate::{Classification, Enhanced, Reply};
 
 use exim::{exim, exim_timestamp, is_exim_id, skip_exim_pid};
-use postfix::keyed;
+use postfix::queue_line;
 use sendmail::is_sendmail_canned;
 use syslog::syslog;
 
@@ -427,14 +427,14 @@ pub fn parse_line(line: &str) -> Option<LogRecord<'_>> {
     if let Some((timestamp, rest)) = exim_timestamp(line) {
         return exim(Some(timestamp), rest);
     }
-    let entry = syslog(line)?;
-    if program_format(entry.program) == Some(LogFormat::Exim) {
-        return match exim_timestamp(entry.message) {
+    let envelope = syslog(line)?;
+    if program_format(envelope.program) == Some(LogFormat::Exim) {
+        return match exim_timestamp(envelope.message) {
             Some((timestamp, rest)) => exim(Some(timestamp), rest),
-            None => exim(entry.timestamp, entry.message),
+            None => exim(envelope.timestamp, envelope.message),
         };
     }
-    keyed(entry.timestamp, entry.message)
+    queue_line(envelope.timestamp, envelope.message)
 }
 
 /// Recognises a mail log by its content: the format of most mail-server lines among the
@@ -512,10 +512,12 @@ fn line_kind(line: &str) -> LineKind {
             LineKind::Log
         };
     }
-    let Some(entry) = syslog(line) else {
+    let Some(envelope) = syslog(line) else {
         return LineKind::Other;
     };
-    match program_format(entry.program).or_else(|| keyed(None, entry.message).map(|r| r.format)) {
+    match program_format(envelope.program)
+        .or_else(|| queue_line(None, envelope.message).map(|r| r.format))
+    {
         Some(format) => LineKind::Mail(format),
         None => LineKind::Log,
     }

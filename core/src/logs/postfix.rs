@@ -13,7 +13,10 @@ pub(super) const MAX_QUEUE_ID: usize = 40;
 
 /// Reads `QID: to=...` (Postfix and Sendmail delivery lines) and Postfix's
 /// `QID: from=<...>, status=expired, returned to sender`.
-pub(super) fn keyed<'a>(timestamp: Option<&'a str>, message: &'a str) -> Option<LogRecord<'a>> {
+pub(super) fn queue_line<'a>(
+    timestamp: Option<&'a str>,
+    message: &'a str,
+) -> Option<LogRecord<'a>> {
     let b = message.as_bytes();
     let id_len = b
         .iter()

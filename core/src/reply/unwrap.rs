@@ -115,7 +115,7 @@ fn finder(needle: Needle) -> &'static Finders {
 }
 
 /// Case-insensitive (ASCII) search in the first [`WRAPPER_WINDOW`] bytes.
-struct Window {
+struct LowerPrefix {
     /// The lower-cased bytes, in a buffer kept per thread (see [`SPARE_WINDOWS`]).
     bytes: Vec<u8>,
 }
@@ -128,8 +128,8 @@ thread_local! {
     };
 }
 
-impl Window {
-    fn new(s: &str) -> Window {
+impl LowerPrefix {
+    fn new(s: &str) -> LowerPrefix {
         let len = s.len().min(WRAPPER_WINDOW);
         let mut bytes = SPARE_WINDOWS
             .try_with(|cell| {
@@ -145,7 +145,7 @@ impl Window {
         bytes.reserve(WRAPPER_WINDOW);
         bytes.extend_from_slice(&s.as_bytes()[..len]);
         bytes.make_ascii_lowercase();
-        Window { bytes }
+        LowerPrefix { bytes }
     }
 
     fn lower(&self) -> &[u8] {
@@ -171,7 +171,7 @@ impl Window {
     }
 }
 
-impl Drop for Window {
+impl Drop for LowerPrefix {
     /// Hands the buffer back for the next window.
     fn drop(&mut self) {
         let bytes = std::mem::take(&mut self.bytes);
@@ -225,20 +225,20 @@ pub(super) fn unwrap(input: &str) -> Unwrapped<'_> {
             host,
         };
     }
-    let w = Window::new(s);
+    let w = LowerPrefix::new(s);
 
     // qmail: `192.0.2.1 does not like recipient.\nRemote host said: 550 ...\nGiving up on 192.0.2.1.`
     if let Some(at) = w.find(Needle::RemoteHostSaid) {
         let before = &w.lower()[..at];
-        command = if Window::holds(before, Needle::DoesNotLikeRecipient) {
+        command = if LowerPrefix::holds(before, Needle::DoesNotLikeRecipient) {
             Some(Command::Rcpt)
-        } else if Window::holds(before, Needle::SenderWasRejected) {
+        } else if LowerPrefix::holds(before, Needle::SenderWasRejected) {
             Some(Command::Mail)
-        } else if Window::holds(before, Needle::FailedAfterData) {
+        } else if LowerPrefix::holds(before, Needle::FailedAfterData) {
             Some(Command::Data)
-        } else if Window::holds(before, Needle::GreetingFailed) {
+        } else if LowerPrefix::holds(before, Needle::GreetingFailed) {
             Some(Command::Connect)
-        } else if Window::holds(before, Needle::NameRejected) {
+        } else if LowerPrefix::holds(before, Needle::NameRejected) {
             Some(Command::Helo)
         } else {
             None
@@ -380,7 +380,7 @@ fn remote_host(s: &str) -> Option<&str> {
 /// Where an Exim command phrase ends: `RCPT TO:<a@b>:`, `MAIL FROM:<a@b> SIZE=1543:`,
 /// `end of data:`, `initial connection:`. Returns the end of the phrase and the start of what
 /// follows the colon.
-fn exim_command_end(w: &Window, from: usize) -> Option<(usize, usize)> {
+fn exim_command_end(w: &LowerPrefix, from: usize) -> Option<(usize, usize)> {
     let rest = w.lower().get(from..)?;
     let search_from = if rest.starts_with(b"rcpt to:") || rest.starts_with(b"mail from:") {
         // The address may itself hold colons; the phrase ends after its closing bracket.
@@ -430,7 +430,7 @@ fn strip_qmail_trailer(s: &str) -> &str {
     let lower_window_start = s.len().saturating_sub(WRAPPER_WINDOW);
     let window = tail(s, lower_window_start);
     let offset = s.len() - window.len();
-    let w = Window::new(window);
+    let w = LowerPrefix::new(window);
     let cut = [w.rfind(Needle::GivingUpOn), w.rfind(Needle::NotGoingToTry)]
         .into_iter()
         .flatten()

@@ -322,82 +322,17 @@ impl Reason {
 
     /// A short human title for the reason, used when the reply carries no code at all.
     pub const fn title(self) -> &'static str {
-        match self {
-            Reason::Delivered => "Delivered",
-            Reason::UserUnknown => "User Unknown",
-            Reason::HostUnknown => "Host Unknown",
-            Reason::HasMoved => "Mailbox Has Moved",
-            Reason::NotAccept => "Domain Accepts No Mail",
-            Reason::MailboxDisabled => "Mailbox Disabled",
-            Reason::Suppressed => "Suppressed by the Sending Service",
-            Reason::MailboxFull => "Mailbox Full",
-            Reason::Greylisted => "Greylisted",
-            Reason::RateLimited => "Rate Limited",
-            Reason::TooManyRecipients => "Too Many Recipients",
-            Reason::ServiceUnavailable => "Service Unavailable",
-            Reason::SystemError => "Remote System Error",
-            Reason::SystemFull => "Remote System Full",
-            Reason::NetworkError => "Network Error",
-            Reason::Expired => "Delivery Time Expired",
-            Reason::Blocked => "Sender Blocked",
-            Reason::BadReputation => "Bad Sender Reputation",
-            Reason::AuthFailure => "SPF, DKIM or DMARC Failure",
-            Reason::RequirePtr => "Reverse DNS Required",
-            Reason::SenderRejected => "Sender Address Rejected",
-            Reason::RelayDenied => "Relaying Denied",
-            Reason::TlsRequired => "TLS Required",
-            Reason::AuthRequired => "Authentication Required",
-            Reason::AuthInvalid => "Authentication Failed",
-            Reason::SpamDetected => "Message Judged Spam",
-            Reason::VirusDetected => "Malware Detected",
-            Reason::ContentRejected => "Content Rejected",
-            Reason::MessageTooLarge => "Message Too Large",
-            Reason::PolicyViolation => "Policy Violation",
-            Reason::SecurityError => "Security Refusal",
-            Reason::SyntaxError => "Command Not Accepted",
-            Reason::Unknown => "Unclassified Failure",
-        }
+        REASON_PROSE[self.index()].0
     }
 
     /// What to do about a failure of this reason: the default `advice` of a classification.
     pub const fn advice(self) -> &'static str {
-        match self {
-            Reason::Delivered => "Nothing to do: the server accepted the message.",
-            Reason::UserUnknown => "The address does not exist. Remove it from your list and check how it was collected (typos, stale imports); do not retry.",
-            Reason::HostUnknown => "The recipient domain does not exist or has no mail server. Check the domain for typos; remove the address if it is right.",
-            Reason::HasMoved => "The mailbox has moved and mail is not forwarded. Ask the recipient for the new address and remove the old one.",
-            Reason::NotAccept => "The domain declares that it receives no mail at all (null MX or equivalent). Remove the address.",
-            Reason::MailboxDisabled => "The account exists but is disabled or inactive. Stop mailing it; reactivation is up to the recipient.",
-            Reason::Suppressed => "Your sending service refused the address because it is on its suppression list after an earlier hard bounce or complaint. Keep it suppressed unless the recipient asks to be removed from that list.",
-            Reason::MailboxFull => "The recipient's mailbox is full. Retry later; if it stays full for days, treat the address as inactive.",
-            Reason::Greylisted => "The server greylists unknown senders. Retry from the same IP after a few minutes; a normal MTA queue does this on its own.",
-            Reason::RateLimited => "You are sending too fast for this receiver. Slow down: fewer connections and messages per minute to this domain, and retry with a longer backoff.",
-            Reason::TooManyRecipients => "Too many recipients in one transaction. Retry the remaining recipients in another transaction, and send fewer recipients per message.",
-            Reason::ServiceUnavailable => "The receiving server is temporarily unavailable (maintenance, overload or shutdown). Retry later; nothing to change on your side.",
-            Reason::SystemError => "The receiving server had an internal error. Retry later; if it persists, contact the receiving domain's postmaster.",
-            Reason::SystemFull => "The receiving system is out of storage. Retry later; the problem is on the receiving side.",
-            Reason::NetworkError => "Delivery failed on the way: DNS lookup, connection or routing. Check the recipient domain's DNS and your outbound connectivity; retry later.",
-            Reason::Expired => "The message stayed in the queue until its lifetime ran out after repeated temporary failures. Look at the earlier deferrals to see why; resend only once the cause is fixed.",
-            Reason::Blocked => "Your sending IP or host is blocked (blocklist, dynamic IP, or a local ban). Check the blocklists named in the reply, request delisting, and fix the cause before resending; do not suppress the recipient.",
-            Reason::BadReputation => "The receiver distrusts your sending IP or domain. Lower volume, send only to engaged recipients, check complaint rates and postmaster tools, and warm up new IPs slowly.",
-            Reason::AuthFailure => "SPF, DKIM or DMARC failed for your domain. Publish a correct SPF record, sign with DKIM aligned to the From: domain, and check your DMARC policy.",
-            Reason::RequirePtr => "Your sending IP has no valid reverse DNS. Set a PTR record that resolves back to the IP (forward-confirmed) and matches your HELO name.",
-            Reason::SenderRejected => "The envelope sender (MAIL FROM) address was refused. Use a sender address in a domain that exists, resolves and is allowed to send.",
-            Reason::RelayDenied => "The server does not relay for you. Send to the recipient domain's own MX, or authenticate to your submission server.",
-            Reason::TlsRequired => "A TLS requirement failed. Enable STARTTLS with a valid certificate and modern protocol versions on the sending side.",
-            Reason::AuthRequired => "The server requires SMTP authentication. Configure the client to authenticate (AUTH) before sending.",
-            Reason::AuthInvalid => "The SMTP AUTH credentials were rejected. Check the username, password or token and the mechanism used.",
-            Reason::SpamDetected => "The message was judged spam. Review content, links and list hygiene; do not suppress the recipient for this.",
-            Reason::VirusDetected => "The message was judged to carry malware. Scan attachments and links, remove the offending content and resend.",
-            Reason::ContentRejected => "The message's headers, format or attachments were refused. Fix the message (valid From: header, RFC 5322 compliance, allowed attachment types) and resend.",
-            Reason::MessageTooLarge => "The message is larger than the receiver accepts. Send a smaller message, for example a link instead of an attachment.",
-            Reason::PolicyViolation => "A local policy of the receiver refused the message. Read the reply and the receiver's postmaster pages for the policy in question.",
-            Reason::SecurityError => "A security policy of the receiver refused the message. Read the reply for the requirement and fix it on the sending side.",
-            Reason::SyntaxError => "The server did not accept a command or its arguments. Check the sending software and its configuration.",
-            Reason::Unknown => "The reply does not say why. Follow the code's class: retry a 4xx, give up on a 5xx, and look at the reply text yourself.",
-        }
+        REASON_PROSE[self.index()].1
     }
 }
+
+// The titles and advice, from data/reasons.toml.
+include!(concat!(env!("OUT_DIR"), "/reasons.rs"));
 
 impl Severity {
     /// The severity of a basic reply code (or an enhanced code's class digit).

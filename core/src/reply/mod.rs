@@ -4,6 +4,7 @@
 //! Everything here is a single pass (or a bounded look at the first bytes) over the input, so
 //! any text, however long or strange, is read in linear time.
 
+mod command;
 mod normalise;
 mod unwrap;
 mod wait;

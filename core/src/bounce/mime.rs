@@ -8,6 +8,7 @@ use mail_parser::{Message, MimeHeaders, PartType};
 use crate::Error;
 
 use super::dsn::{address_of, is_address};
+use super::words::ORIGINAL_MARKERS;
 use super::Limits;
 
 /// Bounds checked before the MIME parser runs, in one pass over the bytes: the header block's
@@ -170,32 +171,6 @@ pub(super) fn header_text(email: &Message<'_>, name: &str) -> Option<String> {
         .header_raw(name)
         .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
 }
-
-/// Markers after which a bounce quotes the message it returns.
-const ORIGINAL_MARKERS: &[&str] = &[
-    "------ this is a copy of the message",
-    "--- below this line is a copy of the message",
-    "----- original message -----",
-    "------ original message ------",
-    "original message follows",
-    "----- unsent message below -----",
-    "--- the header of the original message is following",
-    "------ a copy of the message",
-    "----- message header follows -----",
-    "------ this is a copy of your message",
-    "--- original message follows",
-    "--- original message ---",
-    "content-type: message/rfc822",
-    "the original message was:",
-    "original message headers:",
-    "message headers follow",
-    "unsent message follows",
-    "----- unsent message",
-    "a copy of the original message",
-    "headers of the original message",
-    "original message header",
-    "------- returned message --------",
-];
 
 /// The bounce's own text: its text parts that are not the report fields or the returned
 /// message, cut where it starts quoting the returned message.

@@ -12,6 +12,11 @@ mod mime;
 mod ses;
 mod text;
 
+/// The word lists of data/bounces.toml.
+mod words {
+    include!(concat!(env!("OUT_DIR"), "/bounce_words.rs"));
+}
+
 use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 

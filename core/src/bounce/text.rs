@@ -12,6 +12,9 @@ use crate::Error;
 
 use super::dsn::is_address;
 use super::mime::header_text;
+use super::words::{
+    AUTO_REPLY_SUBJECTS, BOUNCE_SENDERS, BOUNCE_SUBJECTS, BOUNCE_TEXT, FAILURE_WORDS,
+};
 use super::{clip, Limits, MAX_DIAGNOSTIC};
 
 pub(super) fn is_auto_reply(email: &Message<'_>) -> bool {
@@ -29,82 +32,8 @@ pub(super) fn is_auto_reply(email: &Message<'_>) -> bool {
     let precedence = header_text(email, "Precedence").map(|v| v.to_ascii_lowercase());
     let subject = email.subject().unwrap_or("").to_ascii_lowercase();
     precedence.as_deref() == Some("auto_reply")
-        || [
-            "auto:",
-            "automatic reply",
-            "auto-reply",
-            "autoreply",
-            "out of office",
-            "out of the office",
-            "vacation",
-        ]
-        .iter()
-        .any(|s| subject.contains(s))
+        || AUTO_REPLY_SUBJECTS.iter().any(|s| subject.contains(s))
 }
-
-/// Words by which bounces announce themselves, in the sender, the subject or the text.
-const BOUNCE_SENDERS: &[&str] = &[
-    "mailer-daemon",
-    "postmaster",
-    "post_master",
-    "mail delivery",
-    "mail.delivery",
-    "maildelivery",
-    "mdaemon",
-    "bounce",
-];
-
-const BOUNCE_SUBJECTS: &[&str] = &[
-    "undeliver",
-    "undelivered",
-    "delivery status notification",
-    "delivery failure",
-    "failure notice",
-    "returned mail",
-    "mail delivery failed",
-    "delivery has failed",
-    "could not be delivered",
-    "non-delivery",
-    "nondelivery",
-    "delivery notification",
-    "message not delivered",
-    "returned to sender",
-    "mail system error",
-    "delivery problem",
-    "warning: could not send",
-    "delayed mail",
-    "delivery delayed",
-    "not delivered",
-    "error sending",
-];
-
-const BOUNCE_TEXT: &[&str] = &[
-    "could not be delivered",
-    "couldn't be delivered",
-    "was not delivered",
-    "wasn't delivered",
-    "undeliverable",
-    "delivery failed",
-    "delivery has failed",
-    "permanent error",
-    "permanent failure",
-    "failed permanently",
-    "unable to deliver",
-    "could not deliver",
-    "following address",
-    "following recipient",
-    "rejected",
-    "remote host said",
-    "mail delivery software",
-    "not be delivered",
-    "delivery to the following",
-    "returned mail",
-    "invalid user",
-    "error message below",
-    "did not reach",
-    "trouble delivering",
-    "error delivering",
-];
 
 pub(super) fn looks_like_bounce(email: &Message<'_>, human: &str) -> bool {
     if header_text(email, "X-Failed-Recipients").is_some() {
@@ -206,27 +135,7 @@ fn push_new_line(text: &mut String, line: &str) {
 
 fn has_failure_words(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    [
-        "unknown",
-        "deliver",
-        "reach",
-        "not ",
-        "reject",
-        "denied",
-        "refused",
-        "not found",
-        "full",
-        "quota",
-        "exist",
-        "invalid",
-        "disabled",
-        "error",
-        "fail",
-        "unable",
-        "blocked",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    FAILURE_WORDS.iter().any(|w| lower.contains(w))
 }
 
 fn push_line(text: &mut String, line: &str) {

@@ -43,7 +43,8 @@ pub enum Format {
 }
 
 /// What one result of `scan` is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum By {
     /// One result per message: a log's lines joined by queue id (Exim: message id) into
     /// attempts, first and last seen, the final outcome and the reply that decided it; one per
@@ -56,16 +57,6 @@ pub enum By {
     /// One result per recipient of each delivery line of a log, as the line says it (an email
     /// has no lines: per recipient).
     Line,
-}
-
-impl By {
-    fn as_str(self) -> &'static str {
-        match self {
-            By::Message => "message",
-            By::Recipient => "recipient",
-            By::Line => "line",
-        }
-    }
 }
 
 /// What `--help` says about the exit status of `scan`.
@@ -205,7 +196,7 @@ struct Row<'a> {
     position: Option<u64>,
     kind: &'static str,
     /// `message`, `recipient` or `line`.
-    unit: &'static str,
+    unit: By,
     /// The queue id (Postfix, Sendmail) or message id (Exim) of a log's message.
     queue_id: Option<Cow<'a, str>>,
     /// The Message-ID header, without angle brackets, when a line of the log names it.
@@ -363,7 +354,7 @@ struct Tally {
     /// Deferred attempts, and all attempts, per hour (`11-23 04:00`) of the lines' own clock.
     by_hour: BTreeMap<String, (u64, u64)>,
     /// Results per unit (`message`, `recipient`, `line`).
-    by_unit: BTreeMap<&'static str, u64>,
+    by_unit: BTreeMap<By, u64>,
     /// Results not delivered per provider and reason.
     failed_by_provider: BTreeMap<(&'static str, &'static str), u64>,
     /// The replies of results not delivered, by reason and deciding rule.
@@ -1212,7 +1203,7 @@ impl Rows {
             .entry(domain)
             .or_default()
             .add(row.counts_as);
-        if row.unit == "line" || row.kind == "email" {
+        if row.unit == By::Line || row.kind == "email" {
             // Joined results were counted per attempt, line by line, by the worker.
             count_hour(t, row.timestamp.as_deref(), c.action);
         }
@@ -1864,7 +1855,7 @@ impl Scanner {
         } else {
             String::new()
         };
-        let messages = t.by_unit.get("message").copied().unwrap_or(0);
+        let messages = t.by_unit.get(&By::Message).copied().unwrap_or(0);
         let results = t.results - messages;
         let counts = match (messages, results) {
             (0, n) => counted(n, "recipient result"),
@@ -1919,7 +1910,7 @@ fn row<'a>(
         source: Cow::Borrowed(source),
         position,
         kind,
-        unit: unit.as_str(),
+        unit,
         queue_id: None,
         message_id: None,
         sender: None,

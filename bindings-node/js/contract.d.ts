@@ -56,3 +56,37 @@ export type LongLines = 'cut' | 'skip'
 
 /** The receiving providers recognised from markers in the text or the host hint. */
 export type Provider = 'google' | 'microsoft' | 'yahoo' | 'apple' | 'mimecast' | 'proofpoint' | 'barracuda' | 'cisco' | 'yandex' | 'mailru' | 'tencent' | 'orange' | 'comcast' | 'cox' | 'spectrum' | 'gmx' | 'zoho' | 'messagelabs'
+
+/** The fields of a classification, in the contract's order. */
+export interface ClassificationFields {
+  /** the basic reply code used: given, or read from the text */
+  code: number | null
+  /** the enhanced status code (RFC 3463) as `class.subject.detail`, normalised (`5.1.1`): from the text, else from a status given beside it (a DSN's `Status:`, a log's `dsn=`) */
+  enhanced: string | null
+  /** `success` (2xx), `intermediate` (3xx), `transient` (4xx), `permanent` (5xx), `unknown` (no code anywhere): from the basic code, else from the enhanced code's class */
+  severity: Severity
+  /** why, from the reasons */
+  reason: Reason
+  /** `none` (nothing failed), `soft` (a temporary condition; the address is fine), `hard` (the address or its domain is permanently undeliverable), `block` (refused because of the sender, the message or a policy: fix the sending side; do not suppress the recipient) */
+  bounce: Bounce
+  /** `none` (nothing failed), `retry` (send this message again later), `bounce` (give up on this message) */
+  action: Action
+  /** when `action` is `retry`, the wait before the next attempt: the server's own stated wait, else the reason's default; null for any other action */
+  retryAfter: number | null
+  /** stop sending to this recipient address; true exactly when `bounce` is `hard` */
+  suppress: boolean
+  /** who must act: `none`, `recipient`, `sender`, `message`, `remote` (the receiving system), `network`, `unknown` */
+  fault: Fault
+  /** the receiving provider, when markers in the text or the host recognise one (`google`, `microsoft`, `yahoo`, `apple`, `mimecast`, `proofpoint`, ...; the full list is `providers()` in Rust and Python, `PROVIDERS` in JavaScript) */
+  provider: Provider | null
+  /** the short name of the basic code (`Service Not Available`); with no basic code, the enhanced code's; with no code at all, the reason's (`User Unknown`) */
+  title: string
+  /** what the code means: the basic code's meaning followed by the enhanced code's (`... 5.1.1 (Bad destination mailbox address): ...`) */
+  description: string
+  /** what to do about it, for this reason, and for this provider where its rule says more */
+  advice: string
+  /** the reply text normalised: wrappers, codes at the start and continuation prefixes removed, lines joined with one space */
+  text: string
+  /** the evidence that decided the reason, for a person to audit (below) */
+  matched: string
+}

@@ -1,7 +1,7 @@
 // Types of the npm package smtpcodes. The string unions of the core's value sets are generated
 // into contract.d.ts (`make contract`) and re-exported here.
 
-import type { Severity, Reason, Bounce, Action, Fault, Command, RetryWhy, ErrorKind, DsnAction, BounceFormat, NotABounceWhat, NotAWebhookWhat, Esp, WebhookEventKind, LogFormat, DeliveryStatus, Provider } from './contract'
+import type { ClassificationFields, Severity, Reason, Bounce, Action, Fault, Command, RetryWhy, ErrorKind, DsnAction, BounceFormat, NotABounceWhat, NotAWebhookWhat, Esp, WebhookEventKind, LogFormat, DeliveryStatus, Provider } from './contract'
 export * from './contract'
 
 /** A basic reply code: a number (`550`), a string holding one (`'550'`, `' 550 '`), or none. */
@@ -11,31 +11,7 @@ export type Code = number | string | bigint | null | undefined
 export type Text = string | Uint8Array | null | undefined
 
 /** What a reply means: every field of the contract (docs/contract.md), `retry_after` as `retryAfter`. */
-export interface Classification {
-  /** The basic reply code used: given, or read from the text. */
-  code: number | null
-  /** The enhanced status code (RFC 3463), normalised: `'5.1.1'`. */
-  enhanced: string | null
-  severity: Severity
-  reason: Reason
-  bounce: Bounce
-  action: Action
-  /** Seconds before the next attempt when `action` is `retry`: the server's stated wait, else the reason's default. */
-  retryAfter: number | null
-  /** Stop mailing this address (exactly when `bounce` is `hard`). */
-  suppress: boolean
-  fault: Fault
-  provider: Provider | null
-  /** Short name of the code. */
-  title: string
-  /** What the code means. */
-  description: string
-  /** What to do about it, for this reason (and provider). */
-  advice: string
-  /** The reply text without wrappers and continuation prefixes, on one line. */
-  text: string
-  /** The rule that decided the reason, for a person to audit. */
-  matched: string
+export interface Classification extends ClassificationFields {
   /** The wait the server stated, when it stated one: not enumerable (not in JSON), read by `RetryPolicy#decide`. */
   readonly statedWait?: number
 }

@@ -60,6 +60,133 @@ pub struct Classification {
     pub command: Option<Command>,
 }
 
+/// The type of a field of the contract's serialised shape, as the bindings' types name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// A whole number.
+    Int,
+    /// A whole number of seconds.
+    Seconds,
+    /// `true` or `false`.
+    Bool,
+    /// A string.
+    Str,
+    /// One of the values of the [`ValueSet`](crate::ValueSet) (or `Provider`) of this name.
+    Set(&'static str),
+}
+
+/// A field of the contract's serialised shape: its name in JSON (and Python), its type, and
+/// what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// The JSON key (`retry_after`); JavaScript spells it in camelCase (`retryAfter`).
+    pub name: &'static str,
+    /// What kind of value it holds.
+    pub ty: FieldType,
+    /// Whether it may be null (`None`).
+    pub nullable: bool,
+    /// What it holds, as the contract says it (Markdown).
+    pub doc: &'static str,
+}
+
+impl Classification {
+    /// The fields of the serialised shape, in their order: what the contract promises. The
+    /// Python and TypeScript declarations and the contract's table are generated from this
+    /// list (`make contract`), and a test holds it to the struct's serialisation.
+    pub const FIELDS: &'static [Field] = &[
+        Field {
+            name: "code",
+            ty: FieldType::Int,
+            nullable: true,
+            doc: "the basic reply code used: given, or read from the text",
+        },
+        Field {
+            name: "enhanced",
+            ty: FieldType::Str,
+            nullable: true,
+            doc: "the enhanced status code (RFC 3463) as `class.subject.detail`, normalised (`5.1.1`): from the text, else from a status given beside it (a DSN's `Status:`, a log's `dsn=`)",
+        },
+        Field {
+            name: "severity",
+            ty: FieldType::Set("Severity"),
+            nullable: false,
+            doc: "`success` (2xx), `intermediate` (3xx), `transient` (4xx), `permanent` (5xx), `unknown` (no code anywhere): from the basic code, else from the enhanced code's class",
+        },
+        Field {
+            name: "reason",
+            ty: FieldType::Set("Reason"),
+            nullable: false,
+            doc: "why, from the [reasons](#reasons)",
+        },
+        Field {
+            name: "bounce",
+            ty: FieldType::Set("Bounce"),
+            nullable: false,
+            doc: "`none` (nothing failed), `soft` (a temporary condition; the address is fine), `hard` (the address or its domain is permanently undeliverable), `block` (refused because of the sender, the message or a policy: fix the sending side; do not suppress the recipient)",
+        },
+        Field {
+            name: "action",
+            ty: FieldType::Set("Action"),
+            nullable: false,
+            doc: "`none` (nothing failed), `retry` (send this message again later), `bounce` (give up on this message)",
+        },
+        Field {
+            name: "retry_after",
+            ty: FieldType::Seconds,
+            nullable: true,
+            doc: "when `action` is `retry`, the wait before the next attempt: the server's own stated wait, else the reason's default; null for any other action",
+        },
+        Field {
+            name: "suppress",
+            ty: FieldType::Bool,
+            nullable: false,
+            doc: "stop sending to this recipient address; true exactly when `bounce` is `hard`",
+        },
+        Field {
+            name: "fault",
+            ty: FieldType::Set("Fault"),
+            nullable: false,
+            doc: "who must act: `none`, `recipient`, `sender`, `message`, `remote` (the receiving system), `network`, `unknown`",
+        },
+        Field {
+            name: "provider",
+            ty: FieldType::Set("Provider"),
+            nullable: true,
+            doc: "the receiving provider, when markers in the text or the host recognise one (`google`, `microsoft`, `yahoo`, `apple`, `mimecast`, `proofpoint`, ...; the full list is `providers()` in Rust and Python, `PROVIDERS` in JavaScript)",
+        },
+        Field {
+            name: "title",
+            ty: FieldType::Str,
+            nullable: false,
+            doc: "the short name of the basic code (`Service Not Available`); with no basic code, the enhanced code's; with no code at all, the reason's (`User Unknown`)",
+        },
+        Field {
+            name: "description",
+            ty: FieldType::Str,
+            nullable: false,
+            doc: "what the code means: the basic code's meaning followed by the enhanced code's (`... 5.1.1 (Bad destination mailbox address): ...`)",
+        },
+        Field {
+            name: "advice",
+            ty: FieldType::Str,
+            nullable: false,
+            doc: "what to do about it, for this reason, and for this provider where its rule says more",
+        },
+        Field {
+            name: "text",
+            ty: FieldType::Str,
+            nullable: false,
+            doc: "the reply text normalised: wrappers, codes at the start and continuation prefixes removed, lines joined with one space",
+        },
+        Field {
+            name: "matched",
+            ty: FieldType::Str,
+            nullable: false,
+            doc: "the evidence that decided the reason, for a person to audit ([below](#how-the-reason-is-decided-and-matched))",
+        },
+    ];
+}
+
 /// A reply to classify, with the optional hints; build it, then call [`Reply::classify`].
 ///
 /// ```

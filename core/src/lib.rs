@@ -19,7 +19,7 @@ pub use bounce::{
     parse_bounce, parse_bounce_with, BounceFormat, BounceReport, BouncedRecipient, Complaint,
     Limits,
 };
-pub use classify::{classify, Classification, Reply};
+pub use classify::{classify, Classification, Field, FieldType, Reply};
 pub use codes::{check_code, check_code_number, parse_code, Enhanced};
 pub use error::{contain, Error, ErrorKind, NotABounceWhat, NotAWebhookWhat};
 pub use reference::{

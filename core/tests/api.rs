@@ -422,3 +422,29 @@ fn fuzz_regressions() {
         }
     }
 }
+
+/// `Classification::FIELDS`, from which the bindings' declarations and the contract's table
+/// are generated, is the serialised shape: the same keys, in the same order, nullable where the
+/// value can be null.
+#[test]
+fn the_declared_fields_are_the_serialised_shape() {
+    let c = smtpcodes::classify(Some(421), "4.7.0 try again in 5 minutes").expect("classified");
+    let json = serde_json::to_string(&c).expect("serialised");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let object = value.as_object().expect("an object");
+    let names: Vec<&str> = smtpcodes::Classification::FIELDS
+        .iter()
+        .map(|f| f.name)
+        .collect();
+    let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    // serde_json's map is sorted: recover the order from the text.
+    keys.sort_by_key(|k| json.find(&format!("\"{k}\":")).unwrap_or(usize::MAX));
+    assert_eq!(keys, names);
+    let none = smtpcodes::classify(None, "").expect("classified");
+    let none: serde_json::Value = serde_json::to_value(&none).expect("serialised");
+    for f in smtpcodes::Classification::FIELDS {
+        if none[f.name].is_null() {
+            assert!(f.nullable, "{} can be null", f.name);
+        }
+    }
+}

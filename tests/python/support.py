@@ -106,7 +106,8 @@ def golden_bounce(path: Path) -> dict[str, Any]:
     if not golden.is_file():
         pytest.fail(f"{golden} is missing: SMTPCODES_BLESS=1 cargo test -p smtpcodes --test bounce")
     with golden.open(encoding="utf-8") as f:
-        return json.load(f)
+        parsed: dict[str, Any] = json.load(f)
+    return parsed
 
 
 def steps_of_another_thread_during(call: Callable[[], object]) -> int:

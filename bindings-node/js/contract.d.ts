@@ -90,3 +90,31 @@ export interface ClassificationFields {
   /** the evidence that decided the reason, for a person to audit (below) */
   matched: string
 }
+
+/** The settings of a retry policy, in seconds unless the name says otherwise; each left out takes the default it names. */
+export interface RetryPolicySettings {
+  /** First delay for reasons without a delay of their own. Default: 900. */
+  firstDelay: number
+  /** Growth of the delay per attempt. Default: 2.0. */
+  backoff: number
+  /** Longest delay between two attempts. Default: 14400. */
+  maxDelay: number
+  /** Give up on a message this long after its first attempt. Default: 432000. */
+  maxAge: number
+  /** First delay after greylisting. Default: 300. */
+  greylistDelay: number
+  /** First delay after a rate limit. Default: 1800. */
+  rateLimitDelay: number
+  /** Growth of the delay for rate limits. Default: 1.5. */
+  rateLimitBackoff: number
+  /** First delay for a full mailbox. Default: 3600. */
+  mailboxFullDelay: number
+  /** Give up after this many attempts, if set (else the age limit decides). Default: null. */
+  maxAttempts: number | null
+  /** Suppress an address after more than this many consecutive soft bounces. Default: 7. */
+  softBounceLimit: number
+  /** Spread of each delay as a fraction (0.1 = up to 10% earlier or later). Default: 0.0. */
+  jitter: number
+  /** Seed of the jitter, so that the same inputs always give the same delay. Default: 0. */
+  seed: number | bigint
+}

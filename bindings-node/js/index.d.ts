@@ -1,7 +1,7 @@
 // Types of the npm package smtpcodes. The string unions of the core's value sets are generated
 // into contract.d.ts (`make contract`) and re-exported here.
 
-import type { ClassificationFields, Severity, Reason, Bounce, Action, Fault, Command, RetryWhy, ErrorKind, DsnAction, BounceFormat, NotABounceWhat, NotAWebhookWhat, Esp, WebhookEventKind, LogFormat, DeliveryStatus, Provider } from './contract'
+import type { ClassificationFields, RetryPolicySettings, Severity, Reason, Bounce, Action, Fault, Command, RetryWhy, ErrorKind, DsnAction, BounceFormat, NotABounceWhat, NotAWebhookWhat, Esp, WebhookEventKind, LogFormat, DeliveryStatus, Provider } from './contract'
 export * from './contract'
 
 /** A basic reply code: a number (`550`), a string holding one (`'550'`, `' 550 '`), or none. */
@@ -277,34 +277,6 @@ export interface Webhook {
 
 /** Reads an email service's webhook body (as received, or as the object a framework parsed): one event per recipient. Throws `not_a_webhook` for a body that is not JSON or no service's payload. */
 export declare function parseWebhook(body: string | Uint8Array | object): Webhook
-
-/** The settings of a retry policy; seconds unless the name says otherwise. */
-export interface RetryPolicySettings {
-  /** First delay for reasons without a delay of their own: 900. */
-  firstDelay: number
-  /** Growth of the delay per attempt: 2. */
-  backoff: number
-  /** Longest delay between two attempts: 14400. */
-  maxDelay: number
-  /** Give up on a message this long after its first attempt: 432000 (5 days). */
-  maxAge: number
-  /** First delay after greylisting: 300. */
-  greylistDelay: number
-  /** First delay after a rate limit: 1800. */
-  rateLimitDelay: number
-  /** Growth of the delay for rate limits: 1.5. */
-  rateLimitBackoff: number
-  /** First delay for a full mailbox: 3600. */
-  mailboxFullDelay: number
-  /** Give up after this many attempts, if set: null (the age limit decides). */
-  maxAttempts: number | null
-  /** Suppress an address after more than this many consecutive soft bounces: 7. */
-  softBounceLimit: number
-  /** Spread of each delay as a fraction (0.1 = up to 10% earlier or later): 0. */
-  jitter: number
-  /** Seed of the jitter: 0. */
-  seed: number | bigint
-}
 
 /** What to do next with a message. */
 export interface RetryDecision {

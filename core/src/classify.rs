@@ -67,6 +67,10 @@ pub enum FieldType {
     Int,
     /// A whole number of seconds.
     Seconds,
+    /// A whole number up to 2^64 - 1 (JavaScript: a number or a `BigInt`).
+    Wide,
+    /// A number with a fraction.
+    Float,
     /// `true` or `false`.
     Bool,
     /// A string.

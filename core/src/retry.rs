@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::classify::Classification;
+use crate::classify::{Classification, Field, FieldType};
 use crate::types::{first_waits, string_enum, Action, Bounce, Reason};
 use crate::Error;
 
@@ -86,6 +86,84 @@ pub struct RetryDecision {
 }
 
 impl RetryPolicy {
+    /// The settings, in their order, with their types and what each does (the defaults are
+    /// [`RetryPolicy::DEFAULT`]'s). The bindings' declarations are generated from this list
+    /// (`make contract`), and a test holds it to the struct's serialisation.
+    pub const SETTINGS: &'static [Field] = &[
+        Field {
+            name: "first_delay",
+            ty: FieldType::Seconds,
+            nullable: false,
+            doc: "First delay for reasons without a delay of their own.",
+        },
+        Field {
+            name: "backoff",
+            ty: FieldType::Float,
+            nullable: false,
+            doc: "Growth of the delay per attempt.",
+        },
+        Field {
+            name: "max_delay",
+            ty: FieldType::Seconds,
+            nullable: false,
+            doc: "Longest delay between two attempts.",
+        },
+        Field {
+            name: "max_age",
+            ty: FieldType::Seconds,
+            nullable: false,
+            doc: "Give up on a message this long after its first attempt.",
+        },
+        Field {
+            name: "greylist_delay",
+            ty: FieldType::Seconds,
+            nullable: false,
+            doc: "First delay after greylisting.",
+        },
+        Field {
+            name: "rate_limit_delay",
+            ty: FieldType::Seconds,
+            nullable: false,
+            doc: "First delay after a rate limit.",
+        },
+        Field {
+            name: "rate_limit_backoff",
+            ty: FieldType::Float,
+            nullable: false,
+            doc: "Growth of the delay for rate limits.",
+        },
+        Field {
+            name: "mailbox_full_delay",
+            ty: FieldType::Seconds,
+            nullable: false,
+            doc: "First delay for a full mailbox.",
+        },
+        Field {
+            name: "max_attempts",
+            ty: FieldType::Int,
+            nullable: true,
+            doc: "Give up after this many attempts, if set (else the age limit decides).",
+        },
+        Field {
+            name: "soft_bounce_limit",
+            ty: FieldType::Int,
+            nullable: false,
+            doc: "Suppress an address after more than this many consecutive soft bounces.",
+        },
+        Field {
+            name: "jitter",
+            ty: FieldType::Float,
+            nullable: false,
+            doc: "Spread of each delay as a fraction (0.1 = up to 10% earlier or later).",
+        },
+        Field {
+            name: "seed",
+            ty: FieldType::Wide,
+            nullable: false,
+            doc: "Seed of the jitter, so that the same inputs always give the same delay.",
+        },
+    ];
+
     /// The documented defaults.
     pub const DEFAULT: RetryPolicy = RetryPolicy {
         first_delay: first_waits::ANY,

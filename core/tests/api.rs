@@ -448,3 +448,28 @@ fn the_declared_fields_are_the_serialised_shape() {
         }
     }
 }
+
+/// `RetryPolicy::SETTINGS`, from which the bindings' declarations of the settings are
+/// generated, names the serialised settings in their order.
+#[test]
+fn the_declared_settings_are_the_serialised_policy() {
+    let json = serde_json::to_string(&smtpcodes::RetryPolicy::DEFAULT).expect("serialised");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_by_key(|k| json.find(&format!("\"{k}\":")).unwrap_or(usize::MAX));
+    let names: Vec<&str> = smtpcodes::RetryPolicy::SETTINGS
+        .iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(keys, names);
+    for f in smtpcodes::RetryPolicy::SETTINGS {
+        if value[f.name].is_null() {
+            assert!(f.nullable, "{} can be null", f.name);
+        }
+    }
+}

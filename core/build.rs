@@ -485,20 +485,11 @@ fn write_reference(out: &mut String, codes: &ReplyCodes, enhanced: &EnhancedCode
     out.push_str("];\n\n");
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "Long because the rules, their patterns, the providers, the enhanced map and the examples are written from one pass over the checked rule data, whose indexes they share; each table is a block of its own below."
-)]
-fn write_rules(
-    out: &mut String,
-    rules: &Rules,
-    codes: &ReplyCodes,
-    enhanced: &EnhancedCodes,
-    strong: Option<&[String]>,
-) {
-    let mut patterns = Patterns::default();
-
-    // Providers and their markers.
+/// The providers' ids by index, and each provider's marker patterns (added to `patterns`).
+fn provider_markers<'a>(
+    rules: &'a Rules,
+    patterns: &mut Patterns,
+) -> (BTreeMap<&'a str, usize>, Vec<Vec<usize>>) {
     let mut provider_ids: BTreeMap<&str, usize> = BTreeMap::new();
     let mut marker_rows = Vec::new();
     for (i, p) in rules.provider.iter().enumerate() {
@@ -526,8 +517,12 @@ fn write_rules(
         marker_rows.push(ids);
     }
 
-    // Rules: provider rules first, then the text rules that beat enhanced codes, then the weak ones;
-    // within each tier the file's order.
+    (provider_ids, marker_rows)
+}
+
+/// The rules in evaluation order: provider rules first, then the text rules that beat enhanced
+/// codes, then the weak ones; within each tier the file's order.
+fn ordered_rules(rules: &Rules) -> Vec<&Rule> {
     let mut ordered: Vec<&Rule> = Vec::new();
     ordered.extend(rules.rule.iter().filter(|r| r.provider.is_some()));
     ordered.extend(
@@ -538,102 +533,137 @@ fn write_rules(
     );
     ordered.extend(rules.rule.iter().filter(|r| r.provider.is_none() && r.weak));
 
+    ordered
+}
+
+/// The rules' table rows and their examples, with which rules list each pattern in `any`, and
+/// the rules that match on codes alone.
+#[derive(Default)]
+struct RuleTables {
+    rule_rows: String,
+    example_rows: String,
+    by_pattern: BTreeMap<usize, Vec<usize>>,
+    textless: Vec<usize>,
+}
+
+fn rule_tables(
+    ordered: &[&Rule],
+    provider_ids: &BTreeMap<&str, usize>,
+    patterns: &mut Patterns,
+) -> RuleTables {
+    let mut t = RuleTables::default();
     let mut ids = HashSet::new();
-    let mut rule_rows = String::new();
-    let mut example_rows = String::new();
-    let mut by_pattern: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let mut textless = Vec::new();
     for (index, r) in ordered.iter().enumerate() {
         let ctx = format!("rule {}", r.id);
         assert!(ids.insert(r.id.as_str()), "{ctx}: id used twice");
-        let reason = reason(&r.reason, &ctx);
-        let provider = match &r.provider {
-            Some(p) => format!(
-                "Some({})",
-                provider_ids
-                    .get(p.as_str())
-                    .unwrap_or_else(|| panic!("{ctx}: unknown provider {p}"))
-            ),
-            None => "None".to_owned(),
-        };
-        assert!(
-            r.provider.is_some() || !r.any.is_empty(),
-            "{ctx}: a rule without a provider needs text (`any`)"
-        );
-        assert!(
-            !r.any.is_empty() || !r.status.is_empty() || !r.codes.is_empty(),
-            "{ctx}: rule matches nothing specific"
-        );
-        assert!(
-            !(r.weak && r.provider.is_some()),
-            "{ctx}: provider rules are never weak"
-        );
-        let any: Vec<usize> = r.any.iter().map(|p| patterns.add(p, &ctx)).collect();
-        let all: Vec<Vec<usize>> = r
-            .all
-            .iter()
-            .map(|g| g.iter().map(|p| patterns.add(p, &ctx)).collect())
-            .collect();
-        let not: Vec<usize> = r.not.iter().map(|p| patterns.add(p, &ctx)).collect();
-        let statuses: Vec<(u8, u16, u16)> = r.status.iter().map(|s| status(s, &ctx)).collect();
-        let commands: Vec<String> = r.command.iter().map(|c| command(c, &ctx)).collect();
+        let any = rule_row(&mut t.rule_rows, r, &ctx, provider_ids, patterns);
         if any.is_empty() {
-            textless.push(index);
+            t.textless.push(index);
         }
         for &p in &any {
-            by_pattern.entry(p).or_default().push(index);
+            t.by_pattern.entry(p).or_default().push(index);
         }
-        let who = match &r.provider {
-            Some(p) => format!("provider {p} "),
-            None => "text ".to_owned(),
-        };
-        let labels: Vec<String> = if any.is_empty() {
-            r.status
-                .iter()
-                .map(|s| format!("{who}{s}"))
-                .chain(r.codes.iter().map(|c| format!("{who}code {c}")))
-                .collect()
-        } else {
-            r.any
-                .iter()
-                .map(|p| format!("{who}{:?}", p.replace("\\b", "")))
-                .collect()
-        };
-        let advice = r
-            .advice
-            .as_ref()
-            .map_or("None".to_owned(), |a| format!("Some({})", lit(a)));
-        writeln!(
-            rule_rows,
-            "    RuleEntry {{ id: {}, reason: {reason}, provider: {provider}, weak: {}, any: &{any:?}, all: &[{}], not: &{not:?}, status: &{statuses:?}, codes: &{:?}, commands: &[{}], labels: &[{}], advice: {advice} }},",
-            lit(&r.id),
-            r.weak,
-            all.iter().map(|g| format!("&{g:?}")).collect::<Vec<_>>().join(", "),
-            r.codes,
-            commands.join(", "),
-            labels.iter().map(|l| lit(l)).collect::<Vec<_>>().join(", "),
-        ).ok();
-        assert!(!r.examples.is_empty(), "{ctx}: a rule needs examples");
-        let opt = |v: &Option<String>| {
-            v.as_ref()
-                .map_or("None".to_owned(), |x| format!("Some({})", lit(x)))
-        };
-        for e in &r.examples {
-            writeln!(
-                example_rows,
-                "    crate::testing::RuleExample {{ id: {}, reason: {}, code: {:?}, text: {}, command: {}, host: {} }},",
-                lit(&r.id),
-                lit(&r.reason),
-                e.code,
-                lit(&e.text),
-                opt(&e.command),
-                opt(&e.host)
-            )
-            .ok();
-        }
+        example_rows(&mut t.example_rows, r, &ctx);
     }
+    t
+}
 
-    // Enhanced and basic code maps.
+/// Checks a rule and writes its `RuleEntry` row; returns its `any` patterns.
+fn rule_row(
+    rows: &mut String,
+    r: &Rule,
+    ctx: &str,
+    provider_ids: &BTreeMap<&str, usize>,
+    patterns: &mut Patterns,
+) -> Vec<usize> {
+    let reason = reason(&r.reason, ctx);
+    let provider = match &r.provider {
+        Some(p) => format!(
+            "Some({})",
+            provider_ids
+                .get(p.as_str())
+                .unwrap_or_else(|| panic!("{ctx}: unknown provider {p}"))
+        ),
+        None => "None".to_owned(),
+    };
+    assert!(
+        r.provider.is_some() || !r.any.is_empty(),
+        "{ctx}: a rule without a provider needs text (`any`)"
+    );
+    assert!(
+        !r.any.is_empty() || !r.status.is_empty() || !r.codes.is_empty(),
+        "{ctx}: rule matches nothing specific"
+    );
+    assert!(
+        !(r.weak && r.provider.is_some()),
+        "{ctx}: provider rules are never weak"
+    );
+    let any: Vec<usize> = r.any.iter().map(|p| patterns.add(p, ctx)).collect();
+    let all: Vec<Vec<usize>> = r
+        .all
+        .iter()
+        .map(|g| g.iter().map(|p| patterns.add(p, ctx)).collect())
+        .collect();
+    let not: Vec<usize> = r.not.iter().map(|p| patterns.add(p, ctx)).collect();
+    let statuses: Vec<(u8, u16, u16)> = r.status.iter().map(|s| status(s, ctx)).collect();
+    let commands: Vec<String> = r.command.iter().map(|c| command(c, ctx)).collect();
+    let who = match &r.provider {
+        Some(p) => format!("provider {p} "),
+        None => "text ".to_owned(),
+    };
+    let labels: Vec<String> = if any.is_empty() {
+        r.status
+            .iter()
+            .map(|s| format!("{who}{s}"))
+            .chain(r.codes.iter().map(|c| format!("{who}code {c}")))
+            .collect()
+    } else {
+        r.any
+            .iter()
+            .map(|p| format!("{who}{:?}", p.replace("\\b", "")))
+            .collect()
+    };
+    let advice = r
+        .advice
+        .as_ref()
+        .map_or("None".to_owned(), |a| format!("Some({})", lit(a)));
+    writeln!(
+        rows,
+        "    RuleEntry {{ id: {}, reason: {reason}, provider: {provider}, weak: {}, any: &{any:?}, all: &[{}], not: &{not:?}, status: &{statuses:?}, codes: &{:?}, commands: &[{}], labels: &[{}], advice: {advice} }},",
+        lit(&r.id),
+        r.weak,
+        all.iter().map(|g| format!("&{g:?}")).collect::<Vec<_>>().join(", "),
+        r.codes,
+        commands.join(", "),
+        labels.iter().map(|l| lit(l)).collect::<Vec<_>>().join(", "),
+    ).ok();
+    any
+}
+
+/// Checks that a rule has examples and writes their `RuleExample` rows.
+fn example_rows(rows: &mut String, r: &Rule, ctx: &str) {
+    assert!(!r.examples.is_empty(), "{ctx}: a rule needs examples");
+    let opt = |v: &Option<String>| {
+        v.as_ref()
+            .map_or("None".to_owned(), |x| format!("Some({})", lit(x)))
+    };
+    for e in &r.examples {
+        writeln!(
+            rows,
+            "    crate::testing::RuleExample {{ id: {}, reason: {}, code: {:?}, text: {}, command: {}, host: {} }},",
+            lit(&r.id),
+            lit(&r.reason),
+            e.code,
+            lit(&e.text),
+            opt(&e.command),
+            opt(&e.host)
+        )
+        .ok();
+    }
+}
+
+/// The enhanced-code map's rows, each checked against the registry.
+fn enhanced_rows(rules: &Rules, enhanced: &EnhancedCodes) -> String {
     let mut enhanced_rows = String::new();
     let mut seen = HashSet::new();
     for e in &rules.enhanced {
@@ -657,6 +687,11 @@ fn write_rules(
             reason(&e.reason, &ctx), e.weak, labels.join(", ")
         ).ok();
     }
+    enhanced_rows
+}
+
+/// The basic-code map's rows, each checked against the reply codes.
+fn basic_rows(rules: &Rules, codes: &ReplyCodes) -> String {
     let mut basic_rows = String::new();
     let mut seen = HashSet::new();
     for b in &rules.basic {
@@ -687,6 +722,70 @@ fn write_rules(
         .ok();
     }
 
+    basic_rows
+}
+
+/// Writes the rule tables: the providers and their markers, the rules in evaluation order and
+/// their examples, the code maps, and the patterns they all share (whose indexes the tables
+/// hold, so the patterns are added in one order: markers, rules, then strong word triggers).
+fn write_rules(
+    out: &mut String,
+    rules: &Rules,
+    codes: &ReplyCodes,
+    enhanced: &EnhancedCodes,
+    strong: Option<&[String]>,
+) {
+    let mut patterns = Patterns::default();
+    let (provider_ids, marker_rows) = provider_markers(rules, &mut patterns);
+    let ordered = ordered_rules(rules);
+    let RuleTables {
+        rule_rows,
+        example_rows,
+        by_pattern,
+        textless,
+    } = rule_tables(&ordered, &provider_ids, &mut patterns);
+    let enhanced_rows = enhanced_rows(rules, enhanced);
+    let basic_rows = basic_rows(rules, codes);
+    write_patterns(out, &mut patterns, strong, &marker_rows);
+    out.push_str("pub(crate) static PROVIDERS: &[ProviderEntry] = &[\n");
+    for p in &rules.provider {
+        let hosts: Vec<String> = p
+            .hosts
+            .iter()
+            .map(|h| lit(&h.to_ascii_lowercase()))
+            .collect();
+        writeln!(
+            out,
+            "    ProviderEntry {{ id: {}, hosts: &[{}] }},",
+            lit(&p.id),
+            hosts.join(", ")
+        )
+        .ok();
+    }
+    out.push_str("];\n\npub(crate) static RULES: &[RuleEntry] = &[\n");
+    out.push_str(&rule_rows);
+    out.push_str("];\n\n/// For each pattern, the rules (by index) that list it in `any`.\npub(crate) static RULES_BY_PATTERN: &[&[u16]] = &[\n");
+    for p in 0..patterns.list.len() {
+        let list = by_pattern.get(&p).cloned().unwrap_or_default();
+        writeln!(out, "    &{list:?},").ok();
+    }
+    writeln!(out, "];\n\n/// Rules that match on codes alone, with no text.\npub(crate) static TEXTLESS_RULES: &[u16] = &{textless:?};\n").ok();
+    out.push_str("pub(crate) static ENHANCED_MAP: &[EnhancedMapEntry] = &[\n");
+    out.push_str(&enhanced_rows);
+    out.push_str("];\n\npub(crate) static BASIC_MAP: &[BasicMapEntry] = &[\n");
+    out.push_str(&basic_rows);
+    out.push_str("];\n\n/// Every example of a text or provider rule.\npub static RULE_EXAMPLES: &[crate::testing::RuleExample] = &[\n");
+    out.push_str(&example_rows);
+    out.push_str("];\n");
+}
+
+/// Writes the strong word triggers' patterns, then `PATTERNS` and `MARKER_PROVIDER`.
+fn write_patterns(
+    out: &mut String,
+    patterns: &mut Patterns,
+    strong: Option<&[String]>,
+    marker_rows: &[Vec<usize>],
+) {
     // The words of the strong word rules, found by the same scan (see words::strong_triggers).
     match strong {
         Some(triggers) => {
@@ -731,34 +830,4 @@ fn write_rules(
         "];\n\n/// For each pattern, the provider it marks (`u8::MAX`: none).\npub(crate) static MARKER_PROVIDER: &[u8] = &{marker_provider:?};\n"
     )
     .ok();
-    out.push_str("pub(crate) static PROVIDERS: &[ProviderEntry] = &[\n");
-    for p in &rules.provider {
-        let hosts: Vec<String> = p
-            .hosts
-            .iter()
-            .map(|h| lit(&h.to_ascii_lowercase()))
-            .collect();
-        writeln!(
-            out,
-            "    ProviderEntry {{ id: {}, hosts: &[{}] }},",
-            lit(&p.id),
-            hosts.join(", ")
-        )
-        .ok();
-    }
-    out.push_str("];\n\npub(crate) static RULES: &[RuleEntry] = &[\n");
-    out.push_str(&rule_rows);
-    out.push_str("];\n\n/// For each pattern, the rules (by index) that list it in `any`.\npub(crate) static RULES_BY_PATTERN: &[&[u16]] = &[\n");
-    for p in 0..patterns.list.len() {
-        let list = by_pattern.get(&p).cloned().unwrap_or_default();
-        writeln!(out, "    &{list:?},").ok();
-    }
-    writeln!(out, "];\n\n/// Rules that match on codes alone, with no text.\npub(crate) static TEXTLESS_RULES: &[u16] = &{textless:?};\n").ok();
-    out.push_str("pub(crate) static ENHANCED_MAP: &[EnhancedMapEntry] = &[\n");
-    out.push_str(&enhanced_rows);
-    out.push_str("];\n\npub(crate) static BASIC_MAP: &[BasicMapEntry] = &[\n");
-    out.push_str(&basic_rows);
-    out.push_str("];\n\n/// Every example of a text or provider rule.\npub static RULE_EXAMPLES: &[crate::testing::RuleExample] = &[\n");
-    out.push_str(&example_rows);
-    out.push_str("];\n");
 }

@@ -458,6 +458,10 @@ fn action_of(severity: Severity, reason: Reason, spoken: Option<Action>, text: &
             // nothing says it will go through later, so it is given up on. An empty text says
             // nothing at all, and stays a retry.
             None if reason == Reason::Unknown && !text.trim().is_empty() => Action::Bounce,
+            // With no code, a TLS failure is the sending MTA's own finding about a connection
+            // (no STARTTLS offered, a certificate or DANE check that failed): MTAs keep the
+            // message queued and try again, as the next attempt may reach another host.
+            None if reason == Reason::TlsRequired => Action::Retry,
             None if bounce_of(severity, reason) == Bounce::Soft => Action::Retry,
             None => Action::Bounce,
         },

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::exim::{exim, exim_timestamp, is_exim_id, skip_exim_pid};
-use super::postfix::{next_key, queue_line, strip_angles, MAX_QUEUE_ID};
+use super::postfix::{next_key, queue_id_prefix, queue_line, strip_angles};
 use super::syslog::{syslog, word};
 use super::{program_format, LogFormat, LogRecord};
 
@@ -134,25 +134,16 @@ fn queue_info_line<'a>(
     timestamp: Option<&'a str>,
     message: &'a str,
 ) -> Option<MessageInfo<'a>> {
-    let b = message.as_bytes();
-    let id_len = b
-        .iter()
-        .take(MAX_QUEUE_ID + 1)
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .count();
-    if id_len == 0 || id_len > MAX_QUEUE_ID || b.get(id_len..id_len + 2) != Some(b": ") {
-        return None;
-    }
+    let (queue_id, rest) = queue_id_prefix(message)?;
     let mut info = MessageInfo {
         format,
         timestamp,
-        queue_id: &message[..id_len],
+        queue_id,
         sender: None,
         message_id: None,
         recipients: None,
         done: false,
     };
-    let rest = &message[id_len + 2..];
     if rest.trim_end() == "removed" {
         info.done = true;
         return Some(info);

@@ -9,14 +9,10 @@ use super::sendmail::sendmail_stat;
 use super::{DeliveryStatus, LogFormat, LogRecord, Recipients};
 
 /// The longest queue id believed (Postfix long ids are 15-17 characters, Sendmail's 14).
-pub(super) const MAX_QUEUE_ID: usize = 40;
+const MAX_QUEUE_ID: usize = 40;
 
-/// Reads `QID: to=...` (Postfix and Sendmail delivery lines) and Postfix's
-/// `QID: from=<...>, status=expired, returned to sender`.
-pub(super) fn queue_line<'a>(
-    timestamp: Option<&'a str>,
-    message: &'a str,
-) -> Option<LogRecord<'a>> {
+/// The queue id a Postfix or Sendmail line starts with (`4BXyZ12abcz: `), and the rest.
+pub(super) fn queue_id_prefix(message: &str) -> Option<(&str, &str)> {
     let b = message.as_bytes();
     let id_len = b
         .iter()
@@ -26,8 +22,16 @@ pub(super) fn queue_line<'a>(
     if id_len == 0 || id_len > MAX_QUEUE_ID || b.get(id_len..id_len + 2) != Some(b": ") {
         return None;
     }
-    let queue_id = &message[..id_len];
-    let rest = &message[id_len + 2..];
+    Some((&message[..id_len], &message[id_len + 2..]))
+}
+
+/// Reads `QID: to=...` (Postfix and Sendmail delivery lines) and Postfix's
+/// `QID: from=<...>, status=expired, returned to sender`.
+pub(super) fn queue_line<'a>(
+    timestamp: Option<&'a str>,
+    message: &'a str,
+) -> Option<LogRecord<'a>> {
+    let (queue_id, rest) = queue_id_prefix(message)?;
     let (first_key, rest) = if let Some(r) = rest.strip_prefix("to=") {
         ("to", r)
     } else if let Some(r) = rest.strip_prefix("from=") {

@@ -1045,16 +1045,10 @@ impl Work {
             if line.last() == Some(&b'\r') {
                 line = &line[..line.len() - 1];
             }
-            text.clear();
-            for chunk in line.utf8_chunks() {
-                text.push_str(chunk.valid());
-                if !chunk.invalid().is_empty() {
-                    text.push(char::REPLACEMENT_CHARACTER);
-                }
-            }
+            let text = as_text(line, &mut text);
             if joined {
                 // Classified here, on any thread; joined into messages by the merging thread.
-                match parse_message_line(&text) {
+                match parse_message_line(text) {
                     Some(MessageLine::Delivery(record)) => {
                         let c = record.classify();
                         for recipient in &record.recipients {
@@ -1072,7 +1066,7 @@ impl Work {
                 }
                 continue;
             }
-            let Some(record) = smtpcodes::logs::parse_line(&text) else {
+            let Some(record) = smtpcodes::logs::parse_line(text) else {
                 continue;
             };
             let c = record.classify();
@@ -1618,6 +1612,22 @@ fn sequential(
         }
     }
     failed.map_or(Ok(()), Err)
+}
+
+/// A line as text: most lines are valid UTF-8 and are read where they lie; the others are
+/// copied into `buf` with U+FFFD for each invalid sequence.
+fn as_text<'a>(line: &'a [u8], buf: &'a mut String) -> &'a str {
+    if let Ok(valid) = std::str::from_utf8(line) {
+        return valid;
+    }
+    buf.clear();
+    for chunk in line.utf8_chunks() {
+        buf.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            buf.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    buf
 }
 
 /// A progress bar on stderr for `total` bytes of input, when stderr is a terminal and the

@@ -56,6 +56,7 @@ fn respell(word: &str) -> Option<&'static str> {
     }
     Some(match word {
         "recipent" => "recipient",
+        "revers" => "reverse",
         "reciepient" => "recipient",
         "recepient" => "recipient",
         "receipient" => "recipient",

@@ -1585,6 +1585,26 @@ impl Scanner {
     }
 }
 
+/// Reads the inputs in order, handing each unit of work to `send`, until one of them fails or
+/// `send` says to stop.
+fn read_inputs(
+    inputs: &[Input],
+    options: &Options,
+    progress: &ProgressBar,
+    send: &mut dyn FnMut(Unit) -> bool,
+) {
+    let mut reader = Reader {
+        limits: options.limits,
+        progress: progress.clone(),
+        send,
+    };
+    for input in inputs {
+        if reader.file(input).is_err() {
+            break;
+        }
+    }
+}
+
 /// Reads, classifies and writes on this one thread, in the order of the inputs.
 fn sequential(
     inputs: &[Input],
@@ -1601,16 +1621,7 @@ fn sequential(
             false
         }
     };
-    let mut reader = Reader {
-        limits: options.limits,
-        progress: progress.clone(),
-        send: &mut send,
-    };
-    for input in inputs {
-        if reader.file(input).is_err() {
-            break;
-        }
-    }
+    read_inputs(inputs, options, progress, &mut send);
     failed.map_or(Ok(()), Err)
 }
 
@@ -1751,16 +1762,7 @@ fn parallel(
                 seq += 1;
                 sent
             };
-            let mut reader = Reader {
-                limits: options.limits,
-                progress: progress.clone(),
-                send: &mut send,
-            };
-            for input in inputs {
-                if reader.file(input).is_err() {
-                    break;
-                }
-            }
+            read_inputs(inputs, options, progress, &mut send);
             // The last unit is sent: the workers end when the channel is empty.
             drop(unit_tx);
         });

@@ -462,6 +462,11 @@ fn action_of(severity: Severity, reason: Reason, spoken: Option<Action>, text: &
             // (no STARTTLS offered, a certificate or DANE check that failed): MTAs keep the
             // message queued and try again, as the next attempt may reach another host.
             None if reason == Reason::TlsRequired => Action::Retry,
+            // Too many recipients is worth retrying within SMTP, where a 452 asks for the rest
+            // in another transaction; with no code it is a list's or a gateway's refusal of a
+            // message that names too many (Mailman's "trim the recipient list"), which the
+            // same message would meet again.
+            None if reason == Reason::TooManyRecipients => Action::Bounce,
             None if bounce_of(severity, reason) == Bounce::Soft => Action::Retry,
             None => Action::Bounce,
         },

@@ -458,16 +458,7 @@ fn action_of(severity: Severity, reason: Reason, spoken: Option<Action>, text: &
             // nothing says it will go through later, so it is given up on. An empty text says
             // nothing at all, and stays a retry.
             None if reason == Reason::Unknown && !text.trim().is_empty() => Action::Bounce,
-            // With no code, a TLS failure is the sending MTA's own finding about a connection
-            // (no STARTTLS offered, a certificate or DANE check that failed): MTAs keep the
-            // message queued and try again, as the next attempt may reach another host.
-            None if reason == Reason::TlsRequired => Action::Retry,
-            // Too many recipients is worth retrying within SMTP, where a 452 asks for the rest
-            // in another transaction; with no code it is a list's or a gateway's refusal of a
-            // message that names too many (Mailman's "trim the recipient list"), which the
-            // same message would meet again.
-            None if reason == Reason::TooManyRecipients => Action::Bounce,
-            None if bounce_of(severity, reason) == Bounce::Soft => Action::Retry,
+            None if reason.defaults().retried_without_code => Action::Retry,
             None => Action::Bounce,
         },
     }

@@ -262,6 +262,9 @@ pub(crate) struct ReasonDefaults {
     pub fault: Fault,
     /// A 5xx reply with this reason is still worth retrying.
     pub temporary_in_practice: bool,
+    /// A reply with this reason and no code at all, whose words say neither delay nor
+    /// permanence, is retried.
+    pub retried_without_code: bool,
 }
 
 impl Reason {
@@ -301,10 +304,23 @@ impl Reason {
             | Reason::MessageTooLarge => (Block, Message, false),
             Reason::Unknown => (Soft, Unknown, false),
         };
+        // With no code, a soft reason is retried and any other given up on, except two. A TLS
+        // failure is then the sending MTA's own finding about one connection (no STARTTLS
+        // offered, a certificate or DANE check that failed), on which MTAs keep the message
+        // queued: Postfix sends its "TLS is required, but was not offered" with 450. Too many
+        // recipients is worth retrying within SMTP, where a 452 asks for the rest in another
+        // transaction; with no code it is a list's or a gateway's refusal of a message that
+        // names too many (Mailman's "trim the recipient list"), which it would meet again.
+        let retried_without_code = match self {
+            Reason::TlsRequired => true,
+            Reason::TooManyRecipients => false,
+            _ => matches!(bounce, Soft),
+        };
         ReasonDefaults {
             bounce,
             fault,
             temporary_in_practice,
+            retried_without_code,
         }
     }
 

@@ -217,7 +217,7 @@ fn python_policy() -> String {
 fn policy_defaults() -> serde_json::Map<String, serde_json::Value> {
     match serde_json::to_value(RetryPolicy::DEFAULT) {
         Ok(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
+        other => panic!("RetryPolicy::DEFAULT does not serialise to an object: {other:?}"),
     }
 }
 

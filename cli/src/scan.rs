@@ -21,7 +21,7 @@ use serde::Serialize;
 use smtpcodes::logs::{
     parse_message_line, read_line_capped, MessageLine, OwnedLogRecord, OwnedMessageInfo,
 };
-use smtpcodes::messages::{Joiner, Message, Outcome as Fate, RecipientState};
+use smtpcodes::messages::{JoinStats, Joiner, Message, Outcome as Fate, RecipientState};
 use smtpcodes::{Action, Classification, DsnAction, Limits, RetryDecision, RetryPolicy};
 
 use crate::filter::{hour_of, Filter};
@@ -1517,33 +1517,53 @@ impl Reader<'_> {
     }
 }
 
-/// The merged result, written as the parts arrive in order.
-struct Scanner {
-    format: Format,
-    filter: Filter,
+/// Where the parts of a log are joined into messages, in the order the units were read.
+struct Joining {
     /// The unit of a log's results, when they are joined (per message or per recipient).
     joined: Option<By>,
     /// The messages of the log being read.
     joiner: Joiner,
     /// Where joined events go to be freed on another thread (the reader's), when there is
-    /// one: this thread is the one that all others wait for.
+    /// one: the joining thread is one that all others wait for.
     trash: Option<std::sync::mpsc::Sender<Vec<Event>>>,
+}
+
+/// A part with the messages its lines completed, ready to be written.
+struct Joined {
+    part: Part,
+    /// The unit and the log of `messages`.
+    by: By,
+    source: Option<Arc<str>>,
+    messages: Vec<Message>,
+    /// How the log's messages were joined, when this part ended the log.
+    stats: Option<JoinStats>,
+}
+
+/// The merged result, written as the joined parts arrive in order.
+struct Scanner {
+    format: Format,
+    filter: Filter,
     out: io::BufWriter<Box<dyn Write>>,
     tally: Tally,
     skips: Skips,
 }
 
-impl Scanner {
-    fn absorb(&mut self, part: Part) -> io::Result<()> {
-        self.out.write_all(&part.out)?;
-        self.tally.merge(part.tally);
-        for s in part.skips {
-            self.skips.add(&s.name, s.cause, s.error, &s.detail);
-        }
-        let (Some(by), Some(source)) = (self.joined, part.source) else {
-            return Ok(());
+impl Joining {
+    /// Joins a part's events into the messages of its log, handing out those that are done.
+    fn join(&mut self, mut part: Part) -> Joined {
+        let events = std::mem::take(&mut part.events);
+        let source = part.source.take();
+        let mut joined = Joined {
+            by: self.joined.unwrap_or(By::Line),
+            source: None,
+            messages: Vec::new(),
+            stats: None,
+            part,
         };
-        for e in &part.events {
+        let (Some(_), Some(source)) = (self.joined, source) else {
+            return joined;
+        };
+        for e in &events {
             match e {
                 Event::Delivery(line, record, c) => {
                     self.joiner.delivery(*line, &record.as_record(), c);
@@ -1552,16 +1572,45 @@ impl Scanner {
             }
         }
         if let Some(trash) = &self.trash {
-            // Freed on the reader thread, not here: this is the thread every other one waits
+            // Freed on the reader thread, not here: this is a thread every other one waits
             // for, and freeing the workers' strings on it slowed the scan (`make bench-scan`).
-            let _ = trash.send(part.events);
+            let _ = trash.send(events);
         }
-        if part.log_end {
+        if joined.part.log_end {
             self.joiner.finish();
         }
-        let mut rows = Rows::new(self.format);
         while let Some(m) = self.joiner.pop() {
-            for (row, c) in message_rows(&source, by, &m) {
+            joined.messages.push(m);
+        }
+        if joined.part.log_end {
+            joined.stats = Some(self.joiner.stats());
+            self.joiner = Joiner::new();
+        }
+        joined.source = Some(source);
+        joined
+    }
+}
+
+impl Scanner {
+    fn absorb(&mut self, joined: Joined) -> io::Result<()> {
+        let Joined {
+            part,
+            by,
+            source,
+            messages,
+            stats,
+        } = joined;
+        self.out.write_all(&part.out)?;
+        self.tally.merge(part.tally);
+        for s in part.skips {
+            self.skips.add(&s.name, s.cause, s.error, &s.detail);
+        }
+        let Some(source) = source else {
+            return Ok(());
+        };
+        let mut rows = Rows::new(self.format);
+        for m in &messages {
+            for (row, c) in message_rows(&source, by, m) {
                 rows.emit(&mut self.tally, &self.filter, &row, c);
             }
             if by == By::Message {
@@ -1575,11 +1624,9 @@ impl Scanner {
                 }
             }
         }
-        if part.log_end {
-            let stats = self.joiner.stats();
+        if let Some(stats) = stats {
             self.tally.flushed_early += stats.flushed_early;
             self.tally.without_delivery += stats.without_delivery;
-            self.joiner = Joiner::new();
         }
         self.out.write_all(&rows.finish())
     }
@@ -1611,10 +1658,11 @@ fn sequential(
     work: &Work,
     options: &Options,
     progress: &ProgressBar,
+    joining: &mut Joining,
     scanner: &mut Scanner,
 ) -> io::Result<()> {
     let mut failed = None;
-    let mut send = |unit: Unit| match scanner.absorb(work.part(unit)) {
+    let mut send = |unit: Unit| match scanner.absorb(joining.join(work.part(unit))) {
         Ok(()) => true,
         Err(e) => {
             failed = Some(e);
@@ -1675,9 +1723,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
         Some(path) => Box::new(File::create(path)?),
         None => Box::new(io::stdout().lock()),
     };
-    let mut scanner = Scanner {
-        format,
-        filter: options.filter.clone(),
+    let mut joining = Joining {
         joined: match options.by {
             None => Some(By::Message),
             Some(By::Line) => None,
@@ -1685,6 +1731,10 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
         },
         joiner: Joiner::new(),
         trash: None,
+    };
+    let mut scanner = Scanner {
+        format,
+        filter: options.filter.clone(),
         out: io::BufWriter::new(out),
         tally: Tally::default(),
         skips,
@@ -1699,9 +1749,9 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
         by: options.by,
     };
     let written = if options.jobs <= 1 {
-        sequential(&inputs, &work, options, &progress, &mut scanner)
+        sequential(&inputs, &work, options, &progress, &mut joining, &mut scanner)
     } else {
-        parallel(&inputs, &work, options, &progress, &mut scanner)
+        parallel(&inputs, &work, options, &progress, joining, &mut scanner)
     };
     progress.finish_and_clear();
     scanner.skips.progress = None;
@@ -1727,14 +1777,17 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
     }
 }
 
-/// The same scan on `options.jobs` threads: one reads, the workers turn units into parts, and
-/// this thread merges the parts in the order the units were read. At most a few units per
-/// worker are in flight, so memory stays bounded.
+/// The same scan on `options.jobs` threads: one reads, the workers turn units into parts, one
+/// joins the parts' lines into messages in the order the units were read, and this thread
+/// writes what it joined. At most a few units per worker are in flight, so memory stays
+/// bounded. Joining and writing are apart because either alone is a large share of the work
+/// of a scan per message, and both have to be done in order.
 fn parallel(
     inputs: &[Input],
     work: &Work,
     options: &Options,
     progress: &ProgressBar,
+    mut joining: Joining,
     scanner: &mut Scanner,
 ) -> io::Result<()> {
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -1744,14 +1797,15 @@ fn parallel(
     let (unit_tx, unit_rx) = mpsc::sync_channel::<(u64, Unit)>(jobs * 2);
     let unit_rx = Mutex::new(unit_rx);
     let (part_tx, part_rx) = mpsc::sync_channel::<(u64, Part)>(jobs * 2);
+    let (joined_tx, joined_rx) = mpsc::sync_channel::<Joined>(jobs * 2);
     let (trash_tx, trash_rx) = mpsc::channel::<Vec<Event>>();
     let trash_rx = Mutex::new(trash_rx);
-    scanner.trash = Some(trash_tx);
+    joining.trash = Some(trash_tx);
     std::thread::scope(|scope| {
         scope.spawn(|| {
             let mut seq = 0u64;
             let mut send = |unit: Unit| {
-                // What the merging thread is done with is freed here.
+                // What the joining thread is done with is freed here.
                 if let Ok(trash) = trash_rx.lock() {
                     while trash.try_recv().is_ok() {}
                 }
@@ -1778,26 +1832,36 @@ fn parallel(
             });
         }
         drop(part_tx);
-        // Parts arrive in any order; they are merged in the order their units were read.
-        let mut waiting: BTreeMap<u64, Part> = BTreeMap::new();
-        let mut next = 0u64;
-        let mut result = Ok(());
-        for (seq, part) in &part_rx {
-            if result.is_err() {
-                continue; // drain, so that the workers end
-            }
-            waiting.insert(seq, part);
-            while let Some(part) = waiting.remove(&next) {
-                next += 1;
-                if let Err(e) = scanner.absorb(part) {
-                    stop.store(true, Ordering::Relaxed);
-                    result = Err(e);
-                    break;
+        let mut joined_tx = Some(joined_tx);
+        scope.spawn(move || {
+            // Parts arrive in any order; they are joined in the order their units were read.
+            let mut waiting: BTreeMap<u64, Part> = BTreeMap::new();
+            let mut next = 0u64;
+            for (seq, part) in &part_rx {
+                if joined_tx.is_none() {
+                    continue; // the writer stopped: drain, so that the workers end
+                }
+                waiting.insert(seq, part);
+                while let Some(part) = waiting.remove(&next) {
+                    next += 1;
+                    let joined = joining.join(part);
+                    if joined_tx.as_ref().is_some_and(|tx| tx.send(joined).is_err()) {
+                        joined_tx = None;
+                        waiting.clear();
+                        break;
+                    }
                 }
             }
+            // What is left in the trash channel is freed with it, once this scope ends.
+        });
+        let mut result = Ok(());
+        for joined in joined_rx {
+            if let Err(e) = scanner.absorb(joined) {
+                stop.store(true, Ordering::Relaxed);
+                result = Err(e);
+                break;
+            }
         }
-        // What is left over is freed with the channel, here, once.
-        scanner.trash = None;
         result
     })
 }

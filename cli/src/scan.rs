@@ -1749,7 +1749,14 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
         by: options.by,
     };
     let written = if options.jobs <= 1 {
-        sequential(&inputs, &work, options, &progress, &mut joining, &mut scanner)
+        sequential(
+            &inputs,
+            &work,
+            options,
+            &progress,
+            &mut joining,
+            &mut scanner,
+        )
     } else {
         parallel(&inputs, &work, options, &progress, joining, &mut scanner)
     };
@@ -1845,7 +1852,10 @@ fn parallel(
                 while let Some(part) = waiting.remove(&next) {
                     next += 1;
                     let joined = joining.join(part);
-                    if joined_tx.as_ref().is_some_and(|tx| tx.send(joined).is_err()) {
+                    if joined_tx
+                        .as_ref()
+                        .is_some_and(|tx| tx.send(joined).is_err())
+                    {
                         joined_tx = None;
                         waiting.clear();
                         break;

@@ -1531,9 +1531,15 @@ struct Joining {
 /// A part with the messages its lines completed, ready to be written.
 struct Joined {
     part: Part,
-    /// The unit and the log of `messages`.
+    /// What was joined, when the part is of a log whose results are joined.
+    log: Option<JoinedLog>,
+}
+
+/// The messages a part of a log completed.
+struct JoinedLog {
+    /// The unit of the results.
     by: By,
-    source: Option<Arc<str>>,
+    source: Arc<str>,
     messages: Vec<Message>,
     /// How the log's messages were joined, when this part ended the log.
     stats: Option<JoinStats>,
@@ -1552,16 +1558,8 @@ impl Joining {
     /// Joins a part's events into the messages of its log, handing out those that are done.
     fn join(&mut self, mut part: Part) -> Joined {
         let events = std::mem::take(&mut part.events);
-        let source = part.source.take();
-        let mut joined = Joined {
-            by: self.joined.unwrap_or(By::Line),
-            source: None,
-            messages: Vec::new(),
-            stats: None,
-            part,
-        };
-        let (Some(_), Some(source)) = (self.joined, source) else {
-            return joined;
+        let (Some(by), Some(source)) = (self.joined, part.source.take()) else {
+            return Joined { part, log: None };
         };
         for e in &events {
             match e {
@@ -1576,36 +1574,42 @@ impl Joining {
             // for, and freeing the workers' strings on it slowed the scan (`make bench-scan`).
             let _ = trash.send(events);
         }
-        if joined.part.log_end {
+        if part.log_end {
             self.joiner.finish();
         }
-        while let Some(m) = self.joiner.pop() {
-            joined.messages.push(m);
-        }
-        if joined.part.log_end {
-            joined.stats = Some(self.joiner.stats());
+        let messages = std::iter::from_fn(|| self.joiner.pop()).collect();
+        let stats = part.log_end.then(|| {
+            let stats = self.joiner.stats();
             self.joiner = Joiner::new();
+            stats
+        });
+        Joined {
+            part,
+            log: Some(JoinedLog {
+                by,
+                source,
+                messages,
+                stats,
+            }),
         }
-        joined.source = Some(source);
-        joined
     }
 }
 
 impl Scanner {
     fn absorb(&mut self, joined: Joined) -> io::Result<()> {
-        let Joined {
-            part,
-            by,
-            source,
-            messages,
-            stats,
-        } = joined;
+        let Joined { part, log } = joined;
         self.out.write_all(&part.out)?;
         self.tally.merge(part.tally);
         for s in part.skips {
             self.skips.add(&s.name, s.cause, s.error, &s.detail);
         }
-        let Some(source) = source else {
+        let Some(JoinedLog {
+            by,
+            source,
+            messages,
+            stats,
+        }) = log
+        else {
             return Ok(());
         };
         let mut rows = Rows::new(self.format);

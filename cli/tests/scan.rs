@@ -2,6 +2,7 @@
 //! the reason, a summary ends every run, the exit status says whether anything went unread,
 //! links stay inside the folder given, and the output cannot be turned against its reader.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -658,4 +659,64 @@ fn output_that_cannot_be_written_is_exit_status_3() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(err.contains("writing the output"), "{err}");
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_scan_quietly_with_status_0() {
+    // `smtpcodes scan big.log | head`: the scan stops when its output is closed, on one thread
+    // and on several (where the joining thread then drains what the workers still hand it),
+    // and says nothing of the closed pipe. The log is several read units long, and its
+    // messages end (`removed`) as it goes, so rows are written while it is still being read.
+    let dir = Temp::new("closed-output");
+    let mut log = String::new();
+    for i in 0..20_000u32 {
+        let id = format!("{i:010X}");
+        let line = postfix_to(&format!("user{i}@example.org"), "host mx.example.org[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)");
+        let line = line.replace("4BXYZ12ABC", &id);
+        writeln!(
+            log,
+            "{line}\nNov 23 04:26:02 mail postfix/qmgr[1234]: {id}: removed"
+        )
+        .expect("writes to a String");
+    }
+    let path = dir.write("mail.log", &log);
+    for by in ["message", "line"] {
+        for jobs in ["1", "2"] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcodes"))
+                .args(["scan", "--format", "json", "--by", by, "--jobs", jobs])
+                .arg(&path)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("the binary runs");
+            let mut stdout = child.stdout.take().expect("stdout");
+            let mut first = [0u8; 100];
+            stdout.read_exact(&mut first).expect("the first rows");
+            drop(stdout);
+            let start = Instant::now();
+            let status = loop {
+                if let Some(status) = child.try_wait().expect("waits") {
+                    break status;
+                }
+                if start.elapsed() > Duration::from_secs(60) {
+                    let _ = child.kill();
+                    panic!("--by {by} --jobs {jobs}: the scan did not end in 60 s");
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            };
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .expect("stderr")
+                .read_to_string(&mut err)
+                .expect("reads stderr");
+            assert_eq!(status.code(), Some(0), "--by {by} --jobs {jobs}: {err}");
+            assert!(
+                !err.to_lowercase().contains("pipe"),
+                "--by {by} --jobs {jobs}: {err}"
+            );
+        }
+    }
 }

@@ -95,21 +95,26 @@ fn run_command(command: &mut Command, dir: Option<&Path>) -> Run {
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waits") {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("smtpcodes did not finish in 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = wait_at_most_60_s(&mut child, "smtpcodes");
     Run {
         status: status.code(),
         out: out.join().expect("stdout"),
         err: err.join().expect("stderr"),
+    }
+}
+
+/// The child's exit status; the child is killed, and the test fails, after 60 s.
+fn wait_at_most_60_s(child: &mut std::process::Child, what: &str) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            return status;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("{what} did not finish in 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -694,17 +699,7 @@ fn a_reader_that_goes_away_ends_the_scan_quietly_with_status_0() {
             let mut first = [0u8; 100];
             stdout.read_exact(&mut first).expect("the first rows");
             drop(stdout);
-            let start = Instant::now();
-            let status = loop {
-                if let Some(status) = child.try_wait().expect("waits") {
-                    break status;
-                }
-                if start.elapsed() > Duration::from_secs(60) {
-                    let _ = child.kill();
-                    panic!("--by {by} --jobs {jobs}: the scan did not end in 60 s");
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            };
+            let status = wait_at_most_60_s(&mut child, &format!("--by {by} --jobs {jobs}"));
             let mut err = String::new();
             child
                 .stderr

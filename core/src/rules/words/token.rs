@@ -49,7 +49,7 @@ fn respell(word: &str) -> Option<&'static str> {
     if !(4..=11).contains(&word.len())
         || !matches!(
             first,
-            b'r' | b'a' | b'm' | b'e' | b'u' | b'd' | b'c' | b'i' | b'w' | b'g'
+            b'r' | b'a' | b'm' | b'e' | b'u' | b'd' | b'c' | b'i' | b'w' | b'g' | b'o'
         )
     {
         return None;
@@ -73,6 +73,8 @@ fn respell(word: &str) -> Option<&'static str> {
         "unkown" => "unknown",
         "unknow" => "unknown",
         "unknwon" => "unknown",
+        "occured" => "occurred",
+        "occuring" => "occurring",
         "doesnt" => "does not",
         "dont" => "do not",
         "cant" => "can not",

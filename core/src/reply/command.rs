@@ -4,37 +4,49 @@
 use crate::types::Command;
 use crate::Error;
 
-/// The words of a command hint that [`Command::recognize`] knows; the last ten name the
-/// other commands.
-const HINT_WORDS: [&str; 24] = [
-    "data",
-    "bdat",
-    "rcpt",
-    "mail",
-    "helo",
-    "ehlo",
-    "lhlo",
-    "starttls",
-    "tls",
-    "auth",
-    "connect",
-    "connection",
-    "greeting",
-    "banner",
-    "rset",
-    "vrfy",
-    "expn",
-    "noop",
-    "quit",
-    "help",
-    "etrn",
-    "atrn",
-    "burl",
-    "turn",
-];
+/// The words of a command hint that [`Command::recognize`] knows, one bit each.
+mod word {
+    pub const DATA: u32 = 1 << 0;
+    pub const BDAT: u32 = 1 << 1;
+    pub const RCPT: u32 = 1 << 2;
+    pub const MAIL: u32 = 1 << 3;
+    pub const HELO: u32 = 1 << 4;
+    pub const EHLO: u32 = 1 << 5;
+    pub const LHLO: u32 = 1 << 6;
+    pub const STARTTLS: u32 = 1 << 7;
+    pub const TLS: u32 = 1 << 8;
+    pub const AUTH: u32 = 1 << 9;
+    pub const CONNECT: u32 = 1 << 10;
+    pub const CONNECTION: u32 = 1 << 11;
+    pub const GREETING: u32 = 1 << 12;
+    pub const BANNER: u32 = 1 << 13;
+    /// `rset`, `vrfy`, `expn`, `noop`, `quit`, `help`, `etrn`, `atrn`, `burl`, `turn`: the
+    /// other commands.
+    pub const OTHER: u32 = 1 << 14;
+}
 
-/// The bits of [`HINT_WORDS`] that name the other commands (`rset` ... `turn`).
-const OTHER_WORDS: u32 = ((1 << 24) - 1) & !((1 << 14) - 1);
+/// The bit of one lower-case word of a hint (0 for a word that names no command).
+fn hint_word(part: &[u8]) -> u32 {
+    match part {
+        b"data" => word::DATA,
+        b"bdat" => word::BDAT,
+        b"rcpt" => word::RCPT,
+        b"mail" => word::MAIL,
+        b"helo" => word::HELO,
+        b"ehlo" => word::EHLO,
+        b"lhlo" => word::LHLO,
+        b"starttls" => word::STARTTLS,
+        b"tls" => word::TLS,
+        b"auth" => word::AUTH,
+        b"connect" => word::CONNECT,
+        b"connection" => word::CONNECTION,
+        b"greeting" => word::GREETING,
+        b"banner" => word::BANNER,
+        b"rset" | b"vrfy" | b"expn" | b"noop" | b"quit" | b"help" | b"etrn" | b"atrn"
+        | b"burl" | b"turn" => word::OTHER,
+        _ => 0,
+    }
+}
 
 impl Command {
     /// Reads a command hint as callers and logs spell it: `"RCPT TO"`, `"rcpt"`,
@@ -59,40 +71,29 @@ impl Command {
             return Some(*exact);
         }
         // The words of the hint (runs of ASCII letters and digits), read once.
-        let mut words = 0u32;
-        for part in s.split(|c| !c.is_ascii_alphanumeric()) {
-            if let Some(i) = HINT_WORDS.iter().position(|w| w.as_bytes() == part) {
-                words |= 1 << i;
-            }
-        }
-        let has_word = |w: &str| {
-            let i = HINT_WORDS.iter().position(|x| *x == w).unwrap_or(31);
-            words & 1 << i != 0
-        };
+        let words = s
+            .split(|c| !c.is_ascii_alphanumeric())
+            .fold(0u32, |w, part| w | hint_word(part));
+        let has = |bits: u32| words & bits != 0;
         let contains = |p: &[u8]| memchr::memchr_iter(p[0], s).any(|at| s[at..].starts_with(p));
-        if contains(b"end of data")
-            || has_word("data")
-            || has_word("bdat")
+        if has(word::DATA | word::BDAT)
+            || contains(b"end of data")
             || contains(b"after sending message")
         {
             Some(Command::Data)
-        } else if has_word("rcpt") || contains(b"rcpt to") || contains(b"recipient") {
+        } else if has(word::RCPT) || contains(b"rcpt to") || contains(b"recipient") {
             Some(Command::Rcpt)
-        } else if has_word("mail") || contains(b"mail from") {
+        } else if has(word::MAIL) || contains(b"mail from") {
             Some(Command::Mail)
-        } else if has_word("helo") || has_word("ehlo") || has_word("lhlo") {
+        } else if has(word::HELO | word::EHLO | word::LHLO) {
             Some(Command::Helo)
-        } else if has_word("starttls") || has_word("tls") {
+        } else if has(word::STARTTLS | word::TLS) {
             Some(Command::Starttls)
-        } else if has_word("auth") {
+        } else if has(word::AUTH) {
             Some(Command::Auth)
-        } else if has_word("connect")
-            || has_word("connection")
-            || has_word("greeting")
-            || has_word("banner")
-        {
+        } else if has(word::CONNECT | word::CONNECTION | word::GREETING | word::BANNER) {
             Some(Command::Connect)
-        } else if words & OTHER_WORDS != 0 {
+        } else if has(word::OTHER) {
             Some(Command::Other)
         } else {
             None

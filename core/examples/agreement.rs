@@ -171,6 +171,7 @@ fn run(dir: &Path, misses: bool, show_kinds: bool) -> Result<(), String> {
         "{} sources; gap open - blind: reason {gap:+.1} points, action {action_gap:+.1} points",
         sources.len()
     );
+    print_batches(dir, &sources)?;
     if show_kinds {
         for (half, kinds) in [("open", &open_kinds), ("blind", &blind_kinds)] {
             let mut rows: Vec<(&String, &u32)> = kinds.iter().collect();
@@ -180,6 +181,52 @@ fn run(dir: &Path, misses: bool, show_kinds: bool) -> Result<(), String> {
                 println!("{n:>4}  {kind}");
             }
         }
+    }
+    Ok(())
+}
+
+/// Each batch of `batches.json` (the sources added together), summed over its sources.
+fn print_batches(dir: &Path, sources: &BTreeMap<String, (Tally, Tally)>) -> Result<(), String> {
+    let path = dir.join("batches.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let doc: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let batches = doc["batches"].as_array().cloned().unwrap_or_default();
+    // Every source in exactly one batch, so that a new source is not left out of the account.
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for batch in &batches {
+        for name in batch["sources"].as_array().into_iter().flatten() {
+            *seen.entry(name.as_str().unwrap_or("")).or_default() += 1;
+        }
+    }
+    for name in sources.keys() {
+        match seen.get(name.as_str()) {
+            Some(1) => {}
+            Some(_) => return Err(format!("{}: {name} is in two batches", path.display())),
+            None => return Err(format!("{}: {name} is in no batch", path.display())),
+        }
+    }
+    println!("\nby batch, in the order the sources were added:");
+    for (n, batch) in batches.iter().enumerate() {
+        let (mut open, mut blind) = (Tally::default(), Tally::default());
+        let names = batch["sources"].as_array().cloned().unwrap_or_default();
+        for name in &names {
+            let name = name.as_str().unwrap_or("");
+            let (o, b) = sources
+                .get(name)
+                .ok_or_else(|| format!("{}: no source {name:?}", path.display()))?;
+            open.add(*o);
+            blind.add(*b);
+        }
+        println!(
+            "{:<22} {}   {}  {}",
+            format!("batch {n}"),
+            open.cells(),
+            blind.cells(),
+            batch["name"].as_str().unwrap_or("")
+        );
     }
     Ok(())
 }

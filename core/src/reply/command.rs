@@ -42,8 +42,8 @@ fn hint_word(part: &[u8]) -> u32 {
         b"connection" => word::CONNECTION,
         b"greeting" => word::GREETING,
         b"banner" => word::BANNER,
-        b"rset" | b"vrfy" | b"expn" | b"noop" | b"quit" | b"help" | b"etrn" | b"atrn"
-        | b"burl" | b"turn" => word::OTHER,
+        b"rset" | b"vrfy" | b"expn" | b"noop" | b"quit" | b"help" | b"etrn" | b"atrn" | b"burl"
+        | b"turn" => word::OTHER,
         _ => 0,
     }
 }

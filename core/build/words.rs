@@ -58,10 +58,10 @@ struct WordRule {
     examples: Vec<String>,
 }
 
-/// A concept mask as a hex literal with its digits grouped (`0x0000_0800_0000_05c0`).
-fn hex(mask: u64) -> String {
-    let digits = format!("{mask:016x}");
-    let groups: Vec<&str> = (0..4).map(|i| &digits[i * 4..i * 4 + 4]).collect();
+/// A concept mask as a hex literal with its digits grouped (`0x0000_0000_0000_0800_0000_05c0`).
+fn hex(mask: u128) -> String {
+    let digits = format!("{mask:032x}");
+    let groups: Vec<&str> = (0..8).map(|i| &digits[i * 4..i * 4 + 4]).collect();
     format!("0x{}", groups.join("_"))
 }
 
@@ -182,8 +182,8 @@ pub fn write(out: &mut String, lexicon: &Lexicon, rules: &WordRules) {
         }
     }
     assert!(
-        names.len() <= 64,
-        "lexicon.toml: more than 64 concepts do not fit the mask"
+        names.len() <= 128,
+        "lexicon.toml: more than 128 concepts do not fit the mask"
     );
     let _ = writeln!(out, "pub(crate) const CONCEPT_NAMES: &[&str] = &[");
     for c in &lexicon.concept {
@@ -191,7 +191,7 @@ pub fn write(out: &mut String, lexicon: &Lexicon, rules: &WordRules) {
     }
     let _ = writeln!(
         out,
-        "];\npub(crate) const NEGATABLE: u64 = {};",
+        "];\npub(crate) const NEGATABLE: u128 = {};",
         hex(negatable_mask(lexicon))
     );
     for fixed in ["negation", "permanent", "temporary", "deny", "permission"] {
@@ -208,7 +208,7 @@ pub fn write(out: &mut String, lexicon: &Lexicon, rules: &WordRules) {
     write_rules(out, rules, &names);
 }
 
-fn negatable_mask(lexicon: &Lexicon) -> u64 {
+fn negatable_mask(lexicon: &Lexicon) -> u128 {
     lexicon
         .concept
         .iter()
@@ -249,7 +249,7 @@ fn write_entries(out: &mut String, lexicon: &Lexicon) {
     let _ = writeln!(out, "];");
 }
 
-fn concept_mask(list: &str, names: &HashMap<&str, usize>, ctx: &str) -> u64 {
+fn concept_mask(list: &str, names: &HashMap<&str, usize>, ctx: &str) -> u128 {
     list.split('|').fold(0, |m, name| {
         let i = names
             .get(name.trim())

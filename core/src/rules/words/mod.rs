@@ -31,9 +31,9 @@ pub(crate) struct WordRule {
     /// Holds only for a reply without any code.
     pub without_code: bool,
     /// One concept mask per group; a hit of each must occur together.
-    pub groups: &'static [u64],
+    pub groups: &'static [u128],
     /// No concept of this mask may occur anywhere in the reply.
-    pub unless: u64,
+    pub unless: u128,
     /// The most words from the first hit to the last.
     pub window: u8,
     /// `matched` text: `words recipient+not_exist`.
@@ -163,17 +163,20 @@ static BY_TIER: LazyLock<[Vec<u16>; 3]> = LazyLock::new(|| {
     tiers
 });
 
+/// The most concepts a mask holds (the lexicon's bound, checked by the build).
+const CONCEPTS: usize = 128;
+
 /// For the rules of one tier (numbered in evaluation order, at most 64), which could hold
 /// given the concepts present: a rule can only if each of its groups has a concept present,
 /// none of its `unless` concepts is, and it does not ask for a reply without code when there
 /// is a code. Each mask has a bit per rule.
 struct TierIndex {
     /// By group position and concept: the rules whose group at that position holds it.
-    group: [[u64; 64]; 4],
+    group: [[u64; CONCEPTS]; 4],
     /// By group position: the rules with no group at that position.
     no_group: [u64; 4],
     /// By concept: the rules that it rules out.
-    unless: [u64; 64],
+    unless: [u64; CONCEPTS],
     without_code: u64,
 }
 
@@ -185,9 +188,9 @@ static TIER_INDEX: LazyLock<[Option<TierIndex>; 3]> = LazyLock::new(|| {
             return None;
         }
         let mut index = TierIndex {
-            group: [[0; 64]; 4],
+            group: [[0; CONCEPTS]; 4],
             no_group: [0; 4],
-            unless: [0; 64],
+            unless: [0; CONCEPTS],
             without_code: 0,
         };
         for (j, &r) in rules.iter().enumerate() {
@@ -200,7 +203,7 @@ static TIER_INDEX: LazyLock<[Option<TierIndex>; 3]> = LazyLock::new(|| {
                 match rule.groups.get(k) {
                     Some(&mask) => {
                         for (c, slot) in index.group[k].iter_mut().enumerate() {
-                            if mask & 1 << c != 0 {
+                            if mask & 1u128 << c != 0 {
                                 *slot |= bit;
                             }
                         }
@@ -209,7 +212,7 @@ static TIER_INDEX: LazyLock<[Option<TierIndex>; 3]> = LazyLock::new(|| {
                 }
             }
             for (c, slot) in index.unless.iter_mut().enumerate() {
-                if rule.unless & 1 << c != 0 {
+                if rule.unless & 1u128 << c != 0 {
                     *slot |= bit;
                 }
             }
@@ -223,7 +226,7 @@ static TIER_INDEX: LazyLock<[Option<TierIndex>; 3]> = LazyLock::new(|| {
 
 impl TierIndex {
     /// The rules that could hold with these concepts present.
-    fn candidates(&self, present: u64, has_code: bool) -> u64 {
+    fn candidates(&self, present: u128, has_code: bool) -> u64 {
         let mut groups = self.no_group;
         let mut unless = 0u64;
         let mut rest = present;
@@ -284,7 +287,7 @@ struct Hit {
 pub(crate) struct Words {
     hits: Vec<Hit>,
     /// Concepts that occur, not negated.
-    present: u64,
+    present: u128,
 }
 
 /// Where `part` starts in `text`, when it is a part of it (the same bytes, not a copy).
@@ -384,7 +387,7 @@ fn read_with(text: &str, buffers: &mut Buffers) -> Words {
         let len = longest_at(i, tokens, text, arena, index, found, stack);
         if len > 0 {
             let last = i + len - 1;
-            let mut concepts = 0u64;
+            let mut concepts = 0u128;
             for &(_, _, e) in found.iter() {
                 let e = &ENTRIES[usize::from(e)];
                 if concepts & 1 << e.concept == 0 {
@@ -486,9 +489,9 @@ fn longest_at(
 
 /// Marks negated hits (a negation at most three words before, in the same clause, of a
 /// negatable concept) by removing them, and returns the mask of the concepts left.
-fn negate(hits: &mut Vec<Hit>) -> u64 {
+fn negate(hits: &mut Vec<Hit>) -> u128 {
     let mut last_negation: Option<(u32, u32)> = None; // (clause, end)
-    let mut present = 0u64;
+    let mut present = 0u128;
     hits.retain(|h| {
         if h.concept == NEGATION {
             last_negation = Some((h.clause, h.end));

@@ -55,6 +55,9 @@ struct WordRule {
     /// Only when the reply carries no code at all.
     #[serde(default)]
     without_code: bool,
+    /// Not when the reply's enhanced code has one of these subjects (`3`: X.3.x).
+    #[serde(default)]
+    unless_subject: Vec<u8>,
     examples: Vec<String>,
 }
 
@@ -284,10 +287,15 @@ fn write_rules(out: &mut String, rules: &WordRules, names: &HashMap<&str, usize>
             .unless
             .iter()
             .fold(0, |m, u| m | concept_mask(u, names, &ctx));
+        assert!(
+            r.unless_subject.iter().all(|&x| x <= 7),
+            "{ctx}: an enhanced code's subject is 0 to 7"
+        );
+        let unless_subjects = r.unless_subject.iter().fold(0u8, |m, &x| m | 1 << x);
         let label = format!("words {}", r.concepts.join("+"));
         let _ = writeln!(
             rows,
-            "    WordRule {{ id: {:?}, reason: {}, tier: Tier::{}, without_code: {}, groups: &[{}], unless: {}, window: {}, label: {label:?} }},",
+            "    WordRule {{ id: {:?}, reason: {}, tier: Tier::{}, without_code: {}, unless_subjects: {unless_subjects}, groups: &[{}], unless: {}, window: {}, label: {label:?} }},",
             r.id,
             super::reason(&r.reason, &ctx),
             match r.tier.as_str() {

@@ -115,6 +115,7 @@ pub(crate) fn decide(ev: &Evidence<'_>) -> Decision {
         .and_then(|(c, cmd)| basic_map(c, Some(cmd)));
 
     let has_code = ev.severity != Severity::Unknown;
+    let subject = ev.enhanced.map(|e| e.subject);
     if let Some(d) = strong_words(ev, rule, enhanced) {
         return d;
     }
@@ -134,7 +135,7 @@ pub(crate) fn decide(ev: &Evidence<'_>) -> Decision {
             rule: Some(r),
         };
     }
-    if let Some((w, span)) = ev.words().decide(Tier::Words, has_code) {
+    if let Some((w, span)) = ev.words().decide(Tier::Words, has_code, subject) {
         let over = enhanced
             .filter(|e| e.reason != w.reason && !e.weak)
             .map(|e| enhanced_label(e, ev))
@@ -168,7 +169,7 @@ pub(crate) fn decide(ev: &Evidence<'_>) -> Decision {
             rule: Some(r),
         };
     }
-    if let Some((w, span)) = ev.words().decide(Tier::Vague, has_code) {
+    if let Some((w, span)) = ev.words().decide(Tier::Vague, has_code, subject) {
         return Decision {
             reason: w.reason,
             matched: word_label(w, span, None, ev.text),
@@ -206,7 +207,11 @@ fn strong_words(
     }
     let (w, span) = ev
         .words()
-        .decide(Tier::Strong, ev.severity != Severity::Unknown)?;
+        .decide(
+            Tier::Strong,
+            ev.severity != Severity::Unknown,
+            ev.enhanced.map(|e| e.subject),
+        )?;
     let over = rule
         .filter(|(r, _)| !RULES[*r].weak && RULES[*r].reason != w.reason)
         .map(|(_, label)| label)

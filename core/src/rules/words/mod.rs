@@ -30,6 +30,8 @@ pub(crate) struct WordRule {
     pub tier: Tier,
     /// Holds only for a reply without any code.
     pub without_code: bool,
+    /// Does not hold when the reply's enhanced code has one of these subjects (bit `s`).
+    pub unless_subjects: u8,
     /// One concept mask per group; a hit of each must occur together.
     pub groups: &'static [u128],
     /// No concept of this mask may occur anywhere in the reply.
@@ -529,17 +531,23 @@ impl Words {
 
     /// The first word rule, in evaluation order, that holds; with the byte range of the words
     /// that made it hold.
+    /// `subject` is the subject of the reply's enhanced code, if it has one.
     pub(crate) fn decide(
         &self,
         tier: Tier,
         has_code: bool,
+        subject: Option<u16>,
     ) -> Option<(&'static WordRule, (usize, usize))> {
+        let subject_bit = subject
+            .and_then(|s| u32::try_from(s).ok())
+            .and_then(|s| 1u8.checked_shl(s))
+            .unwrap_or(0);
         let rules = &BY_TIER[tier as usize];
         let Some(index) = &TIER_INDEX[tier as usize] else {
             return rules
                 .iter()
                 .map(|&i| &WORD_RULES[usize::from(i)])
-                .filter(|r| !(r.without_code && has_code))
+                .filter(|r| !(r.without_code && has_code) && r.unless_subjects & subject_bit == 0)
                 .find_map(|r| self.holds(r).map(|span| (r, span)));
         };
         // Only the rules whose concepts are present are tried, in evaluation order.
@@ -548,6 +556,9 @@ impl Words {
             let j = candidates.trailing_zeros() as usize;
             candidates &= candidates - 1;
             let r = &WORD_RULES[usize::from(rules[j])];
+            if r.unless_subjects & subject_bit != 0 {
+                continue;
+            }
             if let Some(span) = self.holds(r) {
                 return Some((r, span));
             }
@@ -603,9 +614,9 @@ pub fn lexicon_languages() -> Vec<&'static str> {
 #[doc(hidden)]
 pub fn word_rule_of(text: &str) -> Option<&'static str> {
     let w = read(text);
-    w.decide(Tier::Strong, false)
-        .or_else(|| w.decide(Tier::Words, false))
-        .or_else(|| w.decide(Tier::Vague, false))
+    w.decide(Tier::Strong, false, None)
+        .or_else(|| w.decide(Tier::Words, false, None))
+        .or_else(|| w.decide(Tier::Vague, false, None))
         .map(|(r, _)| r.id)
 }
 

@@ -205,13 +205,11 @@ fn strong_words(
             return None;
         }
     }
-    let (w, span) = ev
-        .words()
-        .decide(
-            Tier::Strong,
-            ev.severity != Severity::Unknown,
-            ev.enhanced.map(|e| e.subject),
-        )?;
+    let (w, span) = ev.words().decide(
+        Tier::Strong,
+        ev.severity != Severity::Unknown,
+        ev.enhanced.map(|e| e.subject),
+    )?;
     let over = rule
         .filter(|(r, _)| !RULES[*r].weak && RULES[*r].reason != w.reason)
         .map(|(_, label)| label)

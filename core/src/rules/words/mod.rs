@@ -539,8 +539,7 @@ impl Words {
         subject: Option<u16>,
     ) -> Option<(&'static WordRule, (usize, usize))> {
         let subject_bit = subject
-            .and_then(|s| u32::try_from(s).ok())
-            .and_then(|s| 1u8.checked_shl(s))
+            .and_then(|s| 1u8.checked_shl(u32::from(s)))
             .unwrap_or(0);
         let rules = &BY_TIER[tier as usize];
         let Some(index) = &TIER_INDEX[tier as usize] else {

@@ -91,6 +91,10 @@ say "sdist $(basename "$sdist"): fresh venv, pip builds it with Rust"
 rm -rf "$work/sdist-src"
 mkdir -p "$work/sdist-src"
 tar -xzf "$sdist" -C "$work/sdist-src"
+# The sdist's files all carry one fixed time, so cargo would take a changed build script (or
+# any changed source) for the one its kept build directory compiled before: give them the time
+# of unpacking instead. Only this project's crates are rebuilt; their dependencies stay built.
+find "$work/sdist-src" -type f -exec touch {} +
 fresh_venv "$work/sdist-venv"
 (
 	cd "$work/sdist-src/smtpcodes-$version"

@@ -28,6 +28,11 @@ impl Evidence<'_> {
     fn words(&self) -> &Words {
         self.words.get_or_init(|| words::read(self.text))
     }
+
+    /// The subject of the enhanced code (`7` for `5.7.1`), which some word rules exclude.
+    fn subject(&self) -> Option<u16> {
+        self.enhanced.map(|e| e.subject)
+    }
 }
 
 /// With no code anywhere, what the words say of the message decides whether it is retried: a
@@ -115,7 +120,7 @@ pub(crate) fn decide(ev: &Evidence<'_>) -> Decision {
         .and_then(|(c, cmd)| basic_map(c, Some(cmd)));
 
     let has_code = ev.severity != Severity::Unknown;
-    let subject = ev.enhanced.map(|e| e.subject);
+    let subject = ev.subject();
     if let Some(d) = strong_words(ev, rule, enhanced) {
         return d;
     }
@@ -205,11 +210,9 @@ fn strong_words(
             return None;
         }
     }
-    let (w, span) = ev.words().decide(
-        Tier::Strong,
-        ev.severity != Severity::Unknown,
-        ev.enhanced.map(|e| e.subject),
-    )?;
+    let (w, span) =
+        ev.words()
+            .decide(Tier::Strong, ev.severity != Severity::Unknown, ev.subject())?;
     let over = rule
         .filter(|(r, _)| !RULES[*r].weak && RULES[*r].reason != w.reason)
         .map(|(_, label)| label)

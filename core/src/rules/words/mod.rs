@@ -165,8 +165,8 @@ static BY_TIER: LazyLock<[Vec<u16>; 3]> = LazyLock::new(|| {
     tiers
 });
 
-/// The most concepts a mask holds (the lexicon's bound, checked by the build).
-const CONCEPTS: usize = 128;
+/// The lexicon's concepts (at most 128, the width of a concept mask: the build checks it).
+const CONCEPTS: usize = CONCEPT_NAMES.len();
 
 /// For the rules of one tier (numbered in evaluation order, at most 64), which could hold
 /// given the concepts present: a rule can only if each of its groups has a concept present,

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::fs::{self, File, Metadata};
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use flate2::read::MultiGzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -867,6 +867,9 @@ enum Unit {
         first: u64,
         data: Vec<u8>,
         pieces: Vec<Piece>,
+        /// Where the lines' events go: empty, and on more than one thread, the list of an
+        /// earlier unit (see [`Spare`]).
+        events: Vec<Event>,
     },
     /// One email: a file (no `position`), or a message of an mbox.
     Email {
@@ -937,8 +940,16 @@ struct Work {
     by: Option<By>,
 }
 
-/// Lines of a log per unit: big enough that handing one over costs nothing beside its work.
-const CHUNK_BYTES: usize = 1 << 20;
+/// Lines of a log per unit: big enough that handing one over costs little beside its work,
+/// small enough that the units in flight stay a few megabytes (with units of 1 MiB, two
+/// threads scanning per message held twice the memory, `make bench-scan`).
+const CHUNK_BYTES: usize = 1 << 18;
+
+/// The buffers of a [`Unit::Lines`], emptied by the worker that read them and handed back to
+/// the reader for its next unit: a fresh buffer per unit, freed on another thread, went back
+/// to the system and was faulted in again (`perf stat`: several times the page faults of one
+/// thread).
+type Spare = (Vec<u8>, Vec<Piece>);
 
 impl Tally {
     /// Adds another part's counts; the first reason given for an address stays.
@@ -983,16 +994,25 @@ impl Tally {
 }
 
 impl Work {
-    fn part(&self, unit: Unit) -> Part {
+    /// The part of one unit; a unit of lines gives its emptied buffers to `spare`.
+    fn part(&self, unit: Unit, spare: &mpsc::Sender<Spare>) -> Part {
         let mut part = Part::default();
         let mut rows = Rows::new(self.format);
         match unit {
             Unit::Lines {
                 source,
                 first,
-                data,
-                pieces,
-            } => self.lines(&mut part, &mut rows, &source, first, &data, &pieces),
+                mut data,
+                mut pieces,
+                events,
+            } => {
+                part.events = events;
+                self.lines(&mut part, &mut rows, &source, first, &data, &pieces);
+                data.clear();
+                pieces.clear();
+                // The reader may have ended already; the buffers are then freed here.
+                let _ = spare.send((data, pieces));
+            }
             Unit::Email {
                 source,
                 position,
@@ -1293,6 +1313,8 @@ struct Reader<'a> {
     limits: Limits,
     progress: ProgressBar,
     send: &'a mut dyn FnMut(Unit) -> bool,
+    /// Buffers of earlier units, to be filled again.
+    spare: &'a mpsc::Receiver<Spare>,
 }
 
 /// The reader stopped because the output went away.
@@ -1409,8 +1431,16 @@ impl Reader<'_> {
     fn log(&mut self, source: &Arc<str>, mut reader: Box<dyn BufRead>) -> Result<(), Stopped> {
         let max = self.limits.max_line_bytes;
         let mut next = 1u64;
-        let mut data = Vec::new();
-        let mut pieces = Vec::new();
+        let spare = self.spare;
+        let buffers = || {
+            spare.try_recv().unwrap_or_else(|_| {
+                (
+                    Vec::with_capacity(CHUNK_BYTES + 64 * 1024),
+                    Vec::with_capacity(CHUNK_BYTES / 64),
+                )
+            })
+        };
+        let (mut data, mut pieces) = buffers();
         let mut failed = None;
         let mut line = Vec::new();
         loop {
@@ -1429,11 +1459,13 @@ impl Reader<'_> {
             }
             if data.len() >= CHUNK_BYTES || pieces.len() >= CHUNK_BYTES / 64 {
                 let lines = pieces.len() as u64;
+                let (fresh_data, fresh_pieces) = buffers();
                 self.unit(Unit::Lines {
                     source: Arc::clone(source),
                     first: next,
-                    data: std::mem::take(&mut data),
-                    pieces: std::mem::take(&mut pieces),
+                    data: std::mem::replace(&mut data, fresh_data),
+                    pieces: std::mem::replace(&mut pieces, fresh_pieces),
+                    events: Vec::new(),
                 })?;
                 next += lines;
             }
@@ -1445,6 +1477,7 @@ impl Reader<'_> {
                 first: next,
                 data,
                 pieces,
+                events: Vec::new(),
             })?;
         }
         if let Some(e) = failed {
@@ -1525,7 +1558,9 @@ struct Joining {
     joiner: Joiner,
     /// Where joined events go to be freed on another thread (the reader's), when there is
     /// one: the joining thread is one that all others wait for.
-    trash: Option<std::sync::mpsc::Sender<Vec<Event>>>,
+    trash: Option<mpsc::Sender<Vec<Event>>>,
+    /// An empty list, for the next part's events that are read but not handed over.
+    read: Vec<Event>,
 }
 
 /// A part with the messages its lines completed, ready to be written.
@@ -1545,6 +1580,14 @@ struct JoinedLog {
     stats: Option<JoinStats>,
 }
 
+/// A joined part with its messages' rows and counts, ready to be written.
+struct Rendered {
+    part: Part,
+    rows: Vec<u8>,
+    /// The counts of the messages' rows, when the part is of a log whose results are joined.
+    tally: Option<Tally>,
+}
+
 /// The merged result, written as the joined parts arrive in order.
 struct Scanner {
     format: Format,
@@ -1557,22 +1600,25 @@ struct Scanner {
 impl Joining {
     /// Joins a part's events into the messages of its log, handing out those that are done.
     fn join(&mut self, mut part: Part) -> Joined {
-        let events = std::mem::take(&mut part.events);
+        let mut events = std::mem::take(&mut part.events);
         let (Some(by), Some(source)) = (self.joined, part.source.take()) else {
             return Joined { part, log: None };
         };
-        for e in &events {
+        // Deliveries are handed over to their messages; the lines that only name a message's
+        // sender or id are kept aside, to be freed on the reader's thread (see `trash`).
+        let mut read = std::mem::take(&mut self.read);
+        for e in events.drain(..) {
             match e {
-                Event::Delivery(line, record, c) => {
-                    self.joiner.delivery(*line, &record.as_record(), c);
+                Event::Delivery(line, record, c) => self.joiner.delivery_owned(line, record, c),
+                Event::Info(line, info) => {
+                    self.joiner.info(line, &info.as_info());
+                    read.push(Event::Info(line, info));
                 }
-                Event::Info(line, info) => self.joiner.info(*line, &info.as_info()),
             }
         }
+        self.read = events;
         if let Some(trash) = &self.trash {
-            // Freed on the reader thread, not here: this is a thread every other one waits
-            // for, and freeing the workers' strings on it slowed the scan (`make bench-scan`).
-            let _ = trash.send(events);
+            let _ = trash.send(read);
         }
         if part.log_end {
             self.joiner.finish();
@@ -1595,14 +1641,11 @@ impl Joining {
     }
 }
 
-impl Scanner {
-    fn absorb(&mut self, joined: Joined) -> io::Result<()> {
+impl Work {
+    /// Turns the messages a part completed into rows and counts, on any thread; the part's
+    /// own output goes first.
+    fn render(&self, joined: Joined) -> Rendered {
         let Joined { part, log } = joined;
-        self.out.write_all(&part.out)?;
-        self.tally.merge(part.tally);
-        for s in part.skips {
-            self.skips.add(&s.name, s.cause, s.error, &s.detail);
-        }
         let Some(JoinedLog {
             by,
             source,
@@ -1610,12 +1653,17 @@ impl Scanner {
             stats,
         }) = log
         else {
-            return Ok(());
+            return Rendered {
+                part,
+                rows: Vec::new(),
+                tally: None,
+            };
         };
+        let mut tally = Tally::default();
         let mut rows = Rows::new(self.format);
         for m in &messages {
             for (row, c) in message_rows(&source, by, m) {
-                rows.emit(&mut self.tally, &self.filter, &row, c);
+                rows.emit(&mut tally, &self.filter, &row, c);
             }
             if by == By::Message {
                 // Every recipient that bounced for good is one to suppress, beside the one
@@ -1623,16 +1671,35 @@ impl Scanner {
                 for r in &m.recipients {
                     let ts = r.last_seen.as_deref();
                     if self.filter.keeps(&r.recipient, ts, &r.classification) {
-                        suppress(&mut self.tally, &r.recipient, &r.classification);
+                        suppress(&mut tally, &r.recipient, &r.classification);
                     }
                 }
             }
         }
         if let Some(stats) = stats {
-            self.tally.flushed_early += stats.flushed_early;
-            self.tally.without_delivery += stats.without_delivery;
+            tally.flushed_early += stats.flushed_early;
+            tally.without_delivery += stats.without_delivery;
         }
-        self.out.write_all(&rows.finish())
+        Rendered {
+            part,
+            rows: rows.finish(),
+            tally: Some(tally),
+        }
+    }
+}
+
+impl Scanner {
+    fn absorb(&mut self, rendered: Rendered) -> io::Result<()> {
+        let Rendered { part, rows, tally } = rendered;
+        self.out.write_all(&part.out)?;
+        self.tally.merge(part.tally);
+        for s in part.skips {
+            self.skips.add(&s.name, s.cause, s.error, &s.detail);
+        }
+        if let Some(tally) = tally {
+            self.tally.merge(tally);
+        }
+        self.out.write_all(&rows)
     }
 }
 
@@ -1643,11 +1710,13 @@ fn read_inputs(
     options: &Options,
     progress: &ProgressBar,
     send: &mut dyn FnMut(Unit) -> bool,
+    spare: &mpsc::Receiver<Spare>,
 ) {
     let mut reader = Reader {
         limits: options.limits,
         progress: progress.clone(),
         send,
+        spare,
     };
     for input in inputs {
         if reader.file(input).is_err() {
@@ -1666,14 +1735,16 @@ fn sequential(
     scanner: &mut Scanner,
 ) -> io::Result<()> {
     let mut failed = None;
-    let mut send = |unit: Unit| match scanner.absorb(joining.join(work.part(unit))) {
-        Ok(()) => true,
-        Err(e) => {
-            failed = Some(e);
-            false
-        }
-    };
-    read_inputs(inputs, options, progress, &mut send);
+    let (spare_tx, spare_rx) = mpsc::channel();
+    let mut send =
+        |unit: Unit| match scanner.absorb(work.render(joining.join(work.part(unit, &spare_tx)))) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        };
+    read_inputs(inputs, options, progress, &mut send, &spare_rx);
     failed.map_or(Ok(()), Err)
 }
 
@@ -1735,6 +1806,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
         },
         joiner: Joiner::new(),
         trash: None,
+        read: Vec::new(),
     };
     let mut scanner = Scanner {
         format,
@@ -1788,11 +1860,13 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
     }
 }
 
-/// The same scan on `options.jobs` threads: one reads, the workers turn units into parts, one
-/// joins the parts' lines into messages in the order the units were read, and this thread
-/// writes what it joined. At most a few units per worker are in flight, so memory stays
-/// bounded. Joining and writing are apart because either alone is a large share of the work
-/// of a scan per message, and both have to be done in order.
+/// The same scan on `options.jobs` threads: one reads, `jobs` workers turn units into
+/// parts, one joins the parts' lines into messages in the order the units were read, `jobs`
+/// more turn the joined messages into rows, and this thread writes the rows in that order.
+/// At most a few units per worker are in flight at each step, so memory stays bounded.
+/// Joining is the one step of a scan per message that cannot be shared out, so it is the
+/// only work its thread does: rendering the rows on the writing thread had kept two threads
+/// from scanning twice as fast as one (`make bench-scan`).
 fn parallel(
     inputs: &[Input],
     work: &Work,
@@ -1802,81 +1876,125 @@ fn parallel(
     scanner: &mut Scanner,
 ) -> io::Result<()> {
     use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::{mpsc, Mutex};
+    use std::sync::Mutex;
     let jobs = options.jobs;
     let stop = AtomicBool::new(false);
     let (unit_tx, unit_rx) = mpsc::sync_channel::<(u64, Unit)>(jobs * 2);
     let unit_rx = Mutex::new(unit_rx);
     let (part_tx, part_rx) = mpsc::sync_channel::<(u64, Part)>(jobs * 2);
-    let (joined_tx, joined_rx) = mpsc::sync_channel::<Joined>(jobs * 2);
+    let (joined_tx, joined_rx) = mpsc::sync_channel::<(u64, Joined)>(jobs * 2);
+    let joined_rx = Mutex::new(joined_rx);
+    let (rendered_tx, rendered_rx) = mpsc::sync_channel::<(u64, Rendered)>(jobs * 2);
     let (trash_tx, trash_rx) = mpsc::channel::<Vec<Event>>();
-    let trash_rx = Mutex::new(trash_rx);
     joining.trash = Some(trash_tx);
+    let (spare_tx, spare_rx) = mpsc::channel::<Spare>();
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            let mut seq = 0u64;
-            let mut send = |unit: Unit| {
-                // What the joining thread is done with is freed here.
-                if let Ok(trash) = trash_rx.lock() {
-                    while trash.try_recv().is_ok() {}
-                }
-                if stop.load(Ordering::Relaxed) {
-                    return false;
-                }
-                let sent = unit_tx.send((seq, unit)).is_ok();
-                seq += 1;
-                sent
-            };
-            read_inputs(inputs, options, progress, &mut send);
+            let send = |unit| !stop.load(Ordering::Relaxed) && unit_tx.send(unit).is_ok();
+            let (spare_rx, trash_rx) = (spare_rx, trash_rx); // this thread's alone
+            feed(inputs, options, progress, send, &spare_rx, &trash_rx);
             // The last unit is sent: the workers end when the channel is empty.
             drop(unit_tx);
         });
         for _ in 0..jobs {
             let part_tx = part_tx.clone();
+            let spare_tx = spare_tx.clone();
             let unit_rx = &unit_rx;
-            scope.spawn(move || loop {
-                let next = unit_rx.lock().map_or(None, |rx| rx.recv().ok());
-                let Some((seq, unit)) = next else { break };
-                if part_tx.send((seq, work.part(unit))).is_err() {
-                    break;
+            scope.spawn(move || {
+                while let Some((seq, unit)) = next_of(unit_rx) {
+                    if part_tx.send((seq, work.part(unit, &spare_tx))).is_err() {
+                        break;
+                    }
                 }
             });
         }
-        drop(part_tx);
+        drop((part_tx, spare_tx));
+        for _ in 0..jobs {
+            let rendered_tx = rendered_tx.clone();
+            let joined_rx = &joined_rx;
+            scope.spawn(move || {
+                while let Some((seq, joined)) = next_of(joined_rx) {
+                    if rendered_tx.send((seq, work.render(joined))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(rendered_tx);
         let mut joined_tx = Some(joined_tx);
         scope.spawn(move || {
             // Parts arrive in any order; they are joined in the order their units were read.
-            let mut waiting: BTreeMap<u64, Part> = BTreeMap::new();
-            let mut next = 0u64;
-            for (seq, part) in &part_rx {
-                if joined_tx.is_none() {
+            for (seq, part) in in_order(&part_rx) {
+                let Some(tx) = &joined_tx else {
                     continue; // the writer stopped: drain, so that the workers end
-                }
-                waiting.insert(seq, part);
-                while let Some(part) = waiting.remove(&next) {
-                    next += 1;
-                    let joined = joining.join(part);
-                    if joined_tx
-                        .as_ref()
-                        .is_some_and(|tx| tx.send(joined).is_err())
-                    {
-                        joined_tx = None;
-                        waiting.clear();
-                        break;
-                    }
+                };
+                if tx.send((seq, joining.join(part))).is_err() {
+                    joined_tx = None;
                 }
             }
             // What is left in the trash channel is freed with it, once this scope ends.
         });
         let mut result = Ok(());
-        for joined in joined_rx {
-            if let Err(e) = scanner.absorb(joined) {
-                stop.store(true, Ordering::Relaxed);
-                result = Err(e);
-                break;
+        for (_, rendered) in in_order(&rendered_rx) {
+            if result.is_ok() {
+                if let Err(e) = scanner.absorb(rendered) {
+                    stop.store(true, Ordering::Relaxed);
+                    result = Err(e);
+                }
             }
         }
         result
+    })
+}
+
+/// The reading thread of [`parallel`]: reads the inputs and hands out their units, numbered
+/// in order, while `send` takes them. What the joining thread is done with (`trash`) is freed
+/// here, and its emptied lists go out again with the next units.
+fn feed(
+    inputs: &[Input],
+    options: &Options,
+    progress: &ProgressBar,
+    send: impl Fn((u64, Unit)) -> bool,
+    spare: &mpsc::Receiver<Spare>,
+    trash: &mpsc::Receiver<Vec<Event>>,
+) {
+    let mut seq = 0u64;
+    let mut lists: Vec<Vec<Event>> = Vec::new();
+    let mut numbered = |mut unit: Unit| {
+        while let Ok(mut list) = trash.try_recv() {
+            list.clear();
+            lists.push(list);
+        }
+        if let Unit::Lines { events, .. } = &mut unit {
+            if let Some(list) = lists.pop() {
+                *events = list;
+            }
+        }
+        seq += 1;
+        send((seq - 1, unit))
+    };
+    read_inputs(inputs, options, progress, &mut numbered, spare);
+}
+
+/// The next item of a channel that several threads take from; `None` once it is empty and
+/// closed.
+fn next_of<T>(rx: &std::sync::Mutex<mpsc::Receiver<T>>) -> Option<T> {
+    rx.lock().map_or(None, |rx| rx.recv().ok())
+}
+
+/// What a channel of numbered items gives, in the order of their numbers (from 0, with no
+/// gaps), holding those that came early.
+fn in_order<T>(rx: &mpsc::Receiver<(u64, T)>) -> impl Iterator<Item = (u64, T)> + '_ {
+    let mut waiting: BTreeMap<u64, T> = BTreeMap::new();
+    let mut next = 0u64;
+    let mut received = rx.iter();
+    std::iter::from_fn(move || loop {
+        if let Some(item) = waiting.remove(&next) {
+            next += 1;
+            return Some((next - 1, item));
+        }
+        let (seq, item) = received.next()?;
+        waiting.insert(seq, item);
     })
 }
 

@@ -434,7 +434,7 @@ fn scan_writes_to_a_file_and_says_nothing_more_when_nothing_was_read() {
 
 #[test]
 fn scan_on_many_threads_gives_what_one_thread_gives() {
-    // Several chunks of lines (over 1 MiB), with a small line limit and one line over it.
+    // Several chunks of lines (3.6 MB of log), with a small line limit and one line over it.
     let one = std::fs::read_to_string(examples().join("mail.log")).expect("the sample log");
     let mut log = one.repeat(4);
     let over_limit = "x".repeat(5000);

@@ -49,6 +49,7 @@ use serde::Serialize;
 
 use crate::logs::{
     parse_message_line, DeliveryStatus, LogFormat, LogRecord, MessageInfo, MessageLine,
+    OwnedLogRecord,
 };
 use crate::retry::{RetryDecision, RetryPolicy};
 use crate::{Classification, Enhanced};
@@ -310,6 +311,85 @@ impl Joiner {
 
     /// A delivery result, with its classification.
     pub fn delivery(&mut self, line: u64, record: &LogRecord<'_>, c: &Classification) {
+        self.attempt(line, record, |address, _| {
+            Some(RecipientState {
+                recipient: address.to_owned(),
+                attempts: 1,
+                status: record.status,
+                outcome: Outcome::of(record.status),
+                dsn: record.dsn,
+                relay: record.relay.map(str::to_owned),
+                text: record.text.to_owned(),
+                classification: c.clone(),
+                last_seen: record.timestamp.map(str::to_owned),
+                last_line: line,
+            })
+        });
+    }
+
+    /// A delivery result that is handed over: the last of its recipients keeps its strings
+    /// and its classification instead of copies (what a reader on another thread gives).
+    pub fn delivery_owned(&mut self, line: u64, record: OwnedLogRecord, c: Classification) {
+        let OwnedLogRecord {
+            format,
+            timestamp,
+            queue_id,
+            sender,
+            message_id,
+            recipient,
+            recipients,
+            original_recipient,
+            relay,
+            status,
+            dsn,
+            text,
+        } = record;
+        let view = OwnedLogRecord {
+            format,
+            timestamp,
+            queue_id,
+            sender,
+            message_id,
+            recipient,
+            recipients,
+            original_recipient,
+            relay: None,
+            status,
+            dsn,
+            text: String::new(),
+        };
+        let mut kept = Some((relay, text, c));
+        let record = view.as_record();
+        let last = record.recipients.len();
+        self.attempt(line, &record, |address, i| {
+            let (relay, text, classification) = if i + 1 < last {
+                kept.clone()?
+            } else {
+                kept.take()?
+            };
+            Some(RecipientState {
+                recipient: address.to_owned(),
+                attempts: 1,
+                status,
+                outcome: Outcome::of(status),
+                dsn,
+                relay,
+                text,
+                classification,
+                last_seen: record.timestamp.map(str::to_owned),
+                last_line: line,
+            })
+        });
+    }
+
+    /// What a delivery line does to its message; `state` gives the new state of each of its
+    /// recipients, with its position among them (none only past the last).
+    fn attempt(
+        &mut self,
+        line: u64,
+        record: &LogRecord<'_>,
+        mut state: impl FnMut(&str, usize) -> Option<RecipientState>,
+    ) {
         let seq = self.open_seq(record.format, record.queue_id, record.timestamp, line);
         let Some(m) = self.open.get_mut(&seq) else {
             return;
@@ -334,19 +414,10 @@ impl Joiner {
                 }
             }
         }
-        for address in &record.recipients {
+        for (i, address) in record.recipients.iter().enumerate() {
             let position = m.recipients.iter().position(|r| r.recipient == address);
-            let state = RecipientState {
-                recipient: address.to_owned(),
-                attempts: 1,
-                status: record.status,
-                outcome: Outcome::of(record.status),
-                dsn: record.dsn,
-                relay: record.relay.map(str::to_owned),
-                text: record.text.to_owned(),
-                classification: c.clone(),
-                last_seen: record.timestamp.map(str::to_owned),
-                last_line: line,
+            let Some(state) = state(address, i) else {
+                break;
             };
             if let Some(i) = position {
                 let old = &mut m.recipients[i];

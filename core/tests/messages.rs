@@ -141,3 +141,32 @@ fn the_sample_log_joins_into_messages_with_every_delivery_line_counted_once() {
     assert_eq!(joiner.stats().flushed_early, 0);
     assert!(messages.iter().filter(|m| m.sender.is_some()).count() * 2 > messages.len());
 }
+
+#[test]
+fn records_handed_over_join_into_the_same_messages_as_lines_read() {
+    // Lines with several recipients included: all but the last get copies, the last the
+    // record's own strings.
+    let log = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/mail.log"))
+        .expect("the sample log");
+    let log = format!("{POSTFIX}{log}");
+    assert!(log
+        .lines()
+        .filter_map(smtpcodes::logs::parse_line)
+        .any(|r| r.recipients.len() > 1));
+    let read = join(&log, &mut Joiner::new());
+    let mut joiner = Joiner::new();
+    for (n, line) in (1..).zip(log.lines()) {
+        match smtpcodes::logs::parse_message_line(line) {
+            Some(smtpcodes::logs::MessageLine::Delivery(record)) => {
+                let c = record.classify();
+                joiner.delivery_owned(n, record.into_owned(), c);
+            }
+            Some(smtpcodes::logs::MessageLine::Info(info)) => joiner.info(n, &info),
+            None => {}
+        }
+    }
+    joiner.finish();
+    let handed: Vec<_> = std::iter::from_fn(|| joiner.pop()).collect();
+    assert!(read.len() > 10);
+    assert_eq!(handed, read);
+}

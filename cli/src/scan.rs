@@ -940,10 +940,11 @@ struct Work {
     by: Option<By>,
 }
 
-/// Lines of a log per unit: big enough that handing one over costs little beside its work,
-/// small enough that the units in flight stay a few megabytes (with units of 1 MiB, two
-/// threads scanning per message held twice the memory, `make bench-scan`).
-const CHUNK_BYTES: usize = 1 << 18;
+/// Lines of a log per unit (512 KiB): big enough that handing one over costs little beside its
+/// work (units of 256 KiB scanned more slowly on two threads), small enough that the units in
+/// flight stay a few megabytes (with 1 MiB, two threads scanning per message held half as much
+/// again; `make bench-scan`).
+const CHUNK_BYTES: usize = 1 << 19;
 
 /// The buffers of a [`Unit::Lines`], emptied by the worker that read them and handed back to
 /// the reader for its next unit: a fresh buffer per unit, freed on another thread, went back
@@ -1860,13 +1861,12 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
     }
 }
 
-/// The same scan on `options.jobs` threads: one reads, `jobs` workers turn units into
-/// parts, one joins the parts' lines into messages in the order the units were read, `jobs`
-/// more turn the joined messages into rows, and this thread writes the rows in that order.
-/// At most a few units per worker are in flight at each step, so memory stays bounded.
-/// Joining is the one step of a scan per message that cannot be shared out, so it is the
-/// only work its thread does: rendering the rows on the writing thread had kept two threads
-/// from scanning twice as fast as one (`make bench-scan`).
+/// The same scan on `options.jobs` threads: one reads, `jobs` workers turn units into parts,
+/// join the parts' lines into messages in the order the units were read and render the joined
+/// messages' rows, and this thread writes them in that order. Joining is done by one worker at
+/// a time, whichever has the next part in order (see [`InOrder`]); the others go on with their
+/// own units meanwhile rather than wait for a joining thread to be woken. At most `4 * jobs`
+/// units are between reading and writing, so memory stays bounded.
 fn parallel(
     inputs: &[Input],
     work: &Work,
@@ -1879,72 +1879,105 @@ fn parallel(
     use std::sync::Mutex;
     let jobs = options.jobs;
     let stop = AtomicBool::new(false);
-    let (unit_tx, unit_rx) = mpsc::sync_channel::<(u64, Unit)>(jobs * 2);
+    let (unit_tx, unit_rx) = mpsc::sync_channel::<(u64, Unit)>(jobs);
     let unit_rx = Mutex::new(unit_rx);
-    let (part_tx, part_rx) = mpsc::sync_channel::<(u64, Part)>(jobs * 2);
-    let (joined_tx, joined_rx) = mpsc::sync_channel::<(u64, Joined)>(jobs * 2);
-    let joined_rx = Mutex::new(joined_rx);
-    let (rendered_tx, rendered_rx) = mpsc::sync_channel::<(u64, Rendered)>(jobs * 2);
+    // A unit is read only with a token, and its token comes back once it is written.
+    let (token_tx, token_rx) = mpsc::sync_channel::<()>(4 * jobs);
+    for _ in 0..4 * jobs {
+        let _ = token_tx.send(());
+    }
     let (trash_tx, trash_rx) = mpsc::channel::<Vec<Event>>();
     joining.trash = Some(trash_tx);
     let (spare_tx, spare_rx) = mpsc::channel::<Spare>();
+    let joins = InOrder::new(joining);
+    let (rendered_tx, rendered_rx) = mpsc::channel::<(u64, Rendered)>();
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            let send = |unit| !stop.load(Ordering::Relaxed) && unit_tx.send(unit).is_ok();
-            let (spare_rx, trash_rx) = (spare_rx, trash_rx); // this thread's alone
+            let (spare_rx, trash_rx, token_rx) = (spare_rx, trash_rx, token_rx); // its own
+            let send = |unit| {
+                token_rx.recv().is_ok()
+                    && !stop.load(Ordering::Relaxed)
+                    && unit_tx.send(unit).is_ok()
+            };
             feed(inputs, options, progress, send, &spare_rx, &trash_rx);
             // The last unit is sent: the workers end when the channel is empty.
             drop(unit_tx);
         });
         for _ in 0..jobs {
-            let part_tx = part_tx.clone();
-            let spare_tx = spare_tx.clone();
-            let unit_rx = &unit_rx;
+            let (spare_tx, rendered_tx) = (spare_tx.clone(), rendered_tx.clone());
+            let (unit_rx, joins) = (&unit_rx, &joins);
             scope.spawn(move || {
                 while let Some((seq, unit)) = next_of(unit_rx) {
-                    if part_tx.send((seq, work.part(unit, &spare_tx))).is_err() {
-                        break;
+                    let part = work.part(unit, &spare_tx);
+                    for (seq, joined) in joins.offer(seq, part, Joining::join) {
+                        let _ = rendered_tx.send((seq, work.render(joined)));
                     }
                 }
             });
         }
-        drop((part_tx, spare_tx));
-        for _ in 0..jobs {
-            let rendered_tx = rendered_tx.clone();
-            let joined_rx = &joined_rx;
-            scope.spawn(move || {
-                while let Some((seq, joined)) = next_of(joined_rx) {
-                    if rendered_tx.send((seq, work.render(joined))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(rendered_tx);
-        let mut joined_tx = Some(joined_tx);
-        scope.spawn(move || {
-            // Parts arrive in any order; they are joined in the order their units were read.
-            for (seq, part) in in_order(&part_rx) {
-                let Some(tx) = &joined_tx else {
-                    continue; // the writer stopped: drain, so that the workers end
-                };
-                if tx.send((seq, joining.join(part))).is_err() {
-                    joined_tx = None;
-                }
-            }
-            // What is left in the trash channel is freed with it, once this scope ends.
-        });
+        drop((spare_tx, rendered_tx));
         let mut result = Ok(());
         for (_, rendered) in in_order(&rendered_rx) {
             if result.is_ok() {
-                if let Err(e) = scanner.absorb(rendered) {
-                    stop.store(true, Ordering::Relaxed);
-                    result = Err(e);
-                }
+                result = scanner.absorb(rendered);
+                stop.store(result.is_err(), Ordering::Relaxed);
             }
+            // Its unit is written: another may be read.
+            let _ = token_tx.send(());
         }
         result
     })
+}
+
+/// A step that has to take numbered items in the order of their numbers (from 0, with no gaps)
+/// while several threads make them: a thread that offers an item takes the step itself when no
+/// other has it, for every item that is next, and returns what it made of them; otherwise it
+/// leaves its item to the thread that has the step.
+struct InOrder<S, T> {
+    step: std::sync::Mutex<S>,
+    /// The number of the next item, and the items that came early.
+    waiting: std::sync::Mutex<(u64, BTreeMap<u64, T>)>,
+}
+
+impl<S, T> InOrder<S, T> {
+    fn new(step: S) -> Self {
+        InOrder {
+            step: std::sync::Mutex::new(step),
+            waiting: std::sync::Mutex::new((0, BTreeMap::new())),
+        }
+    }
+
+    fn offer<R>(&self, seq: u64, item: T, mut take: impl FnMut(&mut S, T) -> R) -> Vec<(u64, R)> {
+        let mut made = Vec::new();
+        if let Ok(mut waiting) = self.waiting.lock() {
+            waiting.1.insert(seq, item);
+        }
+        loop {
+            let Ok(mut step) = self.step.try_lock() else {
+                // The thread that has the step looks for this item after it lets go of it.
+                return made;
+            };
+            while let Some((n, item)) = self.next() {
+                made.push((n, take(&mut step, item)));
+            }
+            drop(step);
+            // An item offered while this thread had the step, by a thread that left it here,
+            // is taken now.
+            let ready = self.waiting.lock().is_ok_and(|w| w.1.contains_key(&w.0));
+            if !ready {
+                return made;
+            }
+        }
+    }
+
+    /// The next item in order, when it has come.
+    fn next(&self) -> Option<(u64, T)> {
+        let mut waiting = self.waiting.lock().ok()?;
+        let n = waiting.0;
+        let item = waiting.1.remove(&n)?;
+        waiting.0 += 1;
+        Some((n, item))
+    }
 }
 
 /// The reading thread of [`parallel`]: reads the inputs and hands out their units, numbered
@@ -2332,5 +2365,36 @@ mod tests {
         assert_eq!(unquoted(b">>From here"), b">From here");
         assert_eq!(unquoted(b">not from"), b">not from");
         assert_eq!(unquoted(b"From x"), b"From x");
+    }
+
+    #[test]
+    fn items_offered_by_many_threads_in_any_order_are_each_taken_once_in_order() {
+        let step = InOrder::new(Vec::new());
+        let returned = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for t in 0..4u64 {
+                let (step, returned) = (&step, &returned);
+                scope.spawn(move || {
+                    // Each thread offers every fourth number, the last of them first.
+                    for seq in (0..250u64).rev().map(|k| k * 4 + t) {
+                        let made = step.offer(seq, seq * 10, |taken: &mut Vec<u64>, item| {
+                            taken.push(item);
+                            item + 1
+                        });
+                        if let Ok(mut r) = returned.lock() {
+                            r.extend(made);
+                        }
+                    }
+                });
+            }
+        });
+        let taken = step.step.into_inner().expect("not poisoned");
+        assert_eq!(taken, (0..1000u64).map(|n| n * 10).collect::<Vec<_>>());
+        let mut made = returned.into_inner().expect("not poisoned");
+        made.sort_unstable();
+        assert_eq!(
+            made,
+            (0..1000u64).map(|n| (n, n * 10 + 1)).collect::<Vec<_>>()
+        );
     }
 }

@@ -329,39 +329,13 @@ impl Joiner {
 
     /// A delivery result that is handed over: the last of its recipients keeps its strings
     /// and its classification instead of copies (what a reader on another thread gives).
-    pub fn delivery_owned(&mut self, line: u64, record: OwnedLogRecord, c: Classification) {
-        let OwnedLogRecord {
-            format,
-            timestamp,
-            queue_id,
-            sender,
-            message_id,
-            recipient,
-            recipients,
-            original_recipient,
-            relay,
-            status,
-            dsn,
-            text,
-        } = record;
-        let view = OwnedLogRecord {
-            format,
-            timestamp,
-            queue_id,
-            sender,
-            message_id,
-            recipient,
-            recipients,
-            original_recipient,
-            relay: None,
-            status,
-            dsn,
-            text: String::new(),
-        };
-        let mut kept = Some((relay, text, c));
-        let record = view.as_record();
-        let last = record.recipients.len();
-        self.attempt(line, &record, |address, i| {
+    pub fn delivery_owned(&mut self, line: u64, mut record: OwnedLogRecord, c: Classification) {
+        // The strings a recipient's state keeps are taken out; the rest is read in place.
+        let mut kept = Some((record.relay.take(), std::mem::take(&mut record.text), c));
+        let (status, dsn) = (record.status, record.dsn);
+        let view = record.as_record();
+        let last = view.recipients.len();
+        self.attempt(line, &view, |address, i| {
             let (relay, text, classification) = if i + 1 < last {
                 kept.clone()?
             } else {
@@ -376,7 +350,7 @@ impl Joiner {
                 relay,
                 text,
                 classification,
-                last_seen: record.timestamp.map(str::to_owned),
+                last_seen: view.timestamp.map(str::to_owned),
                 last_line: line,
             })
         });

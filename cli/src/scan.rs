@@ -867,8 +867,8 @@ enum Unit {
         first: u64,
         data: Vec<u8>,
         pieces: Vec<Piece>,
-        /// Where the lines' events go: empty, and on more than one thread, the list of an
-        /// earlier unit (see [`Spare`]).
+        /// Where the lines' events go: empty, and on more than one thread, the emptied list of
+        /// an earlier unit (see `Joining::trash`).
         events: Vec<Event>,
     },
     /// One email: a file (no `position`), or a message of an mbox.
@@ -940,10 +940,9 @@ struct Work {
     by: Option<By>,
 }
 
-/// Lines of a log per unit (512 KiB): big enough that handing one over costs little beside its
-/// work (units of 256 KiB scanned more slowly on two threads), small enough that the units in
-/// flight stay a few megabytes (with 1 MiB, two threads scanning per message held half as much
-/// again; `make bench-scan`).
+/// Lines of a log per unit (512 KiB), chosen by timing 256 KiB, 512 KiB and 1 MiB in
+/// alternating rounds of one and two threads: smaller units were slower on two threads (more
+/// hand-overs), larger ones held more memory in flight.
 const CHUNK_BYTES: usize = 1 << 19;
 
 /// The buffers of a [`Unit::Lines`], emptied by the worker that read them and handed back to
@@ -1557,8 +1556,9 @@ struct Joining {
     joined: Option<By>,
     /// The messages of the log being read.
     joiner: Joiner,
-    /// Where joined events go to be freed on another thread (the reader's), when there is
-    /// one: the joining thread is one that all others wait for.
+    /// Where the lines read but not handed over to a message go, to be freed on the reader's
+    /// thread when there is one (joining is the step every worker waits its turn for); the
+    /// reader sends the emptied lists out again with its next units.
     trash: Option<mpsc::Sender<Vec<Event>>>,
     /// An empty list, for the next part's events that are read but not handed over.
     read: Vec<Event>,

@@ -996,6 +996,13 @@ impl Tally {
 impl Work {
     /// The part of one unit; a unit of lines gives its emptied buffers to `spare`.
     fn part(&self, unit: Unit, spare: &mpsc::Sender<Spare>) -> Part {
+        #[cfg(debug_assertions)]
+        if matches!(&unit, Unit::Lines { first, .. } if *first > 1)
+            && std::env::var_os("SMTPCODES_TEST_PANIC_IN_WORKER").is_some()
+        {
+            // How the tests check that a bug in a worker ends the scan rather than hanging it.
+            panic!("a worker failed (SMTPCODES_TEST_PANIC_IN_WORKER)");
+        }
         let mut part = Part::default();
         let mut rows = Rows::new(self.format);
         match unit {
@@ -1894,6 +1901,7 @@ fn parallel(
     std::thread::scope(|scope| {
         scope.spawn(|| {
             let (spare_rx, trash_rx, token_rx) = (spare_rx, trash_rx, token_rx); // its own
+            let _bug = EndOnPanic;
             let send = |unit| {
                 token_rx.recv().is_ok()
                     && !stop.load(Ordering::Relaxed)
@@ -1907,6 +1915,7 @@ fn parallel(
             let (spare_tx, rendered_tx) = (spare_tx.clone(), rendered_tx.clone());
             let (unit_rx, joins) = (&unit_rx, &joins);
             scope.spawn(move || {
+                let _bug = EndOnPanic;
                 while let Some((seq, unit)) = next_of(unit_rx) {
                     let part = work.part(unit, &spare_tx);
                     for (seq, joined) in joins.offer(seq, part, Joining::join) {
@@ -1916,6 +1925,7 @@ fn parallel(
             });
         }
         drop((spare_tx, rendered_tx));
+        let _bug = EndOnPanic;
         let mut result = Ok(());
         for (_, rendered) in in_order(&rendered_rx) {
             if result.is_ok() {
@@ -1927,6 +1937,20 @@ fn parallel(
         }
         result
     })
+}
+
+/// Ends the process when the thread that holds it panics (a bug): the threads of [`parallel`]
+/// wait for one another's units, so one that ended would leave the others waiting for ever.
+/// The panic's message is already on stderr; the status is the one Rust gives a panic on the
+/// main thread, as the scan on one thread ends.
+struct EndOnPanic;
+
+impl Drop for EndOnPanic {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            std::process::exit(101);
+        }
+    }
 }
 
 /// A step that has to take numbered items in the order of their numbers (from 0, with no gaps)

@@ -667,6 +667,38 @@ fn output_that_cannot_be_written_is_exit_status_3() {
 }
 
 #[test]
+fn a_worker_that_fails_ends_the_scan_instead_of_hanging_it() {
+    // A bug that panics on one thread must not leave the others waiting for its units: the
+    // scan ends with Rust's panic status and the panic's message, on one thread and on two.
+    // The debug build panics on every unit of lines after the first when told to.
+    let dir = Temp::new("worker-panic");
+    let mut log = String::new();
+    for i in 0..20_000u32 {
+        let line = postfix_to(&format!("user{i}@example.org"), "host mx.example.org[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)");
+        writeln!(log, "{}", line.replace("4BXYZ12ABC", &format!("{i:010X}")))
+            .expect("writes to a String");
+    }
+    let path = dir.write("mail.log", &log);
+    for jobs in ["1", "2", "3"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcodes"))
+            .args(["scan", "--format", "json", "--jobs", jobs])
+            .arg(&path)
+            .env("SMTPCODES_TEST_PANIC_IN_WORKER", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let mut stderr = child.stderr.take().expect("stderr");
+        let status = wait_at_most_60_s(&mut child, &format!("--jobs {jobs}"));
+        let mut err = String::new();
+        stderr.read_to_string(&mut err).expect("reads stderr");
+        assert_eq!(status.code(), Some(101), "--jobs {jobs}: {err}");
+        assert!(err.contains("a worker failed"), "--jobs {jobs}: {err}");
+    }
+}
+
+#[test]
 fn a_reader_that_goes_away_ends_the_scan_quietly_with_status_0() {
     // `smtpcodes scan big.log | head`: the scan stops when its output is closed, on one thread
     // and on several (where the joining thread then drains what the workers still hand it),

@@ -1,5 +1,13 @@
 //! `smtpcodes`: classify SMTP replies and explain reply codes from the command line.
 
+/// jemalloc rather than the C library's allocator: in a parallel scan most strings are made on
+/// one thread and freed on another, which glibc's arenas serve through their locks
+/// (`perf record`: malloc and free were most of the extra time two threads took over one).
+/// `make bench-scan` measures the scan with it.
+#[cfg(unix)]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 

@@ -3,8 +3,8 @@
 `zcat | wc -l` on the same gzipped file as the floor (reading and decompressing alone), in
 alternating rounds of the same run, with the machine's load stated. Both units are measured:
 `--by line` (each delivery line classified and written) and the default `--by message` (the
-lines also joined into messages, on the merging thread). Last, the peak memory of each unit
-with 1 and 2 threads, on the log and on one a tenth its size (flat memory: the same on both).
+lines also joined into messages, in order, by one worker at a time). Last, the peak memory of
+each unit with 1 and 2 threads, on the log and on one a tenth its size (flat memory: the same on both).
 
     python3 bench/scan_bench.py [--log-mb SIZE] [--rounds N]
 
@@ -39,7 +39,7 @@ def seconds(cmd, shell=False):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--log-mb", type=int, default=100)
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=7)
     a = p.parse_args()
     tmp = tempfile.mkdtemp(prefix="smtpcodes-bench-scan-")
     try:

@@ -70,22 +70,44 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// The hour of a line's time as written, as `MM-DD HH:00` (syslog's year-less times and
-/// RFC 3339 ones alike); `None` for a time this does not read (an email's RFC 5322 date).
-pub fn hour_of(written: &str) -> Option<String> {
+/// RFC 3339 ones alike); `None` for a time this does not read (an email's RFC 5322 date). It
+/// is written in place: an attempt is counted in its hour for every delivery line.
+pub fn hour_key(written: &str) -> Option<HourKey> {
     let w = written.trim();
     let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    let key = |month: &[u8], day: &[u8], hour: &[u8]| {
+        let mut k = *b"00-00 00:00";
+        k[0..2].copy_from_slice(month);
+        k[3..5].copy_from_slice(day);
+        k[6..8].copy_from_slice(hour);
+        HourKey(k)
+    };
     // `2026-11-23T04:26:01...` or `2026-11-23 04:26:01`.
     if let (Some(month), Some(day), Some(hour)) = (w.get(5..7), w.get(8..10), w.get(11..13)) {
         if w.as_bytes().get(4) == Some(&b'-') && digits(month) && digits(day) && digits(hour) {
-            return Some(format!("{month}-{day} {hour}:00"));
+            return Some(key(month.as_bytes(), day.as_bytes(), hour.as_bytes()));
         }
     }
     // `Nov 23 04:26:01`.
     let month = MONTHS.iter().position(|m| w.starts_with(m))? + 1;
     let mut rest = w.get(3..)?.split_whitespace();
-    let day: u8 = rest.next()?.parse().ok()?;
+    let day: u8 = rest.next()?.parse().ok().filter(|d| (1..=31).contains(d))?;
     let hour = rest.next()?.get(..2).filter(|h| digits(h))?;
-    Some(format!("{month:02}-{day:02} {hour}:00"))
+    // Both below 100: a month's number and a day of 1 to 31.
+    let two = |n: u8| [b'0' + n / 10 % 10, b'0' + n % 10];
+    let month = u8::try_from(month).ok()?;
+    Some(key(&two(month), &two(day), hour.as_bytes()))
+}
+
+/// An hour as [`hour_key`] reads it (`11-23 04:00`), held in place.
+#[derive(Clone, Copy)]
+pub struct HourKey([u8; 11]);
+
+impl HourKey {
+    pub fn as_str(&self) -> &str {
+        // Written from ASCII digits and the template's ASCII only.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// A line's time for comparison with `bound`; `None` when it has none this reads.

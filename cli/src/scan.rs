@@ -24,7 +24,7 @@ use smtpcodes::logs::{
 use smtpcodes::messages::{JoinStats, Joiner, Message, Outcome as Fate, RecipientState};
 use smtpcodes::{Action, Classification, DsnAction, Limits, RetryDecision, RetryPolicy};
 
-use crate::filter::{hour_of, Filter};
+use crate::filter::{hour_key, Filter};
 
 mod html;
 mod report;
@@ -1213,15 +1213,17 @@ impl Rows {
                 .or_default()
                 .add(row.counts_as);
         }
-        let domain = row
-            .recipient
-            .rsplit_once('@')
-            .map_or("", |(_, d)| d)
-            .to_ascii_lowercase();
-        t.outcomes_by_domain
-            .entry(domain)
-            .or_default()
-            .add(row.counts_as);
+        let domain = row.recipient.rsplit_once('@').map_or("", |(_, d)| d);
+        match t.outcomes_by_domain.get_mut(domain) {
+            Some(seen) if !domain.bytes().any(|b| b.is_ascii_uppercase()) => {
+                seen.add(row.counts_as);
+            }
+            _ => t
+                .outcomes_by_domain
+                .entry(domain.to_ascii_lowercase())
+                .or_default()
+                .add(row.counts_as),
+        }
         if row.unit == By::Line || row.kind == "email" {
             // Joined results were counted per attempt, line by line, by the worker.
             count_hour(t, row.timestamp.as_deref(), c.action);
@@ -1258,8 +1260,14 @@ impl Rows {
 
 /// Counts a delivery attempt in its hour of the lines' own clock.
 fn count_hour(t: &mut Tally, timestamp: Option<&str>, action: Action) {
-    if let Some(hour) = timestamp.and_then(hour_of) {
-        let e = t.by_hour.entry(hour).or_default();
+    if let Some(hour) = timestamp.and_then(hour_key) {
+        let hour = hour.as_str();
+        if !t.by_hour.contains_key(hour) {
+            t.by_hour.insert(hour.to_owned(), (0, 0));
+        }
+        let Some(e) = t.by_hour.get_mut(hour) else {
+            return;
+        };
         e.0 += u64::from(action == Action::Retry);
         e.1 += 1;
     }
@@ -1268,11 +1276,18 @@ fn count_hour(t: &mut Tally, timestamp: Option<&str>, action: Action) {
 /// Lists the address to suppress when its classification condemns it (the first reason
 /// given for an address stays).
 fn suppress(t: &mut Tally, recipient: &str, c: &Classification) {
-    if c.suppress {
-        t.suppress
-            .entry(recipient.to_ascii_lowercase())
-            .or_insert_with(|| (c.reason.as_str(), code_of(c)));
+    if !c.suppress {
+        return;
     }
+    // Most addresses are written in lower case, and most are counted again: neither needs a
+    // copy to be looked up.
+    let lower = !recipient.bytes().any(|b| b.is_ascii_uppercase());
+    if lower && t.suppress.contains_key(recipient) {
+        return;
+    }
+    t.suppress
+        .entry(recipient.to_ascii_lowercase())
+        .or_insert_with(|| (c.reason.as_str(), code_of(c)));
 }
 
 /// `550 5.1.1`, `550`, `5.1.1` or nothing.
@@ -2338,18 +2353,17 @@ mod tests {
 
     #[test]
     fn hours_are_read_from_every_log_time() {
-        assert_eq!(hour_of("Nov 23 04:26:01").as_deref(), Some("11-23 04:00"));
-        assert_eq!(hour_of("Nov  3 04:26:01").as_deref(), Some("11-03 04:00"));
+        let hour = |w: &str| hour_key(w).map(|k| k.as_str().to_owned());
+        assert_eq!(hour("Nov 23 04:26:01").as_deref(), Some("11-23 04:00"));
+        assert_eq!(hour("Nov  3 04:26:01").as_deref(), Some("11-03 04:00"));
         assert_eq!(
-            hour_of("2026-11-23T04:26:01.2+00:00").as_deref(),
+            hour("2026-11-23T04:26:01.2+00:00").as_deref(),
             Some("11-23 04:00")
         );
-        assert_eq!(
-            hour_of("2026-11-23 04:26:01").as_deref(),
-            Some("11-23 04:00")
-        );
-        assert_eq!(hour_of("Thu, 8 Mar 2026 14:00:00 +0000"), None);
-        assert_eq!(hour_of(""), None);
+        assert_eq!(hour("2026-11-23 04:26:01").as_deref(), Some("11-23 04:00"));
+        assert_eq!(hour("Thu, 8 Mar 2026 14:00:00 +0000"), None);
+        assert_eq!(hour(""), None);
+        assert_eq!(hour("Nov 32 04:26:01"), None);
     }
 
     #[test]

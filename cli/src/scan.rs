@@ -1072,7 +1072,7 @@ impl Work {
             }
             let text = as_text(line, &mut text);
             if joined {
-                // Classified here, on any thread; joined into messages by the merging thread.
+                // Classified here, on any thread; joined into messages in order by one worker at a time.
                 match parse_message_line(text) {
                     Some(MessageLine::Delivery(record)) => {
                         let c = record.classify();

@@ -1613,7 +1613,7 @@ struct Rendered {
 struct Scanner {
     format: Format,
     filter: Filter,
-    out: io::BufWriter<Box<dyn Write>>,
+    out: io::BufWriter<Box<dyn Write + Send>>,
     tally: Tally,
     skips: Skips,
 }
@@ -1818,9 +1818,11 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
     let progress = progress_bar(inputs.iter().map(|f| f.size).sum());
     skips.progress = Some(progress.clone());
     let format = options.format;
-    let out: Box<dyn Write> = match &options.output {
+    let out: Box<dyn Write + Send> = match &options.output {
         Some(path) => Box::new(File::create(path)?),
-        None => Box::new(io::stdout().lock()),
+        // Not locked for the whole run: on several threads the workers write in turn, and a
+        // lock stays on the thread that took it.
+        None => Box::new(io::stdout()),
     };
     let mut joining = Joining {
         joined: match options.by {
@@ -1885,11 +1887,11 @@ pub fn run(paths: &[PathBuf], options: &Options) -> io::Result<Outcome> {
 }
 
 /// The same scan on `options.jobs` threads: one reads, `jobs` workers turn units into parts,
-/// join the parts' lines into messages in the order the units were read and render the joined
-/// messages' rows, and this thread writes them in that order. Joining is done by one worker at
-/// a time, whichever has the next part in order (see [`InOrder`]); the others go on with their
-/// own units meanwhile rather than wait for a joining thread to be woken. At most `4 * jobs`
-/// units are between reading and writing, so memory stays bounded.
+/// join the parts' lines into messages in the order the units were read, render the joined
+/// messages' rows and write them in that order. Joining and writing are each done by one worker
+/// at a time, whichever has the next part in order (see [`InOrder`]); the others go on with
+/// their own units meanwhile rather than wait for a joining or a writing thread to be woken.
+/// At most `4 * jobs` units are between reading and writing, so memory stays bounded.
 fn parallel(
     inputs: &[Input],
     work: &Work,
@@ -1913,7 +1915,17 @@ fn parallel(
     joining.trash = Some(trash_tx);
     let (spare_tx, spare_rx) = mpsc::channel::<Spare>();
     let joins = InOrder::new(joining);
-    let (rendered_tx, rendered_rx) = mpsc::channel::<(u64, Rendered)>();
+    // Written in order by whichever worker has the next part, as parts are joined: the rows are
+    // written by the core that rendered them, most of the time, and no thread waits to write.
+    let writes = InOrder::new((scanner, Ok(())));
+    let write = |(scanner, result): &mut (&mut Scanner, io::Result<()>), rendered: Rendered| {
+        if result.is_ok() {
+            *result = scanner.absorb(rendered);
+            stop.store(result.is_err(), Ordering::Relaxed);
+        }
+        // Its unit is written: another may be read.
+        let _ = token_tx.send(());
+    };
     std::thread::scope(|scope| {
         scope.spawn(|| {
             let (spare_rx, trash_rx, token_rx) = (spare_rx, trash_rx, token_rx); // its own
@@ -1928,31 +1940,21 @@ fn parallel(
             drop(unit_tx);
         });
         for _ in 0..jobs {
-            let (spare_tx, rendered_tx) = (spare_tx.clone(), rendered_tx.clone());
-            let (unit_rx, joins) = (&unit_rx, &joins);
+            let spare_tx = spare_tx.clone();
+            let (unit_rx, joins, writes, write) = (&unit_rx, &joins, &writes, &write);
             scope.spawn(move || {
                 let _bug = EndOnPanic;
                 while let Some((seq, unit)) = next_of(unit_rx) {
                     let part = work.part(unit, &spare_tx);
                     for (seq, joined) in joins.offer(seq, part, Joining::join) {
-                        let _ = rendered_tx.send((seq, work.render(joined)));
+                        writes.offer(seq, work.render(joined), write);
                     }
                 }
             });
         }
-        drop((spare_tx, rendered_tx));
-        let _bug = EndOnPanic;
-        let mut result = Ok(());
-        for (_, rendered) in in_order(&rendered_rx) {
-            if result.is_ok() {
-                result = scanner.absorb(rendered);
-                stop.store(result.is_err(), Ordering::Relaxed);
-            }
-            // Its unit is written: another may be read.
-            let _ = token_tx.send(());
-        }
-        result
-    })
+        drop(spare_tx);
+    });
+    writes.into_step().1
 }
 
 /// Ends the process when the thread that holds it panics (a bug): the threads of [`parallel`]
@@ -2010,6 +2012,13 @@ impl<S, T> InOrder<S, T> {
         }
     }
 
+    /// The step, once no thread offers any more.
+    fn into_step(self) -> S {
+        self.step
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The next item in order, when it has come.
     fn next(&self) -> Option<(u64, T)> {
         let mut waiting = self.waiting.lock().ok()?;
@@ -2053,22 +2062,6 @@ fn feed(
 /// closed.
 fn next_of<T>(rx: &std::sync::Mutex<mpsc::Receiver<T>>) -> Option<T> {
     rx.lock().map_or(None, |rx| rx.recv().ok())
-}
-
-/// What a channel of numbered items gives, in the order of their numbers (from 0, with no
-/// gaps), holding those that came early.
-fn in_order<T>(rx: &mpsc::Receiver<(u64, T)>) -> impl Iterator<Item = (u64, T)> + '_ {
-    let mut waiting: BTreeMap<u64, T> = BTreeMap::new();
-    let mut next = 0u64;
-    let mut received = rx.iter();
-    std::iter::from_fn(move || loop {
-        if let Some(item) = waiting.remove(&next) {
-            next += 1;
-            return Some((next - 1, item));
-        }
-        let (seq, item) = received.next()?;
-        waiting.insert(seq, item);
-    })
 }
 
 /// `1 file`, `2 files`.
